@@ -1,0 +1,238 @@
+//! Command-line interface: clap types, and their translation into the
+//! engine's [`Config`]. Nothing below this module sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use reprint::config::{
+    Config, InputConfig, MatchConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED,
+    DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
+};
+use reprint::input::StdinFormat;
+use reprint::report::Format;
+
+const SCAN_EXAMPLES: &str = "\
+Examples:
+  reprint scan corpus/                         scan a directory of .txt/.md/.jsonl files
+  reprint scan feeds.jsonl --format json -o report.json
+  reprint scan day1/ day2/ --threshold 0.9 --containment off
+  cat records.jsonl | reprint scan -           read JSON Lines from standard input
+  reprint scan corpus/ --check                 exit 1 when any duplicate is found
+
+Exit status: 0 success, 1 duplicates found with --check, 2 error (bad usage, a
+missing PATH, or an input that had to be skipped; the report is still written).";
+
+/// Find duplicated, re-syndicated and repeated text in news corpora.
+#[derive(Debug, Parser)]
+#[command(name = "reprint", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a corpus and report clusters of near-duplicate documents.
+    #[command(after_help = SCAN_EXAMPLES)]
+    Scan(ScanArgs),
+    /// Scan a labelled JSON Lines corpus and score the clusters against its labels.
+    #[command(after_help = "\
+Examples:
+  reprint eval labelled.jsonl                  precision, recall, F1 and ARI over duplicate pairs
+  reprint eval reuters.jsonl --exact           also the recall of LSH against exact all-pairs Jaccard")]
+    Eval(EvalArgs),
+}
+
+/// How inputs are read.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Also read files with this extension as text documents (repeatable); .txt and .md always are.
+    #[arg(long = "ext", value_name = "EXT")]
+    pub ext: Vec<String>,
+    /// Walk into hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+    /// JSON Lines field with the document text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+    /// JSON Lines field with the document id (records without one are named PATH:LINE).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    pub id_field: String,
+    /// What standard input (`-`) holds.
+    #[arg(long, value_enum, default_value_t = StdinFormatArg::Jsonl)]
+    pub stdin_format: StdinFormatArg,
+}
+
+/// Format of standard input.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StdinFormatArg {
+    /// JSON Lines, one document per line.
+    Jsonl,
+    /// Plain text, one document.
+    Text,
+}
+
+/// Matching parameters.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// Words per shingle.
+    #[arg(long, default_value_t = DEFAULT_SHINGLE_SIZE, value_name = "K")]
+    pub shingle_size: usize,
+    /// MinHash permutations per signature.
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N")]
+    pub num_perm: usize,
+    /// Seed of the MinHash permutations.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Jaccard similarity at or above which two documents are duplicates.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "J")]
+    pub threshold: f64,
+    /// Share of the shorter document found in the longer at or above which
+    /// they are duplicates (a trimmed reprint); `off` disables the rule.
+    #[arg(long, default_value_t = DEFAULT_CONTAINMENT.to_string(), value_name = "C|off")]
+    pub containment: String,
+    /// LSH bands (with --rows); derived from the thresholds by default.
+    #[arg(long, requires = "rows", value_name = "B")]
+    pub bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands", value_name = "R")]
+    pub rows: Option<usize>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Arguments of `reprint scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directories, files (.txt, .md, .jsonl, .ndjson), or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when any duplicate is found (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// Print the chosen LSH bands and rows and per-stage counts on standard error.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Do not print input warnings on standard error (they stay in the report).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `reprint eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A JSON Lines corpus whose records carry a ground-truth label.
+    #[arg(value_name = "LABELS.jsonl")]
+    pub labels: PathBuf,
+    /// The field holding each record's cluster label (null = unique).
+    #[arg(long, default_value = "cluster", value_name = "FIELD")]
+    pub label_field: String,
+    /// Also compute every pair with exact Jaccard ≥ the threshold (prefix
+    /// filtering) and report the share of them that the scan put together.
+    #[arg(long)]
+    pub exact: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text.
+    Text,
+    /// One JSON object (schema in the README).
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<StdinFormatArg> for StdinFormat {
+    fn from(f: StdinFormatArg) -> Self {
+        match f {
+            StdinFormatArg::Jsonl => StdinFormat::JsonLines,
+            StdinFormatArg::Text => StdinFormat::Text,
+        }
+    }
+}
+
+fn parse_containment(s: &str) -> Result<Option<f64>, String> {
+    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    s.parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("--containment takes a number in (0, 1] or `off`, not `{s}`"))
+}
+
+/// The one place where arguments become a [`Config`].
+pub fn build_config(
+    paths: Vec<PathBuf>,
+    input: &InputArgs,
+    m: &MatchArgs,
+) -> Result<Config, String> {
+    let matching = MatchConfig {
+        shingle_size: m.shingle_size,
+        num_perm: m.num_perm,
+        seed: m.seed,
+        threshold: m.threshold,
+        containment: parse_containment(&m.containment)?,
+        bands: m.bands,
+        rows: m.rows,
+    };
+    let _ = DEFAULT_SEED;
+    Ok(Config {
+        paths,
+        input: InputConfig {
+            extra_text_exts: input.ext.clone(),
+            hidden: input.hidden,
+            text_field: input.text_field.clone(),
+            id_field: input.id_field.clone(),
+        },
+        matching,
+        threads: m.threads,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn containment_parsing() {
+        assert_eq!(parse_containment("off"), Ok(None));
+        assert_eq!(parse_containment("0.75"), Ok(Some(0.75)));
+        assert!(parse_containment("lots").is_err());
+    }
+}

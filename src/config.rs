@@ -1,0 +1,150 @@
+//! Run configuration: every knob of the pipeline, as plain data.
+//!
+//! The CLI turns its arguments into a [`Config`] in one place
+//! (`src/cli.rs`); the engine only ever sees this type. Every field that
+//! changes results is echoed in the report's `params`, so a report says how
+//! it was made.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// Default word k-gram size; chosen by measurement (see README, "Choosing the defaults").
+pub const DEFAULT_SHINGLE_SIZE: usize = 5;
+/// Default number of MinHash permutations.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default Jaccard threshold for two documents to be duplicates.
+pub const DEFAULT_THRESHOLD: f64 = 0.8;
+/// Default containment threshold (share of the smaller document found in the larger).
+pub const DEFAULT_CONTAINMENT: f64 = 0.9;
+/// Default MinHash seed.
+pub const DEFAULT_SEED: u64 = 0x5EED_0F_2E9_2147;
+/// The normalization scheme's name, recorded in reports so a change is visible.
+pub const NORMALIZATION: &str = "nfkc-lower-fold-v1";
+
+/// How inputs are found and read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputConfig {
+    /// Extra file extensions (without the dot) read as one text document each,
+    /// on top of `txt` and `md`.
+    pub extra_text_exts: Vec<String>,
+    /// Walk into hidden files and directories (names starting with `.`).
+    pub hidden: bool,
+    /// JSON Lines field holding the document text.
+    pub text_field: String,
+    /// JSON Lines field holding the document id.
+    pub id_field: String,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            extra_text_exts: Vec::new(),
+            hidden: false,
+            text_field: "text".into(),
+            id_field: "id".into(),
+        }
+    }
+}
+
+/// Everything that decides which documents are duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchConfig {
+    /// Words per shingle (k).
+    pub shingle_size: usize,
+    /// MinHash permutations per signature.
+    pub num_perm: usize,
+    /// Seed of the MinHash permutations.
+    pub seed: u64,
+    /// Jaccard similarity at or above which two documents are duplicates.
+    pub threshold: f64,
+    /// Containment (|A∩B| / min(|A|,|B|)) at or above which two documents are
+    /// duplicates; `None` disables the containment rule.
+    pub containment: Option<f64>,
+    /// Explicit LSH bands; derived from the thresholds when `None`.
+    pub bands: Option<usize>,
+    /// Explicit LSH rows per band; derived from the thresholds when `None`.
+    pub rows: Option<usize>,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig {
+            shingle_size: DEFAULT_SHINGLE_SIZE,
+            num_perm: DEFAULT_NUM_PERM,
+            seed: DEFAULT_SEED,
+            threshold: DEFAULT_THRESHOLD,
+            containment: Some(DEFAULT_CONTAINMENT),
+            bands: None,
+            rows: None,
+        }
+    }
+}
+
+impl MatchConfig {
+    /// Checks ranges; the message names the flag to change.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::InvalidParam(m));
+        if !(1..=32).contains(&self.shingle_size) {
+            return bad(format!(
+                "--shingle-size must be between 1 and 32, got {}",
+                self.shingle_size
+            ));
+        }
+        if !(1..=4096).contains(&self.num_perm) {
+            return bad(format!(
+                "--num-perm must be between 1 and 4096, got {}",
+                self.num_perm
+            ));
+        }
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return bad(format!(
+                "--threshold must be in (0, 1], got {}",
+                self.threshold
+            ));
+        }
+        if let Some(c) = self.containment {
+            if !(c > 0.0 && c <= 1.0) {
+                return bad(format!(
+                    "--containment must be in (0, 1] (or `off`), got {c}"
+                ));
+            }
+        }
+        match (self.bands, self.rows) {
+            (Some(b), Some(r)) if b == 0 || r == 0 || b * r > self.num_perm => bad(format!(
+                "--bands {b} × --rows {r} must be at least 1 and at most --num-perm ({})",
+                self.num_perm
+            )),
+            (Some(_), None) | (None, Some(_)) => bad(
+                "give both --bands and --rows, or neither (they are derived from --threshold)"
+                    .into(),
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A full scan configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The inputs: directories, files, or `-` for standard input.
+    pub paths: Vec<PathBuf>,
+    /// How inputs are read.
+    pub input: InputConfig,
+    /// How documents are matched.
+    pub matching: MatchConfig,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+impl Config {
+    /// A configuration with default matching for the given paths.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Config {
+            paths,
+            input: InputConfig::default(),
+            matching: MatchConfig::default(),
+            threads: None,
+        }
+    }
+}

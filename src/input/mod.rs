@@ -1,0 +1,206 @@
+//! Input: finding documents and reading their text.
+//!
+//! In: the PATHs of a [`Config`](crate::Config). Out: [`Source`]s (files, in
+//! a deterministic order), then [`Document`]s read from them, each with a
+//! [`Locator`] that can read its text again later.
+//!
+//! Text is read twice at most: once to sign every document, and again only
+//! for the documents that LSH makes candidates. Nothing keeps the text of the
+//! whole corpus in memory. Standard input is spooled to a temporary file so
+//! it can be re-read like any other source.
+//!
+//! Problems with one input never stop the scan: they become [`Issue`]s that
+//! name the file (and line), and the report counts them.
+
+mod jsonl;
+mod walk;
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+pub use jsonl::{parse_record, Record};
+pub use walk::{discover, StdinFormat};
+
+use crate::config::InputConfig;
+
+/// How a source file holds documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The whole file is one document.
+    Text,
+    /// One JSON object per line, each a document.
+    JsonLines,
+}
+
+/// One file to read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Where to read it (a temporary file for standard input).
+    pub path: PathBuf,
+    /// The name shown in ids and messages: the path as reached from the PATH
+    /// given, or `-` for standard input.
+    pub name: String,
+    /// How it holds documents.
+    pub kind: SourceKind,
+}
+
+/// Where a document's text lives, so it can be read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Locator {
+    /// Index into the source list.
+    pub source: u32,
+    /// 1-based line of the record (1 for a text file).
+    pub line: u64,
+    /// Byte offset of the record in the file (0 for a text file).
+    pub offset: u64,
+    /// Byte length of the record (the whole file for a text file).
+    pub len: u64,
+}
+
+/// A document as read: identity, location and text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The document's id: a JSONL record's id field, else `PATH:LINE`, or a text file's name.
+    pub id: String,
+    /// Where to read it again.
+    pub loc: Locator,
+    /// The text.
+    pub text: String,
+}
+
+/// How serious an input problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// Read, with a caveat (for example invalid UTF-8 decoded lossily).
+    Warning,
+    /// A file or record was not read; it is counted in `skipped_inputs` or `skipped_records`.
+    Skipped,
+}
+
+/// A problem with one input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Issue {
+    /// The file, as named in ids.
+    pub path: String,
+    /// The 1-based line, where it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Warning or skip.
+    pub kind: IssueKind,
+    /// Whether a whole file (true) or a single record (false) was skipped.
+    #[serde(skip)]
+    pub whole_file: bool,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Issue {
+    pub(crate) fn skipped_file(path: &str, message: impl Into<String>) -> Self {
+        Issue {
+            path: path.to_string(),
+            line: None,
+            kind: IssueKind::Skipped,
+            whole_file: true,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn skipped_record(path: &str, line: u64, message: impl Into<String>) -> Self {
+        Issue {
+            path: path.to_string(),
+            line: Some(line),
+            kind: IssueKind::Skipped,
+            whole_file: false,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn warning(path: &str, line: Option<u64>, message: impl Into<String>) -> Self {
+        Issue {
+            path: path.to_string(),
+            line,
+            kind: IssueKind::Warning,
+            whole_file: false,
+            message: message.into(),
+        }
+    }
+
+    /// `path:line: message`, or `path: message`.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{}", self.path, l),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// Bytes looked at to decide whether a file is binary.
+const BINARY_SNIFF: usize = 8192;
+
+/// Decodes a text file's bytes: `Err` with a message when it looks binary,
+/// else the text and whether invalid UTF-8 had to be replaced.
+pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
+    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+        return Err(
+            "looks like a binary file (it contains NUL bytes); skipped. \
+                    Remove it from the corpus or narrow the extensions with --ext"
+                .into(),
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, false)),
+        Err(e) => Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), true)),
+    }
+}
+
+/// Reads the text at `loc` again (the second pass, for candidates).
+pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
+    let src = &sources[loc.source as usize];
+    let read_err = |e: std::io::Error| format!("could not read it again: {e}");
+    match src.kind {
+        SourceKind::Text => {
+            let bytes = std::fs::read(&src.path).map_err(read_err)?;
+            decode_text(bytes).map(|(t, _)| t)
+        }
+        SourceKind::JsonLines => {
+            let mut f = File::open(&src.path).map_err(read_err)?;
+            f.seek(SeekFrom::Start(loc.offset)).map_err(read_err)?;
+            let mut buf = vec![0u8; loc.len as usize];
+            f.read_exact(&mut buf).map_err(read_err)?;
+            match parse_record(&buf, cfg) {
+                Ok(rec) => Ok(rec.text),
+                Err(m) => Err(format!("changed since it was first read: {m}")),
+            }
+        }
+    }
+}
+
+/// The display name of `path`, with `/` separators.
+pub(crate) fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert!(decode_text(b"abc\0def".to_vec()).is_err());
+        assert_eq!(decode_text(b"abc".to_vec()).unwrap(), ("abc".into(), false));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_flagged() {
+        let (t, lossy) = decode_text(b"caf\xe9 au lait".to_vec()).unwrap();
+        assert!(lossy);
+        assert_eq!(t, "caf\u{fffd} au lait");
+    }
+}

@@ -1,0 +1,175 @@
+//! Turning the PATHs given into an ordered list of sources.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::{display_name, Issue, Source, SourceKind};
+use crate::config::InputConfig;
+use crate::error::{Error, Result};
+
+/// Extensions read as one text document per file.
+const TEXT_EXTS: &[&str] = &["txt", "md"];
+/// Extensions read as JSON Lines.
+const JSONL_EXTS: &[&str] = &["jsonl", "ndjson"];
+
+/// What standard input holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StdinFormat {
+    /// JSON Lines, one record per line (the default).
+    #[default]
+    JsonLines,
+    /// Plain text: one document.
+    Text,
+}
+
+/// The sources found, the problems met while walking, and the temporary
+/// file that holds standard input (kept alive as long as the sources are).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to read, in order.
+    pub sources: Vec<Source>,
+    /// Directories or files that could not be walked.
+    pub issues: Vec<Issue>,
+    /// Files present but not read because of their extension.
+    pub ignored_files: u64,
+    /// Keeps standard input's spool file alive.
+    pub stdin_spool: Option<tempfile::NamedTempFile>,
+}
+
+fn kind_by_ext(path: &Path, cfg: &InputConfig) -> Option<SourceKind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if JSONL_EXTS.contains(&ext.as_str()) {
+        Some(SourceKind::JsonLines)
+    } else if TEXT_EXTS.contains(&ext.as_str())
+        || cfg
+            .extra_text_exts
+            .iter()
+            .any(|e| e.trim_start_matches('.').eq_ignore_ascii_case(&ext))
+    {
+        Some(SourceKind::Text)
+    } else {
+        None
+    }
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.'))
+}
+
+/// Lists the sources under `paths`, in the order given and, inside a
+/// directory, in file-name order at every level. A path that does not exist
+/// is an error; everything else that goes wrong is an issue.
+pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Result<Discovered> {
+    for p in paths {
+        if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
+            return Err(Error::MissingPath(p.clone()));
+        }
+    }
+    let mut out = Discovered::default();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            if out.stdin_spool.is_some() {
+                continue; // standard input can be read once
+            }
+            let mut spool = tempfile::NamedTempFile::new().map_err(|e| Error::io("-", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| Error::io("-", e))?;
+            out.sources.push(Source {
+                path: spool.path().to_path_buf(),
+                name: "-".into(),
+                kind: match stdin {
+                    StdinFormat::JsonLines => SourceKind::JsonLines,
+                    StdinFormat::Text => SourceKind::Text,
+                },
+            });
+            out.stdin_spool = Some(spool);
+            continue;
+        }
+        if !p.is_dir() {
+            // A file named explicitly is read whatever its extension.
+            let kind = kind_by_ext(p, cfg).unwrap_or(SourceKind::Text);
+            out.sources.push(Source {
+                path: p.clone(),
+                name: display_name(p),
+                kind,
+            });
+            continue;
+        }
+        let walker = WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| cfg.hidden || !is_hidden(e));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = e
+                        .path()
+                        .map(display_name)
+                        .unwrap_or_else(|| display_name(p));
+                    let why = if e.loop_ancestor().is_some() {
+                        "symbolic link loop; skipped".to_string()
+                    } else {
+                        format!(
+                            "could not be read ({}); skipped. Check its permissions",
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), |io| io.to_string())
+                        )
+                    };
+                    out.issues.push(Issue::skipped_file(&at, why));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            match kind_by_ext(entry.path(), cfg) {
+                Some(kind) => out.sources.push(Source {
+                    path: entry.path().to_path_buf(),
+                    name: display_name(entry.path()),
+                    kind,
+                }),
+                None => out.ignored_files += 1,
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_decide_the_kind() {
+        let cfg = InputConfig {
+            extra_text_exts: vec![".text".into()],
+            ..Default::default()
+        };
+        let k = |p: &str| kind_by_ext(Path::new(p), &cfg);
+        assert_eq!(k("a.txt"), Some(SourceKind::Text));
+        assert_eq!(k("a.MD"), Some(SourceKind::Text));
+        assert_eq!(k("a.text"), Some(SourceKind::Text));
+        assert_eq!(k("a.jsonl"), Some(SourceKind::JsonLines));
+        assert_eq!(k("a.ndjson"), Some(SourceKind::JsonLines));
+        assert_eq!(k("a.png"), None);
+        assert_eq!(k("Makefile"), None);
+    }
+
+    #[test]
+    fn missing_path_is_an_error() {
+        let e = discover(
+            &[PathBuf::from("/definitely/not/here")],
+            &InputConfig::default(),
+            StdinFormat::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no such file"));
+    }
+}

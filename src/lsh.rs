@@ -1,0 +1,218 @@
+//! Locality-sensitive hashing: bands of signatures into buckets.
+//!
+//! In: a [`SignatureMatrix`] and the documents allowed in LSH. Out: candidate
+//! groups, each the sorted list of documents that share one band's values
+//! (a bucket with at least two members), deduplicated across bands.
+//!
+//! A signature of `bands × rows` values is cut into `bands` bands of `rows`
+//! values; two documents with Jaccard `s` share at least one band with
+//! probability `1 − (1 − s^rows)^bands` (the S-curve). [`choose_params`] picks
+//! the bands and rows that minimize the weighted areas of false positives
+//! (below the threshold) and false negatives (above it) under that curve.
+//!
+//! Bucketing sorts `(band key, doc)` pairs, so it costs O(n log n) per band
+//! and never materializes the pairs of a bucket: a boilerplate bucket of
+//! 100,000 documents is one group of 100,000 ids.
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::minhash::SignatureMatrix;
+
+/// Weight of the false-positive area in [`choose_params`].
+pub const FALSE_POSITIVE_WEIGHT: f64 = 0.5;
+/// Weight of the false-negative area in [`choose_params`].
+pub const FALSE_NEGATIVE_WEIGHT: f64 = 0.5;
+
+/// LSH banding: `bands` bands of `rows` signature values each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LshParams {
+    /// Number of bands (b).
+    pub bands: usize,
+    /// Signature values per band (r).
+    pub rows: usize,
+}
+
+impl LshParams {
+    /// Probability that two documents of Jaccard `s` share at least one band.
+    pub fn collision_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// The similarity where the S-curve is steepest, about `(1/b)^(1/r)`.
+    pub fn approximate_threshold(&self) -> f64 {
+        (1.0 / self.bands as f64).powf(1.0 / self.rows as f64)
+    }
+}
+
+/// Integrates `f` over `[lo, hi]` with Simpson's rule.
+fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    const STEPS: usize = 200; // even
+    if hi <= lo {
+        return 0.0;
+    }
+    let h = (hi - lo) / STEPS as f64;
+    let mut sum = f(lo) + f(hi);
+    for i in 1..STEPS {
+        let w = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += w * f(lo + i as f64 * h);
+    }
+    sum * h / 3.0
+}
+
+/// The false-positive and false-negative areas of `p` around `threshold`.
+pub fn error_areas(p: LshParams, threshold: f64) -> (f64, f64) {
+    let fp = integrate(|s| p.collision_probability(s), 0.0, threshold);
+    let fn_ = integrate(|s| 1.0 - p.collision_probability(s), threshold, 1.0);
+    (fp, fn_)
+}
+
+/// Chooses bands and rows (with `bands × rows ≤ num_perm`) minimizing
+/// `FALSE_POSITIVE_WEIGHT · FP + FALSE_NEGATIVE_WEIGHT · FN` at `threshold`.
+/// Ties go to the smaller product, then the fewer bands.
+pub fn choose_params(threshold: f64, num_perm: usize) -> LshParams {
+    let mut best = LshParams { bands: 1, rows: 1 };
+    let mut best_cost = f64::INFINITY;
+    for bands in 1..=num_perm {
+        for rows in 1..=num_perm / bands {
+            let p = LshParams { bands, rows };
+            let (fp, fn_) = error_areas(p, threshold);
+            let cost = FALSE_POSITIVE_WEIGHT * fp + FALSE_NEGATIVE_WEIGHT * fn_;
+            if cost < best_cost - 1e-12 {
+                best_cost = cost;
+                best = p;
+            }
+        }
+    }
+    best
+}
+
+/// Candidate groups: for every band, the buckets with two or more of the
+/// `docs`, as sorted id lists; identical groups from different bands appear
+/// once. The output is sorted, so it does not depend on thread count.
+pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> Vec<Vec<u32>> {
+    assert!(
+        p.bands * p.rows <= sigs.num_perm(),
+        "bands × rows exceeds num_perm"
+    );
+    let mut groups: Vec<Vec<u32>> = (0..p.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let lo = band * p.rows;
+            let mut keyed: Vec<(u64, u32)> = docs
+                .iter()
+                .map(|&d| {
+                    let vals = &sigs.row(d as usize)[lo..lo + p.rows];
+                    (band_key(vals, band as u64), d)
+                })
+                .collect();
+            keyed.sort_unstable();
+            let mut out = Vec::new();
+            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
+                if run.len() >= 2 {
+                    out.push(run.iter().map(|&(_, d)| d).collect::<Vec<u32>>());
+                }
+            }
+            out
+        })
+        .collect();
+    groups.par_sort_unstable();
+    groups.dedup();
+    groups
+}
+
+fn band_key(vals: &[u32], band: u64) -> u64 {
+    let mut bytes = [0u8; 4 * 64];
+    if vals.len() <= 64 {
+        for (chunk, v) in bytes.chunks_exact_mut(4).zip(vals) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        xxh3_64_with_seed(&bytes[..4 * vals.len()], band)
+    } else {
+        let v: Vec<u8> = vals.iter().flat_map(|v| v.to_le_bytes()).collect();
+        xxh3_64_with_seed(&v, band)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s_curve_is_monotone_and_bounded() {
+        let p = LshParams { bands: 16, rows: 8 };
+        let mut last = 0.0;
+        for i in 0..=100 {
+            let v = p.collision_probability(i as f64 / 100.0);
+            assert!((0.0..=1.0).contains(&v));
+            assert!(v >= last);
+            last = v;
+        }
+        assert_eq!(p.collision_probability(1.0), 1.0);
+        assert_eq!(p.collision_probability(0.0), 0.0);
+    }
+
+    #[test]
+    fn chosen_params_fit_the_threshold() {
+        for &t in &[0.3, 0.5, 0.7, 0.8, 0.9] {
+            let p = choose_params(t, 128);
+            assert!(p.bands * p.rows <= 128);
+            // The steep part of the S-curve sits near the threshold.
+            assert!(
+                (p.approximate_threshold() - t).abs() < 0.12,
+                "t={t}: b={} r={} → {:.3}",
+                p.bands,
+                p.rows,
+                p.approximate_threshold()
+            );
+        }
+        // Higher thresholds need more rows per band.
+        assert!(choose_params(0.9, 128).rows > choose_params(0.5, 128).rows);
+    }
+
+    #[test]
+    fn chosen_params_beat_neighbours() {
+        let t = 0.8;
+        let best = choose_params(t, 128);
+        let cost = |p| {
+            let (fp, fn_) = error_areas(p, t);
+            FALSE_POSITIVE_WEIGHT * fp + FALSE_NEGATIVE_WEIGHT * fn_
+        };
+        for p in [
+            LshParams { bands: 16, rows: 8 },
+            LshParams { bands: 32, rows: 4 },
+            LshParams { bands: 8, rows: 16 },
+        ] {
+            assert!(cost(best) <= cost(p) + 1e-12);
+        }
+    }
+
+    #[test]
+    fn integrate_is_accurate() {
+        assert!((integrate(|x| x * x, 0.0, 1.0) - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn identical_signatures_share_every_bucket() {
+        let mut m = SignatureMatrix::new(8);
+        m.extend_rows(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        m.extend_rows(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        m.extend_rows(&[9, 9, 9, 9, 9, 9, 9, 9]);
+        m.extend_rows(&[1, 2, 3, 4, 0, 0, 0, 0]);
+        let g = candidate_groups(&m, &[0, 1, 2, 3], LshParams { bands: 2, rows: 4 });
+        assert_eq!(g, vec![vec![0, 1], vec![0, 1, 3]]);
+    }
+
+    #[test]
+    fn big_bucket_is_one_group() {
+        let n = 50_000u32;
+        let mut m = SignatureMatrix::new(4);
+        for _ in 0..n {
+            m.extend_rows(&[7, 7, 7, 7]);
+        }
+        let docs: Vec<u32> = (0..n).collect();
+        let g = candidate_groups(&m, &docs, LshParams { bands: 2, rows: 2 });
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].len(), n as usize);
+    }
+}

@@ -1,0 +1,232 @@
+//! The `reprint` binary: parse arguments, run the engine, map the outcome to
+//! an exit code. 0: success; 1: duplicates found with `--check`; 2: error
+//! (including an input that had to be skipped).
+
+mod cli;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, EvalArgs, ScanArgs};
+use reprint::eval::{dense_labels, read_labels, score};
+use reprint::exact::all_pairs;
+use reprint::input::{reread, IssueKind};
+use reprint::pipeline::{scan, ScanOptions};
+use reprint::shingle::{shingle_set, ShingleScratch};
+use reprint::{report, Error};
+
+const EXIT_FOUND: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Eval(args) => run_eval(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("reprint: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &Error) -> bool {
+    match e {
+        Error::Io { source, .. } => source.kind() == io::ErrorKind::BrokenPipe,
+        Error::Json(j) => j.io_error_kind() == Some(io::ErrorKind::BrokenPipe),
+        _ => false,
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8, Error> {
+    let cfg =
+        cli::build_config(args.paths, &args.input, &args.matching).map_err(Error::InvalidParam)?;
+    let opts = ScanOptions {
+        stdin_format: args.input.stdin_format.into(),
+    };
+    let outcome = scan(&cfg, opts)?;
+    let r = &outcome.report;
+    if args.verbose {
+        let p = &r.params;
+        eprintln!(
+            "reprint: lsh tuned for Jaccard {} (threshold {}, containment {}) → {} bands × {} rows of {} permutations",
+            p.lsh_threshold,
+            p.threshold,
+            p.containment.map_or("off".to_string(), |c| c.to_string()),
+            p.bands,
+            p.rows,
+            p.num_perm
+        );
+        let s = &r.stats;
+        eprintln!(
+            "reprint: {} documents ({} bytes, {} empty) in {} inputs; {} candidate groups, {} pairs compared, {} verified; {} threads, {} ms",
+            s.documents, s.bytes, s.empty_documents, s.inputs, s.candidate_groups, s.compared_pairs, s.verified_pairs, s.threads, s.elapsed_ms
+        );
+    }
+    if !args.quiet {
+        for i in &r.issues {
+            let tag = match i.kind {
+                IssueKind::Warning => "warning",
+                IssueKind::Skipped => "skipped",
+            };
+            eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
+        }
+    }
+    let format = args.format.into();
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(r, format, &mut buf)?;
+            std::fs::write(path, buf).map_err(|e| Error::io(path, e))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            report::write(r, format, &mut out)?;
+            out.flush().map_err(|e| Error::io("<stdout>", e))?;
+        }
+    }
+    let skipped = r.stats.skipped_inputs + r.stats.skipped_records;
+    Ok(if skipped > 0 {
+        EXIT_ERROR
+    } else if args.check && !r.document_clusters.is_empty() {
+        EXIT_FOUND
+    } else {
+        0
+    })
+}
+
+fn run_eval(args: EvalArgs) -> Result<u8, Error> {
+    let labels = read_labels(&args.labels, &cli_input(&args), &args.label_field)?;
+    let cfg = cli::build_config(vec![args.labels.clone()], &args.input, &args.matching)
+        .map_err(Error::InvalidParam)?;
+    let outcome = scan(&cfg, ScanOptions::default())?;
+    let docs = &outcome.docs;
+    let mut predicted = vec![None; docs.len()];
+    for (ci, members) in outcome.clusters.iter().enumerate() {
+        for &d in members {
+            predicted[d as usize] = Some(ci as u32);
+        }
+    }
+    let truth = dense_labels(
+        docs.iter()
+            .map(|d| labels.get(&d.id).and_then(|l| l.as_deref())),
+    );
+    let metrics = score(&predicted, &truth);
+    let p = &outcome.report.params;
+    let mut result = serde_json::json!({
+        "params": p,
+        "metrics": metrics,
+        "elapsed_ms": outcome.report.stats.elapsed_ms,
+    });
+    if args.exact {
+        let t = cfg.matching.threshold;
+        let k = cfg.matching.shingle_size;
+        let sets: Vec<Vec<u64>> = {
+            use rayon::prelude::*;
+            docs.par_iter()
+                .map_init(ShingleScratch::default, |s, d| {
+                    reread(&outcome.sources, &d.loc, &cfg.input)
+                        .map(|text| shingle_set(&text, k, s))
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        let exact = all_pairs(&sets, t);
+        let found = exact
+            .iter()
+            .filter(|e| {
+                predicted[e.a as usize].is_some()
+                    && predicted[e.a as usize] == predicted[e.b as usize]
+            })
+            .count();
+        let recall = if exact.is_empty() {
+            1.0
+        } else {
+            found as f64 / exact.len() as f64
+        };
+        // Independent re-check of every reported pair against the rule.
+        let index: std::collections::HashMap<&str, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let mut reported = 0usize;
+        let mut below_rule = 0usize;
+        for c in &outcome.report.document_clusters {
+            for pair in &c.pairs {
+                reported += 1;
+                let (a, b) = (&sets[index[pair.a.as_str()]], &sets[index[pair.b.as_str()]]);
+                let s = reprint::verify::scores(a, b);
+                let ok = s.jaccard >= t || p.containment.is_some_and(|c| s.containment >= c);
+                if !ok {
+                    below_rule += 1;
+                }
+            }
+        }
+        result["exact"] = serde_json::json!({
+            "threshold": t,
+            "exact_pairs": exact.len(),
+            "found_in_same_cluster": found,
+            "recall": recall,
+            "reported_pairs": reported,
+            "reported_pairs_below_rule": below_rule,
+        });
+    }
+    let mut out = io::stdout().lock();
+    let w = |e| Error::io("<stdout>", e);
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &result)?;
+        writeln!(out).map_err(w)?;
+    } else {
+        writeln!(
+            out,
+            "params: k={} num_perm={} threshold={} containment={} lsh_threshold={} bands={} rows={}",
+            p.shingle_size,
+            p.num_perm,
+            p.threshold,
+            p.containment.map_or("off".into(), |c| c.to_string()),
+            p.lsh_threshold,
+            p.bands,
+            p.rows
+        )
+        .map_err(w)?;
+        writeln!(
+            out,
+            "documents {}  true pairs {}  predicted pairs {}  precision {:.4}  recall {:.4}  F1 {:.4}  ARI {:.4}  ({} ms)",
+            metrics.documents,
+            metrics.true_pairs,
+            metrics.predicted_pairs,
+            metrics.precision,
+            metrics.recall,
+            metrics.f1,
+            metrics.adjusted_rand_index,
+            outcome.report.stats.elapsed_ms
+        )
+        .map_err(w)?;
+        if let Some(x) = result.get("exact") {
+            writeln!(
+                out,
+                "exact: {} pairs with Jaccard >= {}; {} in the same cluster (recall {:.4}); {} reported pairs, {} below the rule",
+                x["exact_pairs"], x["threshold"], x["found_in_same_cluster"], x["recall"].as_f64().unwrap_or(0.0),
+                x["reported_pairs"], x["reported_pairs_below_rule"]
+            )
+            .map_err(w)?;
+        }
+    }
+    Ok(0)
+}
+
+fn cli_input(args: &EvalArgs) -> reprint::InputConfig {
+    reprint::InputConfig {
+        id_field: args.input.id_field.clone(),
+        text_field: args.input.text_field.clone(),
+        ..Default::default()
+    }
+}

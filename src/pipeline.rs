@@ -1,0 +1,611 @@
+//! The only place where the stages meet.
+//!
+//! input → (normalize → shingle → minhash, per document, in parallel) →
+//! lsh → re-read candidates → verify → cluster → [`Report`].
+//!
+//! Memory: the first pass keeps, per document, its id, its [`Locator`] and
+//! its signature; text is dropped as soon as it is signed. The second pass
+//! re-reads only the documents that share an LSH bucket with another and
+//! keeps their sorted shingle sets until verification is done.
+//!
+//! Determinism: every parallel step collects in input order or sorts its
+//! output, so the report is identical for any thread count.
+
+use std::io::{BufRead, BufReader};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::cluster::UnionFind;
+use crate::config::{Config, InputConfig, MatchConfig, NORMALIZATION};
+use crate::error::{Error, Result};
+use crate::input::{
+    decode_text, discover, parse_record, reread, Issue, IssueKind, Locator, Source, SourceKind,
+    StdinFormat,
+};
+use crate::lsh::{self, LshParams};
+use crate::minhash::{MinHasher, SignatureMatrix};
+use crate::report::{round4, DocumentCluster, Member, Pair, Params, Report, Stats, Tool};
+use crate::shingle::{shingle_set, shingles, ShingleScratch};
+use crate::verify::{self, Edge, Rule};
+
+/// Below this Jaccard, LSH candidates are not worth finding even for the
+/// containment rule: a copy that keeps less than half of the longer text.
+pub const LSH_THRESHOLD_FLOOR: f64 = 0.5;
+
+/// Bytes of JSON Lines read before a batch is signed in parallel.
+const BATCH_BYTES: usize = 16 << 20;
+/// Text files read per parallel batch.
+const BATCH_FILES: usize = 512;
+
+/// The Jaccard that LSH is tuned for: the threshold, or lower when the
+/// containment rule needs candidates of lower Jaccard (a trimmed copy that
+/// keeps a share `c` of a text has Jaccard about `c` with it).
+pub fn lsh_threshold(m: &MatchConfig) -> f64 {
+    match m.containment {
+        Some(_) => m.threshold.min(LSH_THRESHOLD_FLOOR),
+        None => m.threshold,
+    }
+}
+
+/// The LSH bands and rows a configuration uses.
+pub fn lsh_params(m: &MatchConfig) -> LshParams {
+    match (m.bands, m.rows) {
+        (Some(bands), Some(rows)) => LshParams { bands, rows },
+        _ => lsh::choose_params(lsh_threshold(m), m.num_perm),
+    }
+}
+
+/// Per-document facts kept after the first pass.
+#[derive(Debug, Clone)]
+pub struct DocInfo {
+    /// The document id.
+    pub id: String,
+    /// Where its text is.
+    pub loc: Locator,
+    /// Whether it has no words at all.
+    pub empty: bool,
+}
+
+/// Everything a scan found, before formatting: the report plus the
+/// per-document view that evaluation needs.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    /// The report, ready to write.
+    pub report: Report,
+    /// Every document read, in input order.
+    pub docs: Vec<DocInfo>,
+    /// Document clusters as indices into `docs` (same order as the report).
+    pub clusters: Vec<Vec<u32>>,
+    /// The sources read, for re-reading documents (`docs[i].loc.source`).
+    pub sources: Vec<Source>,
+}
+
+/// Options of a scan that are not about matching.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    /// What standard input holds.
+    pub stdin_format: StdinFormat,
+}
+
+/// Runs a whole scan: reads every input, finds and verifies duplicates, and
+/// builds the report.
+pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
+    cfg.matching.validate()?;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = cfg.threads {
+        if n == 0 {
+            return Err(Error::InvalidParam("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(n);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Error::InvalidParam(format!("could not start worker threads: {e}")))?;
+    pool.install(|| scan_in_pool(cfg, opts))
+}
+
+fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
+    let start = Instant::now();
+    let m = &cfg.matching;
+    let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+    let sources = &discovered.sources[..];
+    let hasher = MinHasher::new(m.num_perm, m.seed);
+
+    // Pass 1: sign every document.
+    let mut first = FirstPass::new(m.num_perm);
+    first.issues.extend(discovered.issues.iter().cloned());
+    read_all(sources, &cfg.input, m, &hasher, &mut first);
+
+    // LSH over the documents that have shingles.
+    let p = lsh_params(m);
+    let live: Vec<u32> = (0..first.docs.len() as u32)
+        .filter(|&d| !first.docs[d as usize].empty)
+        .collect();
+    let groups = lsh::candidate_groups(&first.sigs, &live, p);
+
+    // Pass 2: shingle sets of candidates only.
+    let mut is_candidate = vec![false; first.docs.len()];
+    for g in &groups {
+        for &d in g {
+            is_candidate[d as usize] = true;
+        }
+    }
+    let candidates: Vec<u32> = (0..first.docs.len() as u32)
+        .filter(|&d| is_candidate[d as usize])
+        .collect();
+    let loaded: Vec<(Vec<u64>, Option<Issue>)> = candidates
+        .par_iter()
+        .map_init(ShingleScratch::default, |scratch, &d| {
+            let doc = &first.docs[d as usize];
+            match reread(sources, &doc.loc, &cfg.input) {
+                Ok(text) => (shingle_set(&text, m.shingle_size, scratch), None),
+                Err(msg) => {
+                    let name = &sources[doc.loc.source as usize].name;
+                    let line = (sources[doc.loc.source as usize].kind == SourceKind::JsonLines)
+                        .then_some(doc.loc.line);
+                    let issue = Issue {
+                        path: name.clone(),
+                        line,
+                        kind: IssueKind::Skipped,
+                        whole_file: line.is_none(),
+                        message: msg,
+                    };
+                    (Vec::new(), Some(issue))
+                }
+            }
+        })
+        .collect();
+    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.docs.len()];
+    for (&d, (set, issue)) in candidates.iter().zip(loaded) {
+        sets[d as usize] = set;
+        if let Some(i) = issue {
+            first.issues.push(i);
+        }
+    }
+
+    // Verify and cluster.
+    let rule = Rule {
+        threshold: m.threshold,
+        containment: m.containment,
+    };
+    let (edges, vstats) = verify::verify_groups(&groups, |d| &sets[d as usize], rule);
+    let mut uf = UnionFind::new(first.docs.len());
+    for e in &edges {
+        uf.union(e.a, e.b);
+    }
+    let clusters = uf.components(2);
+
+    let params = Params {
+        normalization: NORMALIZATION,
+        shingle_size: m.shingle_size,
+        num_perm: m.num_perm,
+        seed: m.seed,
+        threshold: m.threshold,
+        containment: m.containment,
+        lsh_threshold: lsh_threshold(m),
+        bands: p.bands,
+        rows: p.rows,
+    };
+    let mut issues = first.issues;
+    issues.sort();
+    let mut stats = Stats {
+        inputs: sources.len() as u64,
+        documents: first.docs.len() as u64,
+        empty_documents: first.docs.iter().filter(|d| d.empty).count() as u64,
+        skipped_inputs: issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Skipped && i.whole_file)
+            .count() as u64,
+        skipped_records: issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Skipped && !i.whole_file)
+            .count() as u64,
+        warnings: issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Warning)
+            .count() as u64,
+        ignored_files: discovered.ignored_files,
+        bytes: first.bytes,
+        candidate_groups: groups.len() as u64,
+        compared_pairs: vstats.compared,
+        verified_pairs: edges.len() as u64,
+        clusters: 0,
+        documents_in_clusters: 0,
+        threads: rayon::current_num_threads() as u64,
+        elapsed_ms: 0,
+    };
+    let (document_clusters, clusters) =
+        build_clusters(&first.docs, sources, &sets, &edges, clusters);
+    stats.clusters = document_clusters.len() as u64;
+    stats.documents_in_clusters = document_clusters.iter().map(|c| c.size as u64).sum();
+    stats.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(ScanOutcome {
+        report: Report {
+            version: crate::report::SCHEMA_VERSION,
+            tool: Tool::default(),
+            params,
+            stats,
+            issues,
+            document_clusters,
+        },
+        docs: first.docs,
+        clusters,
+        sources: discovered.sources,
+    })
+}
+
+/// State of the first pass.
+struct FirstPass {
+    docs: Vec<DocInfo>,
+    sigs: SignatureMatrix,
+    issues: Vec<Issue>,
+    bytes: u64,
+}
+
+impl FirstPass {
+    fn new(num_perm: usize) -> Self {
+        FirstPass {
+            docs: Vec::new(),
+            sigs: SignatureMatrix::new(num_perm),
+            issues: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn absorb(&mut self, outcomes: Vec<Signed>) {
+        for o in outcomes {
+            self.issues.extend(o.issues);
+            if let Some((info, sig, bytes)) = o.doc {
+                self.docs.push(info);
+                self.sigs.extend_rows(&sig);
+                self.bytes += bytes;
+            }
+        }
+    }
+}
+
+/// What signing one work item gives.
+struct Signed {
+    doc: Option<(DocInfo, Vec<u32>, u64)>,
+    issues: Vec<Issue>,
+}
+
+/// One unit of first-pass work.
+enum Item {
+    File {
+        source: u32,
+    },
+    Line {
+        source: u32,
+        line: u64,
+        offset: u64,
+        start: usize,
+        end: usize,
+    },
+}
+
+fn sign_text(
+    text: &str,
+    m: &MatchConfig,
+    hasher: &MinHasher,
+    scratch: &mut ShingleScratch,
+) -> (Vec<u32>, bool) {
+    let sh = shingles(text, m.shingle_size, scratch);
+    let mut sig = vec![0u32; m.num_perm];
+    hasher.sign_into(sh, &mut sig);
+    (sig, sh.is_empty())
+}
+
+fn sign_item(
+    item: &Item,
+    chunk: &[u8],
+    sources: &[Source],
+    input: &InputConfig,
+    m: &MatchConfig,
+    hasher: &MinHasher,
+    scratch: &mut ShingleScratch,
+) -> Signed {
+    let mut issues = Vec::new();
+    match *item {
+        Item::File { source } => {
+            let src = &sources[source as usize];
+            let bytes = match std::fs::read(&src.path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let msg = format!(
+                        "could not be read ({e}); skipped. Check that it exists and is readable"
+                    );
+                    return Signed {
+                        doc: None,
+                        issues: vec![Issue::skipped_file(&src.name, msg)],
+                    };
+                }
+            };
+            let len = bytes.len() as u64;
+            let text = match decode_text(bytes) {
+                Ok((t, lossy)) => {
+                    if lossy {
+                        issues.push(Issue::warning(
+                            &src.name,
+                            None,
+                            "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                        ));
+                    }
+                    t
+                }
+                Err(msg) => {
+                    return Signed {
+                        doc: None,
+                        issues: vec![Issue::skipped_file(&src.name, msg)],
+                    }
+                }
+            };
+            let (sig, empty) = sign_text(&text, m, hasher, scratch);
+            let info = DocInfo {
+                id: src.name.clone(),
+                loc: Locator {
+                    source,
+                    line: 1,
+                    offset: 0,
+                    len,
+                },
+                empty,
+            };
+            Signed {
+                doc: Some((info, sig, text.len() as u64)),
+                issues,
+            }
+        }
+        Item::Line {
+            source,
+            line,
+            offset,
+            start,
+            end,
+        } => {
+            let src = &sources[source as usize];
+            let raw = &chunk[start..end];
+            let lossy;
+            let bytes: &[u8] = match std::str::from_utf8(raw) {
+                Ok(_) => raw,
+                Err(_) => {
+                    issues.push(Issue::warning(
+                        &src.name,
+                        Some(line),
+                        "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                    ));
+                    lossy = String::from_utf8_lossy(raw).into_owned();
+                    lossy.as_bytes()
+                }
+            };
+            match parse_record(bytes, input) {
+                Ok(rec) => {
+                    let (sig, empty) = sign_text(&rec.text, m, hasher, scratch);
+                    let info = DocInfo {
+                        id: rec.id.unwrap_or_else(|| format!("{}:{}", src.name, line)),
+                        loc: Locator {
+                            source,
+                            line,
+                            offset,
+                            len: raw.len() as u64,
+                        },
+                        empty,
+                    };
+                    Signed {
+                        doc: Some((info, sig, rec.text.len() as u64)),
+                        issues,
+                    }
+                }
+                Err(msg) => {
+                    issues.push(Issue::skipped_record(&src.name, line, msg));
+                    Signed { doc: None, issues }
+                }
+            }
+        }
+    }
+}
+
+fn run_batch(
+    items: &mut Vec<Item>,
+    chunk: &[u8],
+    sources: &[Source],
+    input: &InputConfig,
+    m: &MatchConfig,
+    hasher: &MinHasher,
+    first: &mut FirstPass,
+) {
+    let out: Vec<Signed> = items
+        .par_iter()
+        .map_init(ShingleScratch::default, |scratch, item| {
+            sign_item(item, chunk, sources, input, m, hasher, scratch)
+        })
+        .collect();
+    first.absorb(out);
+    items.clear();
+}
+
+fn read_all(
+    sources: &[Source],
+    input: &InputConfig,
+    m: &MatchConfig,
+    hasher: &MinHasher,
+    first: &mut FirstPass,
+) {
+    let mut items = Vec::new();
+    let mut chunk: Vec<u8> = Vec::new();
+    for (si, src) in sources.iter().enumerate() {
+        let source = si as u32;
+        match src.kind {
+            SourceKind::Text => {
+                items.push(Item::File { source });
+                if items.len() >= BATCH_FILES {
+                    run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                }
+            }
+            SourceKind::JsonLines => {
+                run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                let file = match std::fs::File::open(&src.path) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        first.issues.push(Issue::skipped_file(
+                            &src.name,
+                            format!("could not be read ({e}); skipped. Check that it exists and is readable"),
+                        ));
+                        continue;
+                    }
+                };
+                let mut reader = BufReader::with_capacity(1 << 20, file);
+                let (mut line_no, mut offset) = (0u64, 0u64);
+                chunk.clear();
+                loop {
+                    let start = chunk.len();
+                    let n = match reader.read_until(b'\n', &mut chunk) {
+                        Ok(n) => n,
+                        Err(e) => {
+                            chunk.truncate(start);
+                            first.issues.push(Issue::skipped_file(
+                                &src.name,
+                                format!(
+                                    "reading stopped after line {line_no} ({e}); the records before it were kept"
+                                ),
+                            ));
+                            break;
+                        }
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    line_no += 1;
+                    let mut end = chunk.len();
+                    if chunk[end - 1] == b'\n' {
+                        end -= 1;
+                    }
+                    if end > start && chunk[end - 1] == b'\r' {
+                        end -= 1;
+                    }
+                    if chunk[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+                        chunk.truncate(start);
+                    } else {
+                        items.push(Item::Line {
+                            source,
+                            line: line_no,
+                            offset,
+                            start,
+                            end,
+                        });
+                    }
+                    offset += n as u64;
+                    if chunk.len() >= BATCH_BYTES {
+                        run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                        chunk.clear();
+                    }
+                }
+                run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                chunk.clear();
+            }
+        }
+    }
+    run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+}
+
+/// Turns components into report clusters: representative, exact scores of
+/// every member against it, and the verified pairs inside. Returns the
+/// clusters in report order together with their member indices.
+fn build_clusters(
+    docs: &[DocInfo],
+    sources: &[Source],
+    sets: &[Vec<u64>],
+    edges: &[Edge],
+    comps: Vec<Vec<u32>>,
+) -> (Vec<DocumentCluster>, Vec<Vec<u32>>) {
+    let mut comp_of = vec![u32::MAX; docs.len()];
+    for (ci, c) in comps.iter().enumerate() {
+        for &d in c {
+            comp_of[d as usize] = ci as u32;
+        }
+    }
+    let mut pairs_of: Vec<Vec<&Edge>> = vec![Vec::new(); comps.len()];
+    for e in edges {
+        pairs_of[comp_of[e.a as usize] as usize].push(e);
+    }
+    let mut built: Vec<(DocumentCluster, Vec<u32>)> = comps
+        .into_par_iter()
+        .zip(pairs_of)
+        .map(|(mut members, cluster_edges)| {
+            let id = |d: u32| docs[d as usize].id.as_str();
+            let rep = *members
+                .iter()
+                .max_by(|&&x, &&y| {
+                    sets[x as usize]
+                        .len()
+                        .cmp(&sets[y as usize].len())
+                        .then_with(|| id(y).cmp(id(x)))
+                        .then_with(|| y.cmp(&x))
+                })
+                .expect("components are non-empty");
+            members.sort_by(|&x, &y| {
+                (x != rep)
+                    .cmp(&(y != rep))
+                    .then_with(|| id(x).cmp(id(y)))
+                    .then_with(|| x.cmp(&y))
+            });
+            let rep_set = &sets[rep as usize];
+            let out_members = members
+                .iter()
+                .map(|&d| {
+                    let s = verify::scores(rep_set, &sets[d as usize]);
+                    let doc = &docs[d as usize];
+                    Member {
+                        doc: doc.id.clone(),
+                        path: sources[doc.loc.source as usize].name.clone(),
+                        line: doc.loc.line,
+                        shingles: sets[d as usize].len(),
+                        jaccard: round4(s.jaccard),
+                        containment: round4(s.containment),
+                    }
+                })
+                .collect();
+            let mut pairs: Vec<Pair> = cluster_edges
+                .iter()
+                .map(|e| {
+                    let (a, b) = if id(e.a) <= id(e.b) {
+                        (e.a, e.b)
+                    } else {
+                        (e.b, e.a)
+                    };
+                    Pair {
+                        a: id(a).to_string(),
+                        b: id(b).to_string(),
+                        jaccard: round4(e.scores.jaccard),
+                        containment: round4(e.scores.containment),
+                        shared: e.scores.shared,
+                    }
+                })
+                .collect();
+            pairs.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+            let cluster = DocumentCluster {
+                id: 0,
+                size: members.len(),
+                representative: id(rep).to_string(),
+                members: out_members,
+                pairs,
+            };
+            (cluster, members)
+        })
+        .collect();
+    built.sort_by(|(a, am), (b, bm)| {
+        b.size
+            .cmp(&a.size)
+            .then_with(|| a.representative.cmp(&b.representative))
+            .then_with(|| am.cmp(bm))
+    });
+    let mut clusters = Vec::with_capacity(built.len());
+    let mut members = Vec::with_capacity(built.len());
+    for (i, (mut c, m)) in built.into_iter().enumerate() {
+        c.id = i + 1;
+        clusters.push(c);
+        members.push(m);
+    }
+    (clusters, members)
+}

@@ -1,0 +1,187 @@
+//! Reports: the findings of a scan, and the formats they are written in.
+//!
+//! In: a [`Report`] built by [`crate::pipeline`]. Out: text or JSON on any
+//! writer. Every format is a contract: the JSON schema is documented in the
+//! README ("JSON output") and carries `"version": 1`; fields are only ever
+//! added. All lists are sorted before they get here, so a report does not
+//! depend on thread count.
+
+mod json;
+mod text;
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::input::Issue;
+
+pub use json::write_json;
+pub use text::write_text;
+
+/// The version of the JSON report schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Human-readable text (the default).
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Writes `report` in `format`.
+pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Text => write_text(report, out),
+        Format::Json => write_json(report, out),
+    }
+}
+
+/// The whole result of a scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Schema version, [`SCHEMA_VERSION`].
+    pub version: u32,
+    /// The program that wrote it.
+    pub tool: Tool,
+    /// Every parameter that changes results.
+    pub params: Params,
+    /// Counts and timing.
+    pub stats: Stats,
+    /// Problems with inputs, sorted by path and line.
+    pub issues: Vec<Issue>,
+    /// Clusters of near-duplicate documents, largest first.
+    pub document_clusters: Vec<DocumentCluster>,
+}
+
+/// Name and version of the program.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// Always `reprint`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: "reprint",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// The parameters a report was made with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Params {
+    /// Normalization scheme name.
+    pub normalization: &'static str,
+    /// Words per shingle.
+    pub shingle_size: usize,
+    /// MinHash permutations.
+    pub num_perm: usize,
+    /// MinHash seed.
+    pub seed: u64,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Containment threshold, or null when the containment rule is off.
+    pub containment: Option<f64>,
+    /// The Jaccard the LSH bands were tuned for (see README, "Thresholds").
+    pub lsh_threshold: f64,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+}
+
+/// Counts of what a scan did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Files read (a JSONL file counts once).
+    pub inputs: u64,
+    /// Documents read.
+    pub documents: u64,
+    /// Documents without a single word (never matched).
+    pub empty_documents: u64,
+    /// Files that could not be read, or were skipped as binary.
+    pub skipped_inputs: u64,
+    /// JSON Lines records that were skipped (malformed, no text).
+    pub skipped_records: u64,
+    /// Warnings (for example invalid UTF-8 decoded lossily).
+    pub warnings: u64,
+    /// Files inside the directories given that were not read because of their extension.
+    pub ignored_files: u64,
+    /// Text bytes of all documents read.
+    pub bytes: u64,
+    /// Candidate groups (LSH buckets with two or more members, unique).
+    pub candidate_groups: u64,
+    /// Pairs whose exact similarity was computed.
+    pub compared_pairs: u64,
+    /// Distinct pairs verified as duplicates.
+    pub verified_pairs: u64,
+    /// Document clusters.
+    pub clusters: u64,
+    /// Documents that are in some cluster.
+    pub documents_in_clusters: u64,
+    /// Worker threads used.
+    pub threads: u64,
+    /// Wall-clock time of the scan, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// A cluster of near-duplicate documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentCluster {
+    /// 1-based position in the report.
+    pub id: usize,
+    /// Number of members.
+    pub size: usize,
+    /// The member the others are scored against: the one with the most
+    /// distinct shingles (the most complete version), ties to the smallest id.
+    pub representative: String,
+    /// The representative first, then the others by id.
+    pub members: Vec<Member>,
+    /// The verified pairs that joined the cluster, by `(a, b)`.
+    pub pairs: Vec<Pair>,
+}
+
+/// A document in a cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// Document id.
+    pub doc: String,
+    /// The file it came from.
+    pub path: String,
+    /// Its line in that file (1 for a text file).
+    pub line: u64,
+    /// Distinct shingles.
+    pub shingles: usize,
+    /// Exact Jaccard with the representative (1 for the representative).
+    pub jaccard: f64,
+    /// Exact containment with the representative (1 for the representative).
+    pub containment: f64,
+}
+
+/// A verified pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    /// One document id (the smaller).
+    pub a: String,
+    /// The other document id.
+    pub b: String,
+    /// Exact Jaccard of their shingle sets.
+    pub jaccard: f64,
+    /// Exact containment of the smaller set in the larger.
+    pub containment: f64,
+    /// Shingles they share.
+    pub shared: usize,
+}
+
+/// Rounds a score to 4 decimals, so reports are readable and stable.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
