@@ -1,1 +1,153 @@
-fn main() {}
+//! Criterion benches per stage, on generated news-like text.
+//!
+//! Throughput is reported in bytes of input text, so the figures read as MB/s
+//! (see README, "Performance").
+
+use std::io::Write;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+use reprint::minhash::MinHasher;
+use reprint::pipeline::{scan, ScanOptions};
+use reprint::shingle::{shingles, ShingleScratch};
+use reprint::Config;
+
+/// A deterministic pseudo-article of about `words` words from a Zipf-ish vocabulary.
+fn article(seed: u64, words: usize) -> String {
+    const VOCAB: &[&str] = &[
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "said",
+        "on",
+        "for",
+        "that",
+        "was",
+        "with",
+        "by",
+        "council",
+        "minister",
+        "market",
+        "shares",
+        "percent",
+        "million",
+        "police",
+        "court",
+        "government",
+        "election",
+        "company",
+        "year",
+        "bridge",
+        "harbor",
+        "grain",
+        "record",
+        "prices",
+        "trade",
+        "workers",
+        "union",
+        "strike",
+        "ferry",
+        "museum",
+        "reopened",
+        "flood",
+        "Tuesday",
+        "officials",
+        "statement",
+        "report",
+        "growth",
+        "budget",
+        "school",
+        "vote",
+    ];
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = String::with_capacity(words * 7);
+    for i in 0..words {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        // Skew towards the front of the vocabulary, and mix in numbers.
+        let r = (s % 1000) as usize;
+        if r < 40 {
+            out.push_str(&(s % 100_000).to_string());
+        } else {
+            let idx = (r * r / 1000) * VOCAB.len() / 1000;
+            out.push_str(VOCAB[idx.min(VOCAB.len() - 1)]);
+        }
+        out.push(if i % 17 == 16 { '.' } else { ' ' });
+        if i % 80 == 79 {
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+fn bench_shingle(c: &mut Criterion) {
+    let text = article(1, 50_000);
+    let mut g = c.benchmark_group("normalize+shingle");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for k in [3usize, 5] {
+        g.bench_with_input(BenchmarkId::new("k", k), &k, |b, &k| {
+            let mut scratch = ShingleScratch::default();
+            b.iter(|| shingles(&text, k, &mut scratch).len())
+        });
+    }
+    g.finish();
+}
+
+fn bench_minhash(c: &mut Criterion) {
+    let text = article(2, 50_000);
+    let mut scratch = ShingleScratch::default();
+    let sh = shingles(&text, 5, &mut scratch).to_vec();
+    let mut g = c.benchmark_group("minhash");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for num_perm in [128usize, 256] {
+        let h = MinHasher::new(num_perm, 7);
+        let mut sig = vec![0u32; num_perm];
+        g.bench_with_input(BenchmarkId::new("num_perm", num_perm), &sh, |b, sh| {
+            b.iter(|| {
+                h.sign_into(sh, &mut sig);
+                sig[0]
+            })
+        });
+    }
+    g.finish();
+}
+
+fn bench_scan(c: &mut Criterion) {
+    // 4,000 documents of ~500 words, 20% of them lightly edited copies.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut bytes = 0u64;
+    for i in 0..4000u64 {
+        let text = if i % 5 == 4 {
+            format!("{} Reporting by staff.", article(i - 1, 500))
+        } else {
+            article(i, 500)
+        };
+        bytes += text.len() as u64;
+        let rec = serde_json::json!({ "id": format!("d{i}"), "text": text });
+        writeln!(f, "{rec}").expect("write");
+    }
+    drop(f);
+    let cfg = Config::new(vec![path]);
+    let mut g = c.benchmark_group("scan");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("jsonl-4000-docs", |b| {
+        b.iter(|| {
+            scan(&cfg, ScanOptions::default())
+                .expect("scan")
+                .report
+                .stats
+                .clusters
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_shingle, bench_minhash, bench_scan);
+criterion_main!(benches);

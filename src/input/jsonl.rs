@@ -99,11 +99,13 @@ pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
         })?;
     let text = match ex.text {
         Raw::Value(Value::String(s)) => s,
-        Raw::Value(v) => return Err(format!(
+        Raw::Value(v) => {
+            return Err(format!(
             "field `{}` is {}, not a string; point --text-field at the field with the article text",
             cfg.text_field,
             kind_of(&v)
-        )),
+        ))
+        }
         Raw::Missing => {
             return Err(format!(
                 "no `{}` field; name the field holding the article text with --text-field",

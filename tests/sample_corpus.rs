@@ -1,0 +1,116 @@
+//! The shipped sample corpus (`corpus/`, described in `corpus/README.md`)
+//! gives the results its README promises at document level.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::*;
+use serde_json::Value;
+
+const BRIDGE: [&str; 3] = [
+    "corpus/outlets/coastal-times-bridge.txt",
+    "corpus/outlets/valley-herald-bridge.txt",
+    "corpus/wire/harbor-bridge-closure.txt",
+];
+const GRAIN: [&str; 2] = [
+    "corpus/outlets/farm-weekly-grain.txt",
+    "corpus/wire/grain-harvest-record.txt",
+];
+const MUSEUM: [&str; 2] = [
+    "corpus/wire/museum-reopening.txt",
+    "corpus/outlets/daily-star-museum.txt",
+];
+const MISC: [&str; 6] = [
+    "corpus/misc/court-ruling.txt",
+    "corpus/misc/football-match-report.txt",
+    "corpus/misc/library-book-sale.txt",
+    "corpus/misc/school-budget-vote.txt",
+    "corpus/misc/startup-funding-round.txt",
+    "corpus/misc/weather-warning.txt",
+];
+
+fn scan_sample() -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for f in BRIDGE.iter().chain(&GRAIN).chain(&MUSEUM).chain(&MISC) {
+        assert!(
+            root.join(f).is_file(),
+            "{f} is missing from the sample corpus"
+        );
+    }
+    let out = Command::cargo_bin("reprint")
+        .unwrap()
+        .current_dir(root)
+        .args(["scan", "corpus", "--format", "json"])
+        .output()
+        .unwrap();
+    let run = Run::from(out);
+    run.expect_code(0);
+    let r = run.json();
+    assert_eq!(stat(&r, "documents"), 16, "{run}");
+    r
+}
+
+#[test]
+fn bridge_story_and_its_two_reprints_are_one_cluster() {
+    let r = scan_sample();
+    let c = cluster_of(&r, BRIDGE[2]).expect("the wire bridge story is clustered");
+    let members: Vec<&str> = c["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["doc"].as_str().unwrap())
+        .collect();
+    let got: std::collections::BTreeSet<String> = members.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, set_of(&BRIDGE), "{c:#}");
+    // Both reprints are mostly contained in their counterpart.
+    for m in c["members"].as_array().unwrap() {
+        assert!(unit_score(&m["containment"], "containment") >= 0.9, "{m}");
+    }
+}
+
+#[test]
+fn grain_story_and_its_exact_copy_are_one_cluster_with_jaccard_1() {
+    let r = scan_sample();
+    let c = cluster_of(&r, GRAIN[1]).expect("the grain story is clustered");
+    assert_eq!(c["size"], 2, "{c:#}");
+    for d in GRAIN {
+        assert_eq!(member(&r, d).expect(d)["jaccard"], 1.0);
+    }
+    let pairs = c["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0]["a"], GRAIN[0]);
+    assert_eq!(pairs[0]["b"], GRAIN[1]);
+    assert_eq!(pairs[0]["jaccard"], 1.0);
+    assert_eq!(pairs[0]["containment"], 1.0);
+    assert_ne!(
+        cluster_of(&r, BRIDGE[2]).map(|c| &c["id"]),
+        Some(&c["id"]),
+        "grain and bridge are different clusters"
+    );
+}
+
+#[test]
+fn the_two_museum_articles_are_not_one_cluster() {
+    let r = scan_sample();
+    let a = cluster_of(&r, MUSEUM[0]).map(|c| c["id"].clone());
+    let b = cluster_of(&r, MUSEUM[1]).map(|c| c["id"].clone());
+    assert!(
+        a.is_none() || a != b,
+        "independently written museum stories were clustered together: {r:#}"
+    );
+}
+
+#[test]
+fn no_misc_article_is_clustered() {
+    let r = scan_sample();
+    let clustered = clustered_docs(&r);
+    for d in MISC {
+        assert!(!clustered.contains(d), "{d} was clustered: {r:#}");
+    }
+    assert!(
+        clustered.iter().all(|d| !d.starts_with("corpus/misc/")),
+        "{clustered:?}"
+    );
+}
