@@ -205,7 +205,6 @@ pub fn build_config(
         bands: m.bands,
         rows: m.rows,
     };
-    let _ = DEFAULT_SEED;
     Ok(Config {
         paths,
         input: InputConfig {

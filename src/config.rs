@@ -10,15 +10,15 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 
 /// Default word k-gram size; chosen by measurement (see README, "Choosing the defaults").
-pub const DEFAULT_SHINGLE_SIZE: usize = 5;
+pub const DEFAULT_SHINGLE_SIZE: usize = 3;
 /// Default number of MinHash permutations.
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default Jaccard threshold for two documents to be duplicates.
-pub const DEFAULT_THRESHOLD: f64 = 0.8;
+pub const DEFAULT_THRESHOLD: f64 = 0.6;
 /// Default containment threshold (share of the smaller document found in the larger).
-pub const DEFAULT_CONTAINMENT: f64 = 0.9;
+pub const DEFAULT_CONTAINMENT: f64 = 0.8;
 /// Default MinHash seed.
-pub const DEFAULT_SEED: u64 = 0x5EED_0F_2E9_2147;
+pub const DEFAULT_SEED: u64 = 0x5EED_0F2E_9214_7A11;
 /// The normalization scheme's name, recorded in reports so a change is visible.
 pub const NORMALIZATION: &str = "nfkc-lower-fold-v1";
 
