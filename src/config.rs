@@ -18,7 +18,7 @@ pub const DEFAULT_THRESHOLD: f64 = 0.6;
 /// Default containment threshold (share of the smaller document found in the larger).
 pub const DEFAULT_CONTAINMENT: f64 = 0.8;
 /// Default MinHash seed.
-pub const DEFAULT_SEED: u64 = 0x5EED_0F2E_9214_7A11;
+pub const DEFAULT_SEED: u64 = 0x5EED;
 /// The normalization scheme's name, recorded in reports so a change is visible.
 pub const NORMALIZATION: &str = "nfkc-lower-fold-v1";
 
