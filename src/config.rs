@@ -111,10 +111,14 @@ impl MatchConfig {
             }
         }
         match (self.bands, self.rows) {
-            (Some(b), Some(r)) if b == 0 || r == 0 || b * r > self.num_perm => bad(format!(
-                "--bands {b} × --rows {r} must be at least 1 and at most --num-perm ({})",
-                self.num_perm
-            )),
+            (Some(b), Some(r))
+                if b == 0 || r == 0 || b.checked_mul(r).is_none_or(|p| p > self.num_perm) =>
+            {
+                bad(format!(
+                    "--bands {b} × --rows {r} must be at least 1 and at most --num-perm ({})",
+                    self.num_perm
+                ))
+            }
             (Some(_), None) | (None, Some(_)) => bad(
                 "give both --bands and --rows, or neither (they are derived from --threshold)"
                     .into(),

@@ -98,7 +98,9 @@ pub fn choose_params(threshold: f64, num_perm: usize) -> LshParams {
 /// once. The output is sorted, so it does not depend on thread count.
 pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> Vec<Vec<u32>> {
     assert!(
-        p.bands * p.rows <= sigs.num_perm(),
+        p.bands
+            .checked_mul(p.rows)
+            .is_some_and(|n| n <= sigs.num_perm()),
         "bands × rows exceeds num_perm"
     );
     let mut groups: Vec<Vec<u32>> = (0..p.bands)

@@ -47,6 +47,19 @@ fn is_broken_pipe(e: &Error) -> bool {
 fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     let cfg =
         cli::build_config(args.paths, &args.input, &args.matching).map_err(Error::InvalidParam)?;
+    if let Some(out) = &args.output {
+        // Fail before a long scan, not after it.
+        let dir = out.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(Error::InvalidParam(format!(
+                    "-o {}: directory {} does not exist; create it first",
+                    out.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
     };

@@ -117,6 +117,8 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     first.issues.extend(discovered.issues.iter().cloned());
     read_all(sources, &cfg.input, m, &hasher, &mut first);
 
+    warn_duplicate_ids(&first.docs, sources, &mut first.issues);
+
     // LSH over the documents that have shingles.
     let p = lsh_params(m);
     let live: Vec<u32> = (0..first.docs.len() as u32)
@@ -233,6 +235,33 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         clusters,
         sources: discovered.sources,
     })
+}
+
+/// Adds a warning for every document whose id an earlier document already has.
+fn warn_duplicate_ids(docs: &[DocInfo], sources: &[Source], issues: &mut Vec<Issue>) {
+    let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+    order.par_sort_by(|&x, &y| {
+        docs[x as usize]
+            .id
+            .cmp(&docs[y as usize].id)
+            .then(x.cmp(&y))
+    });
+    for w in order.windows(2) {
+        let (first, dup) = (&docs[w[0] as usize], &docs[w[1] as usize]);
+        if first.id == dup.id {
+            let src = &sources[dup.loc.source as usize];
+            let line = (src.kind == SourceKind::JsonLines).then_some(dup.loc.line);
+            issues.push(Issue::warning(
+                &src.name,
+                line,
+                format!(
+                    "id `{}` is used by an earlier document too; reports cannot tell them apart. \
+                     Give every record a unique id (or drop the id field to get PATH:LINE ids)",
+                    dup.id
+                ),
+            ));
+        }
+    }
 }
 
 /// State of the first pass.

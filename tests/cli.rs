@@ -215,6 +215,11 @@ fn json_report_field_names_are_the_documented_schema() {
             "skipped_records",
             "warnings",
             "ignored_files",
+            "bytes",
+            "candidate_groups",
+            "compared_pairs",
+            "verified_pairs",
+            "threads",
             "elapsed_ms",
         ],
         "stats",
@@ -252,7 +257,7 @@ fn exit_0_when_duplicates_are_found_without_check() {
     let env = basic_corpus();
     let run = env.scan(&["docs"]);
     run.expect_code(0);
-    assert!(run.stdout.contains("1 clusters"), "{run}");
+    assert!(run.stdout.contains("1 cluster,"), "{run}");
 }
 
 #[test]
@@ -425,8 +430,14 @@ fn jsonl_ids_missing_ids_and_a_malformed_line() {
         6,
         "the lines after the bad one count"
     );
+    assert_keys(
+        &r["issues"][0],
+        &["path", "line", "kind", "message"],
+        "issue",
+    );
     assert_eq!(r["issues"][0]["path"], "docs/feed.jsonl");
     assert_eq!(r["issues"][0]["line"], 4);
+    assert_eq!(r["issues"][0]["kind"], "skipped");
 
     assert_eq!(
         cluster_sets(&r),
@@ -632,4 +643,39 @@ fn empty_and_whitespace_only_files_are_counted_not_clustered() {
     assert_eq!(stat(&r, "documents"), 4);
     assert_eq!(stat(&r, "empty_documents"), 3);
     assert_eq!(stat(&r, "clusters"), 0, "{r:#}");
+}
+
+#[test]
+fn huge_bands_times_rows_is_a_usage_error_not_a_panic() {
+    let env = clean_corpus();
+    // 2^63 × 2 wraps to 0 in u64 arithmetic; it must still be rejected.
+    let run = env.scan(&["docs", "--bands", "9223372036854775808", "--rows", "2"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--num-perm"), "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}
+
+#[test]
+fn duplicate_jsonl_ids_are_warned_about_with_file_and_line() {
+    let a = article(40);
+    let feed = [
+        record("same", &a.text()),
+        record("same", &unrelated(41).text()),
+    ]
+    .concat();
+    let env = TestEnv::with_files(&[("feed.jsonl", feed)]);
+    let (run, r) = env.scan_json(&["feed.jsonl"]);
+    run.expect_code(0);
+    assert_eq!(stat(&r, "warnings"), 1, "{run}");
+    assert!(run.stderr.contains("feed.jsonl:2"), "{run}");
+    assert!(run.stderr.contains("`same`"), "{run}");
+}
+
+#[test]
+fn output_into_a_missing_directory_fails_before_scanning() {
+    let env = clean_corpus();
+    let run = env.scan(&["docs", "-o", "no/such/dir/report.json"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("no/such/dir"), "{run}");
+    assert!(run.stderr.contains("create it"), "{run}");
 }

@@ -1,4 +1,4 @@
-//! The shipped sample corpus (`corpus/`, described in `corpus/README.md`)
+//! The shipped sample corpus (`corpus/`, described in its README)
 //! gives the results its README promises at document level.
 
 mod common;
@@ -48,7 +48,9 @@ fn scan_sample() -> Value {
     let run = Run::from(out);
     run.expect_code(0);
     let r = run.json();
-    assert_eq!(stat(&r, "documents"), 16, "{run}");
+    let listed = BRIDGE.len() + GRAIN.len() + MUSEUM.len() + MISC.len();
+    assert!(stat(&r, "documents") >= listed as u64, "{run}");
+    assert_eq!(stat(&r, "skipped_inputs"), 0, "{run}");
     r
 }
 

@@ -11,14 +11,22 @@ pub fn write_text(report: &Report, out: &mut dyn Write) -> Result<()> {
     write_text_inner(report, out).map_err(|e| serde_json::Error::io(e).into())
 }
 
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.stats;
     writeln!(
         out,
-        "reprint: {} documents scanned, {} clusters, {} documents in clusters ({:.2} s)",
-        s.documents,
-        s.clusters,
-        s.documents_in_clusters,
+        "reprint: {} scanned, {}, {} in clusters ({:.2} s)",
+        plural(s.documents, "document"),
+        plural(s.clusters, "cluster"),
+        plural(s.documents_in_clusters, "document"),
         s.elapsed_ms as f64 / 1000.0
     )?;
     let skipped = s.skipped_inputs + s.skipped_records;
