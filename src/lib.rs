@@ -16,6 +16,9 @@
 //! | cluster | [`cluster`] | verified pairs → clusters (union-find) |
 //! | report | [`report`] | clusters → text / JSON |
 //!
+//! [`segment`] splits a document into paragraphs with byte spans and line
+//! numbers; paragraph-level matching will build on it.
+//!
 //! [`eval`] scores a scan against ground-truth labels, and [`exact`] finds
 //! all pairs above a Jaccard threshold without approximation (the yardstick
 //! for LSH recall).
@@ -49,6 +52,7 @@ pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
 pub mod report;
+pub mod segment;
 pub mod shingle;
 pub mod verify;
 
