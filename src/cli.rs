@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use reprint::config::{
-    Config, InputConfig, MatchConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED,
-    DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
+    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, DEFAULT_CONTAINMENT,
+    DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
 };
 use reprint::input::StdinFormat;
 use reprint::report::Format;
@@ -105,6 +105,50 @@ pub struct MatchArgs {
     pub threads: Option<usize>,
 }
 
+/// Paragraph-level matching.
+#[derive(Debug, Args)]
+pub struct ParagraphArgs {
+    /// Which findings to look for.
+    #[arg(long, value_enum, default_value_t = GranularityArg::All)]
+    pub granularity: GranularityArg,
+    /// Paragraphs with fewer words (headings, bylines) are not matched.
+    #[arg(long, default_value_t = ParagraphConfig::default().min_words, value_name = "N")]
+    pub min_paragraph_words: usize,
+    /// A paragraph in at least this many unrelated documents is boilerplate.
+    #[arg(long, default_value_t = ParagraphConfig::default().boilerplate_min_docs, value_name = "N")]
+    pub boilerplate_min_docs: usize,
+    /// Words per paragraph shingle.
+    #[arg(long, default_value_t = ParagraphConfig::default().shingle_size, value_name = "K")]
+    pub paragraph_shingle_size: usize,
+    /// MinHash permutations per paragraph.
+    #[arg(long, default_value_t = ParagraphConfig::default().num_perm, value_name = "N")]
+    pub paragraph_num_perm: usize,
+}
+
+/// Granularity of findings.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GranularityArg {
+    /// Near-duplicate documents only.
+    Documents,
+    /// Repeated paragraphs only.
+    Paragraphs,
+    /// Both.
+    All,
+}
+
+/// Finding kinds that `--check` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Near-duplicate document clusters.
+    Documents,
+    /// Boilerplate paragraphs.
+    Boilerplate,
+    /// Paragraphs reprinted in a few documents.
+    Reprinted,
+    /// Paragraphs repeated within one document.
+    WithinDocument,
+}
+
 /// Arguments of `reprint scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -115,15 +159,20 @@ pub struct ScanArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub matching: MatchArgs,
+    #[command(flatten)]
+    pub paragraphs: ParagraphArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with status 1 when any duplicate is found (for CI).
+    /// Exit with status 1 when any finding of the --fail-on kinds is made (for CI).
     #[arg(long)]
     pub check: bool,
+    /// Finding kinds that make --check fail (comma-separated; default: all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub fail_on: Vec<FailOn>,
     /// Print the chosen LSH bands and rows and per-stage counts on standard error.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -195,6 +244,7 @@ pub fn build_config(
     paths: Vec<PathBuf>,
     input: &InputArgs,
     m: &MatchArgs,
+    p: Option<&ParagraphArgs>,
 ) -> Result<Config, String> {
     let matching = MatchConfig {
         shingle_size: m.shingle_size,
@@ -214,6 +264,20 @@ pub fn build_config(
             id_field: input.id_field.clone(),
         },
         matching,
+        granularity: match p.map(|p| p.granularity) {
+            Some(GranularityArg::All) => Granularity::All,
+            Some(GranularityArg::Paragraphs) => Granularity::Paragraphs,
+            Some(GranularityArg::Documents) | None => Granularity::Documents,
+        },
+        paragraphs: match p {
+            Some(p) => ParagraphConfig {
+                shingle_size: p.paragraph_shingle_size,
+                num_perm: p.paragraph_num_perm,
+                min_words: p.min_paragraph_words,
+                boilerplate_min_docs: p.boilerplate_min_docs,
+            },
+            None => ParagraphConfig::default(),
+        },
         threads: m.threads,
     })
 }

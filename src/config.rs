@@ -128,6 +128,81 @@ impl MatchConfig {
     }
 }
 
+/// Which findings a scan looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Granularity {
+    /// Whole documents only.
+    Documents,
+    /// Paragraphs only.
+    Paragraphs,
+    /// Both (the default).
+    #[default]
+    All,
+}
+
+impl Granularity {
+    /// Whether document clusters are computed.
+    pub fn documents(self) -> bool {
+        self != Granularity::Paragraphs
+    }
+    /// Whether paragraph clusters are computed.
+    pub fn paragraphs(self) -> bool {
+        self != Granularity::Documents
+    }
+}
+
+/// Paragraph-level matching. The Jaccard and containment rule is the
+/// document rule ([`MatchConfig`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParagraphConfig {
+    /// Words per paragraph shingle.
+    pub shingle_size: usize,
+    /// MinHash permutations per paragraph signature.
+    pub num_perm: usize,
+    /// Paragraphs with fewer words are kept out of matching.
+    pub min_words: usize,
+    /// A paragraph found in documents of at least this many unrelated groups is boilerplate.
+    pub boilerplate_min_docs: usize,
+}
+
+impl Default for ParagraphConfig {
+    fn default() -> Self {
+        ParagraphConfig {
+            shingle_size: 3,
+            num_perm: 64,
+            min_words: 8,
+            boilerplate_min_docs: 3,
+        }
+    }
+}
+
+impl ParagraphConfig {
+    /// Checks ranges; the message names the flag to change.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::InvalidParam(m));
+        if !(1..=32).contains(&self.shingle_size) {
+            return bad(format!(
+                "--paragraph-shingle-size must be between 1 and 32, got {}",
+                self.shingle_size
+            ));
+        }
+        if !(1..=4096).contains(&self.num_perm) {
+            return bad(format!(
+                "--paragraph-num-perm must be between 1 and 4096, got {}",
+                self.num_perm
+            ));
+        }
+        if self.boilerplate_min_docs < 2 {
+            return bad(format!(
+                "--boilerplate-min-docs must be at least 2, got {}",
+                self.boilerplate_min_docs
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A full scan configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -137,6 +212,10 @@ pub struct Config {
     pub input: InputConfig,
     /// How documents are matched.
     pub matching: MatchConfig,
+    /// Which findings to look for.
+    pub granularity: Granularity,
+    /// Paragraph-level matching.
+    pub paragraphs: ParagraphConfig,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
 }
@@ -148,6 +227,8 @@ impl Config {
             paths,
             input: InputConfig::default(),
             matching: MatchConfig::default(),
+            granularity: Granularity::default(),
+            paragraphs: ParagraphConfig::default(),
             threads: None,
         }
     }

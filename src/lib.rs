@@ -50,6 +50,7 @@ pub mod input;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod paragraph;
 pub mod pipeline;
 pub mod report;
 pub mod segment;

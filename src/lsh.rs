@@ -107,26 +107,54 @@ pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> V
         .into_par_iter()
         .flat_map_iter(|band| {
             let lo = band * p.rows;
-            let mut keyed: Vec<(u64, u32)> = docs
+            let keyed: Vec<(u64, u32)> = docs
                 .iter()
                 .map(|&d| {
                     let vals = &sigs.row(d as usize)[lo..lo + p.rows];
                     (band_key(vals, band as u64), d)
                 })
                 .collect();
-            keyed.sort_unstable();
-            let mut out = Vec::new();
-            for run in keyed.chunk_by(|x, y| x.0 == y.0) {
-                if run.len() >= 2 {
-                    out.push(run.iter().map(|&(_, d)| d).collect::<Vec<u32>>());
-                }
-            }
-            out
+            buckets(keyed)
         })
         .collect();
     groups.par_sort_unstable();
     groups.dedup();
     groups
+}
+
+/// Appends the `p.bands` band keys of one signature to `out`.
+pub fn band_keys(sig: &[u32], p: LshParams, out: &mut Vec<u64>) {
+    for band in 0..p.bands {
+        let lo = band * p.rows;
+        out.push(band_key(&sig[lo..lo + p.rows], band as u64));
+    }
+}
+
+/// Candidate groups from precomputed band keys: row `i` of `keys` (stride
+/// `bands`) belongs to item `i`. Same output contract as [`candidate_groups`].
+pub fn groups_from_keys(keys: &[u64], bands: usize) -> Vec<Vec<u32>> {
+    let n = keys.len().checked_div(bands).unwrap_or(0);
+    let mut groups: Vec<Vec<u32>> = (0..bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let keyed: Vec<(u64, u32)> =
+                (0..n).map(|i| (keys[i * bands + band], i as u32)).collect();
+            buckets(keyed)
+        })
+        .collect();
+    groups.par_sort_unstable();
+    groups.dedup();
+    groups
+}
+
+/// Sorts `(key, item)` pairs and returns the runs of two or more items.
+fn buckets(mut keyed: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
+    keyed.sort_unstable();
+    keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.len() >= 2)
+        .map(|run| run.iter().map(|&(_, d)| d).collect())
+        .collect()
 }
 
 fn band_key(vals: &[u32], band: u64) -> u64 {
@@ -212,6 +240,27 @@ mod tests {
         m.extend_rows(&[1, 2, 3, 4, 0, 0, 0, 0]);
         let g = candidate_groups(&m, &[0, 1, 2, 3], LshParams { bands: 2, rows: 4 });
         assert_eq!(g, vec![vec![0, 1], vec![0, 1, 3]]);
+    }
+
+    #[test]
+    fn precomputed_keys_group_like_signatures() {
+        let mut m = SignatureMatrix::new(8);
+        let rows: [[u32; 8]; 4] = [
+            [1, 2, 3, 4, 5, 6, 7, 8],
+            [1, 2, 3, 4, 5, 6, 7, 8],
+            [9, 9, 9, 9, 9, 9, 9, 9],
+            [1, 2, 3, 4, 0, 0, 0, 0],
+        ];
+        let p = LshParams { bands: 2, rows: 4 };
+        let mut keys = Vec::new();
+        for r in &rows {
+            m.extend_rows(r);
+            band_keys(r, p, &mut keys);
+        }
+        assert_eq!(
+            groups_from_keys(&keys, 2),
+            candidate_groups(&m, &[0, 1, 2, 3], p)
+        );
     }
 
     #[test]

@@ -45,8 +45,13 @@ fn is_broken_pipe(e: &Error) -> bool {
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8, Error> {
-    let cfg =
-        cli::build_config(args.paths, &args.input, &args.matching).map_err(Error::InvalidParam)?;
+    let cfg = cli::build_config(
+        args.paths,
+        &args.input,
+        &args.matching,
+        Some(&args.paragraphs),
+    )
+    .map_err(Error::InvalidParam)?;
     if let Some(out) = &args.output {
         // Fail before a long scan, not after it.
         let dir = out.parent().filter(|d| !d.as_os_str().is_empty());
@@ -108,16 +113,31 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     let skipped = r.stats.skipped_inputs + r.stats.skipped_records;
     Ok(if skipped > 0 {
         EXIT_ERROR
-    } else if args.check && !r.document_clusters.is_empty() {
+    } else if args.check && has_failing_findings(r, &args.fail_on) {
         EXIT_FOUND
     } else {
         0
     })
 }
 
+/// Whether the report holds a finding of one of the `fail_on` kinds (all kinds when empty).
+fn has_failing_findings(r: &reprint::Report, fail_on: &[cli::FailOn]) -> bool {
+    use cli::FailOn;
+    use reprint::paragraph::Kind;
+    let counts = |k: FailOn| fail_on.is_empty() || fail_on.contains(&k);
+    (counts(FailOn::Documents) && !r.document_clusters.is_empty())
+        || r.paragraph_clusters.iter().any(|c| {
+            counts(match c.kind {
+                Kind::Boilerplate => FailOn::Boilerplate,
+                Kind::Reprinted => FailOn::Reprinted,
+                Kind::WithinDocument => FailOn::WithinDocument,
+            })
+        })
+}
+
 fn run_eval(args: EvalArgs) -> Result<u8, Error> {
     let labels = read_labels(&args.labels, &cli_input(&args), &args.label_field)?;
-    let cfg = cli::build_config(vec![args.labels.clone()], &args.input, &args.matching)
+    let cfg = cli::build_config(vec![args.labels.clone()], &args.input, &args.matching, None)
         .map_err(Error::InvalidParam)?;
     let outcome = scan(&cfg, ScanOptions::default())?;
     let docs = &outcome.docs;

@@ -17,7 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::cluster::UnionFind;
-use crate::config::{Config, InputConfig, MatchConfig, NORMALIZATION};
+use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZATION};
 use crate::error::{Error, Result};
 use crate::input::{
     decode_text, discover, parse_record, reread, Issue, IssueKind, Locator, Source, SourceKind,
@@ -25,7 +25,12 @@ use crate::input::{
 };
 use crate::lsh::{self, LshParams};
 use crate::minhash::{MinHasher, SignatureMatrix};
-use crate::report::{round4, DocumentCluster, Member, Pair, Params, Report, Stats, Tool};
+use crate::normalize::WordScratch;
+use crate::paragraph::{self, Unit};
+use crate::report::{
+    round4, DocumentCluster, Member, Pair, ParagraphCluster, ParagraphMember, Params, Report,
+    Stats, Tool,
+};
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
 
@@ -48,6 +53,11 @@ pub fn lsh_threshold(m: &MatchConfig) -> f64 {
     }
 }
 
+/// The LSH bands and rows of paragraph matching.
+pub fn paragraph_lsh_params(m: &MatchConfig, pc: &ParagraphConfig) -> LshParams {
+    lsh::choose_params(lsh_threshold(m), pc.num_perm)
+}
+
 /// The LSH bands and rows a configuration uses.
 pub fn lsh_params(m: &MatchConfig) -> LshParams {
     match (m.bands, m.rows) {
@@ -65,6 +75,8 @@ pub struct DocInfo {
     pub loc: Locator,
     /// Whether it has no words at all.
     pub empty: bool,
+    /// Bytes of text.
+    pub bytes: u64,
 }
 
 /// Everything a scan found, before formatting: the report plus the
@@ -92,6 +104,7 @@ pub struct ScanOptions {
 /// builds the report.
 pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     cfg.matching.validate()?;
+    cfg.paragraphs.validate()?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = cfg.threads {
         if n == 0 {
@@ -110,20 +123,33 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let m = &cfg.matching;
     let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
     let sources = &discovered.sources[..];
-    let hasher = MinHasher::new(m.num_perm, m.seed);
+    let signer = Signer {
+        input: &cfg.input,
+        m,
+        hasher: MinHasher::new(m.num_perm, m.seed),
+        paragraphs: cfg.granularity.paragraphs().then(|| ParagraphSigner {
+            cfg: &cfg.paragraphs,
+            hasher: MinHasher::new(cfg.paragraphs.num_perm, m.seed ^ 0x9A4A_6A4A),
+            p: paragraph_lsh_params(m, &cfg.paragraphs),
+        }),
+    };
 
-    // Pass 1: sign every document.
+    // Pass 1: sign every document (and its paragraphs).
     let mut first = FirstPass::new(m.num_perm);
     first.issues.extend(discovered.issues.iter().cloned());
-    read_all(sources, &cfg.input, m, &hasher, &mut first);
+    read_all(sources, &signer, &mut first);
 
     warn_duplicate_ids(&first.docs, sources, &mut first.issues);
 
     // LSH over the documents that have shingles.
     let p = lsh_params(m);
-    let live: Vec<u32> = (0..first.docs.len() as u32)
-        .filter(|&d| !first.docs[d as usize].empty)
-        .collect();
+    let live: Vec<u32> = if cfg.granularity.documents() {
+        (0..first.docs.len() as u32)
+            .filter(|&d| !first.docs[d as usize].empty)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let groups = lsh::candidate_groups(&first.sigs, &live, p);
 
     // Pass 2: shingle sets of candidates only.
@@ -176,10 +202,27 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     for e in &edges {
         uf.union(e.a, e.b);
     }
-    let clusters = uf.components(2);
+    let (document_clusters, clusters) =
+        build_clusters(&first.docs, sources, &sets, &edges, uf.components(2));
+    drop(sets);
 
+    // Paragraphs: the same LSH → verify → cluster stages on paragraph units.
+    let mut doc_group: Vec<u32> = (0..first.docs.len() as u32).collect();
+    for c in &clusters {
+        let head = *c.iter().min().expect("clusters are non-empty");
+        for &d in c {
+            doc_group[d as usize] = head;
+        }
+    }
+    let (paragraph_clusters, para_stats) = match &signer.paragraphs {
+        Some(ps) => paragraph_stage(&mut first, sources, cfg, ps, &doc_group, rule),
+        None => (Vec::new(), ParaStats::default()),
+    };
+
+    let pp = signer.paragraphs.as_ref().map(|ps| ps.p);
     let params = Params {
         normalization: NORMALIZATION,
+        granularity: cfg.granularity,
         shingle_size: m.shingle_size,
         num_perm: m.num_perm,
         seed: m.seed,
@@ -188,40 +231,36 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         lsh_threshold: lsh_threshold(m),
         bands: p.bands,
         rows: p.rows,
+        paragraph_shingle_size: cfg.paragraphs.shingle_size,
+        paragraph_num_perm: cfg.paragraphs.num_perm,
+        min_paragraph_words: cfg.paragraphs.min_words,
+        boilerplate_min_docs: cfg.paragraphs.boilerplate_min_docs,
+        paragraph_bands: pp.map(|p| p.bands),
+        paragraph_rows: pp.map(|p| p.rows),
     };
     let mut issues = first.issues;
     issues.sort();
-    let mut stats = Stats {
+    let count = |pred: &dyn Fn(&Issue) -> bool| issues.iter().filter(|i| pred(i)).count() as u64;
+    let stats = Stats {
         inputs: sources.len() as u64,
         documents: first.docs.len() as u64,
         empty_documents: first.docs.iter().filter(|d| d.empty).count() as u64,
-        skipped_inputs: issues
-            .iter()
-            .filter(|i| i.kind == IssueKind::Skipped && i.whole_file)
-            .count() as u64,
-        skipped_records: issues
-            .iter()
-            .filter(|i| i.kind == IssueKind::Skipped && !i.whole_file)
-            .count() as u64,
-        warnings: issues
-            .iter()
-            .filter(|i| i.kind == IssueKind::Warning)
-            .count() as u64,
+        skipped_inputs: count(&|i| i.kind == IssueKind::Skipped && i.whole_file),
+        skipped_records: count(&|i| i.kind == IssueKind::Skipped && !i.whole_file),
+        warnings: count(&|i| i.kind == IssueKind::Warning),
         ignored_files: discovered.ignored_files,
         bytes: first.bytes,
         candidate_groups: groups.len() as u64,
         compared_pairs: vstats.compared,
         verified_pairs: edges.len() as u64,
-        clusters: 0,
-        documents_in_clusters: 0,
+        clusters: document_clusters.len() as u64,
+        documents_in_clusters: document_clusters.iter().map(|c| c.size as u64).sum(),
+        paragraphs: first.paras.len() as u64,
+        paragraph_compared_pairs: para_stats.compared,
+        paragraph_clusters: paragraph_clusters.len() as u64,
         threads: rayon::current_num_threads() as u64,
-        elapsed_ms: 0,
+        elapsed_ms: start.elapsed().as_millis() as u64,
     };
-    let (document_clusters, clusters) =
-        build_clusters(&first.docs, sources, &sets, &edges, clusters);
-    stats.clusters = document_clusters.len() as u64;
-    stats.documents_in_clusters = document_clusters.iter().map(|c| c.size as u64).sum();
-    stats.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(ScanOutcome {
         report: Report {
             version: crate::report::SCHEMA_VERSION,
@@ -230,6 +269,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
             stats,
             issues,
             document_clusters,
+            paragraph_clusters,
         },
         docs: first.docs,
         clusters,
@@ -270,6 +310,10 @@ struct FirstPass {
     sigs: SignatureMatrix,
     issues: Vec<Issue>,
     bytes: u64,
+    /// Paragraph units of all documents, in document order.
+    paras: Vec<Unit>,
+    /// Their band keys, `paragraph bands` per unit.
+    para_keys: Vec<u64>,
 }
 
 impl FirstPass {
@@ -279,6 +323,8 @@ impl FirstPass {
             sigs: SignatureMatrix::new(num_perm),
             issues: Vec::new(),
             bytes: 0,
+            paras: Vec::new(),
+            para_keys: Vec::new(),
         }
     }
 
@@ -286,6 +332,10 @@ impl FirstPass {
         for o in outcomes {
             self.issues.extend(o.issues);
             if let Some((info, sig, bytes)) = o.doc {
+                let doc = self.docs.len() as u32;
+                self.paras
+                    .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
+                self.para_keys.extend(o.para_keys);
                 self.docs.push(info);
                 self.sigs.extend_rows(&sig);
                 self.bytes += bytes;
@@ -297,7 +347,42 @@ impl FirstPass {
 /// What signing one work item gives.
 struct Signed {
     doc: Option<(DocInfo, Vec<u32>, u64)>,
+    paras: Vec<Unit>,
+    para_keys: Vec<u64>,
     issues: Vec<Issue>,
+}
+
+impl Signed {
+    fn skipped(issues: Vec<Issue>) -> Self {
+        Signed {
+            doc: None,
+            paras: Vec::new(),
+            para_keys: Vec::new(),
+            issues,
+        }
+    }
+}
+
+/// What the first pass needs to sign a document.
+struct Signer<'c> {
+    input: &'c InputConfig,
+    m: &'c MatchConfig,
+    hasher: MinHasher,
+    paragraphs: Option<ParagraphSigner<'c>>,
+}
+
+/// Paragraph signing parameters.
+struct ParagraphSigner<'c> {
+    cfg: &'c ParagraphConfig,
+    hasher: MinHasher,
+    p: LshParams,
+}
+
+/// Per-thread buffers of the first pass.
+#[derive(Default)]
+struct Scratch {
+    shingles: ShingleScratch,
+    words: WordScratch,
 }
 
 /// One unit of first-pass work.
@@ -314,123 +399,127 @@ enum Item {
     },
 }
 
-fn sign_text(
-    text: &str,
-    m: &MatchConfig,
-    hasher: &MinHasher,
-    scratch: &mut ShingleScratch,
-) -> (Vec<u32>, bool) {
-    let sh = shingles(text, m.shingle_size, scratch);
-    let mut sig = vec![0u32; m.num_perm];
-    hasher.sign_into(sh, &mut sig);
-    (sig, sh.is_empty())
-}
+impl Signer<'_> {
+    /// Signs one document's text: its signature, whether it is empty, and
+    /// its paragraph units with their band keys.
+    fn sign(&self, text: &str, scratch: &mut Scratch) -> (Vec<u32>, bool, Vec<Unit>, Vec<u64>) {
+        let sh = shingles(text, self.m.shingle_size, &mut scratch.shingles);
+        let empty = sh.is_empty();
+        let mut sig = vec![0u32; self.m.num_perm];
+        self.hasher.sign_into(sh, &mut sig);
+        let mut keys = Vec::new();
+        let units = match &self.paragraphs {
+            Some(ps) if !empty => paragraph::sign_paragraphs(
+                text,
+                ps.cfg.shingle_size,
+                ps.cfg.min_words,
+                &ps.hasher,
+                ps.p,
+                &mut scratch.shingles,
+                &mut scratch.words,
+                &mut keys,
+            ),
+            _ => Vec::new(),
+        };
+        (sig, empty, units, keys)
+    }
 
-fn sign_item(
-    item: &Item,
-    chunk: &[u8],
-    sources: &[Source],
-    input: &InputConfig,
-    m: &MatchConfig,
-    hasher: &MinHasher,
-    scratch: &mut ShingleScratch,
-) -> Signed {
-    let mut issues = Vec::new();
-    match *item {
-        Item::File { source } => {
-            let src = &sources[source as usize];
-            let bytes = match std::fs::read(&src.path) {
-                Ok(b) => b,
-                Err(e) => {
-                    let msg = format!(
-                        "could not be read ({e}); skipped. Check that it exists and is readable"
-                    );
-                    return Signed {
-                        doc: None,
-                        issues: vec![Issue::skipped_file(&src.name, msg)],
-                    };
-                }
-            };
-            let len = bytes.len() as u64;
-            let text = match decode_text(bytes) {
-                Ok((t, lossy)) => {
-                    if lossy {
-                        issues.push(Issue::warning(
-                            &src.name,
-                            None,
-                            "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                        ));
+    fn sign_item(
+        &self,
+        item: &Item,
+        chunk: &[u8],
+        sources: &[Source],
+        scratch: &mut Scratch,
+    ) -> Signed {
+        let mut issues = Vec::new();
+        let (text, id, loc) = match *item {
+            Item::File { source } => {
+                let src = &sources[source as usize];
+                let bytes = match std::fs::read(&src.path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let msg = format!(
+                            "could not be read ({e}); skipped. Check that it exists and is readable"
+                        );
+                        return Signed::skipped(vec![Issue::skipped_file(&src.name, msg)]);
                     }
-                    t
-                }
-                Err(msg) => {
-                    return Signed {
-                        doc: None,
-                        issues: vec![Issue::skipped_file(&src.name, msg)],
+                };
+                let len = bytes.len() as u64;
+                let text = match decode_text(bytes) {
+                    Ok((t, lossy)) => {
+                        if lossy {
+                            issues.push(Issue::warning(
+                                &src.name,
+                                None,
+                                "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                            ));
+                        }
+                        t
                     }
-                }
-            };
-            let (sig, empty) = sign_text(&text, m, hasher, scratch);
-            let info = DocInfo {
-                id: src.name.clone(),
-                loc: Locator {
+                    Err(msg) => return Signed::skipped(vec![Issue::skipped_file(&src.name, msg)]),
+                };
+                let loc = Locator {
                     source,
                     line: 1,
                     offset: 0,
                     len,
-                },
-                empty,
-            };
-            Signed {
-                doc: Some((info, sig, text.len() as u64)),
-                issues,
+                };
+                (text, src.name.clone(), loc)
             }
-        }
-        Item::Line {
-            source,
-            line,
-            offset,
-            start,
-            end,
-        } => {
-            let src = &sources[source as usize];
-            let raw = &chunk[start..end];
-            let lossy;
-            let bytes: &[u8] = match std::str::from_utf8(raw) {
-                Ok(_) => raw,
-                Err(_) => {
-                    issues.push(Issue::warning(
-                        &src.name,
-                        Some(line),
-                        "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                    ));
-                    lossy = String::from_utf8_lossy(raw).into_owned();
-                    lossy.as_bytes()
-                }
-            };
-            match parse_record(bytes, input) {
-                Ok(rec) => {
-                    let (sig, empty) = sign_text(&rec.text, m, hasher, scratch);
-                    let info = DocInfo {
-                        id: rec.id.unwrap_or_else(|| format!("{}:{}", src.name, line)),
-                        loc: Locator {
-                            source,
-                            line,
-                            offset,
-                            len: raw.len() as u64,
-                        },
-                        empty,
-                    };
-                    Signed {
-                        doc: Some((info, sig, rec.text.len() as u64)),
-                        issues,
+            Item::Line {
+                source,
+                line,
+                offset,
+                start,
+                end,
+            } => {
+                let src = &sources[source as usize];
+                let raw = &chunk[start..end];
+                let lossy;
+                let bytes: &[u8] = match std::str::from_utf8(raw) {
+                    Ok(_) => raw,
+                    Err(_) => {
+                        issues.push(Issue::warning(
+                            &src.name,
+                            Some(line),
+                            "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                        ));
+                        lossy = String::from_utf8_lossy(raw).into_owned();
+                        lossy.as_bytes()
                     }
-                }
-                Err(msg) => {
-                    issues.push(Issue::skipped_record(&src.name, line, msg));
-                    Signed { doc: None, issues }
-                }
+                };
+                let rec = match parse_record(bytes, self.input) {
+                    Ok(rec) => rec,
+                    Err(msg) => {
+                        issues.push(Issue::skipped_record(&src.name, line, msg));
+                        return Signed::skipped(issues);
+                    }
+                };
+                let loc = Locator {
+                    source,
+                    line,
+                    offset,
+                    len: raw.len() as u64,
+                };
+                let id = rec.id.unwrap_or_else(|| format!("{}:{}", src.name, line));
+                (rec.text, id, loc)
             }
+        };
+        let (sig, empty, paras, para_keys) = self.sign(&text, scratch);
+        Signed {
+            doc: Some((
+                DocInfo {
+                    id,
+                    loc,
+                    empty,
+                    bytes: text.len() as u64,
+                },
+                sig,
+                text.len() as u64,
+            )),
+            paras,
+            para_keys,
+            issues,
         }
     }
 }
@@ -439,28 +528,20 @@ fn run_batch(
     items: &mut Vec<Item>,
     chunk: &[u8],
     sources: &[Source],
-    input: &InputConfig,
-    m: &MatchConfig,
-    hasher: &MinHasher,
+    signer: &Signer,
     first: &mut FirstPass,
 ) {
     let out: Vec<Signed> = items
         .par_iter()
-        .map_init(ShingleScratch::default, |scratch, item| {
-            sign_item(item, chunk, sources, input, m, hasher, scratch)
+        .map_init(Scratch::default, |scratch, item| {
+            signer.sign_item(item, chunk, sources, scratch)
         })
         .collect();
     first.absorb(out);
     items.clear();
 }
 
-fn read_all(
-    sources: &[Source],
-    input: &InputConfig,
-    m: &MatchConfig,
-    hasher: &MinHasher,
-    first: &mut FirstPass,
-) {
+fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     let mut items = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
     for (si, src) in sources.iter().enumerate() {
@@ -469,11 +550,11 @@ fn read_all(
             SourceKind::Text => {
                 items.push(Item::File { source });
                 if items.len() >= BATCH_FILES {
-                    run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                    run_batch(&mut items, &chunk, sources, signer, first);
                 }
             }
             SourceKind::JsonLines => {
-                run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                run_batch(&mut items, &chunk, sources, signer, first);
                 let file = match std::fs::File::open(&src.path) {
                     Ok(f) => f,
                     Err(e) => {
@@ -526,16 +607,222 @@ fn read_all(
                     }
                     offset += n as u64;
                     if chunk.len() >= BATCH_BYTES {
-                        run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                        run_batch(&mut items, &chunk, sources, signer, first);
                         chunk.clear();
                     }
                 }
-                run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+                run_batch(&mut items, &chunk, sources, signer, first);
                 chunk.clear();
             }
         }
     }
-    run_batch(&mut items, &chunk, sources, input, m, hasher, first);
+    run_batch(&mut items, &chunk, sources, signer, first);
+}
+
+/// A paragraph unit and its sorted shingle set.
+type UnitSet = (u32, Vec<u64>);
+
+/// Counts of the paragraph stage.
+#[derive(Debug, Default, Clone, Copy)]
+struct ParaStats {
+    compared: u64,
+}
+
+/// Paragraph matching: LSH over the paragraph band keys, re-read the
+/// documents holding candidate paragraphs (once each), verify, cluster,
+/// classify.
+fn paragraph_stage(
+    first: &mut FirstPass,
+    sources: &[Source],
+    cfg: &Config,
+    ps: &ParagraphSigner,
+    doc_group: &[u32],
+    rule: Rule,
+) -> (Vec<ParagraphCluster>, ParaStats) {
+    let groups = lsh::groups_from_keys(&first.para_keys, ps.p.bands);
+    let mut is_candidate = vec![false; first.paras.len()];
+    for g in &groups {
+        for &u in g {
+            is_candidate[u as usize] = true;
+        }
+    }
+    // Candidate units grouped by document (units are in document order).
+    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (u, unit) in first.paras.iter().enumerate() {
+        if !is_candidate[u] {
+            continue;
+        }
+        match by_doc.last_mut() {
+            Some((d, us)) if *d == unit.doc => us.push(u as u32),
+            _ => by_doc.push((unit.doc, vec![u as u32])),
+        }
+    }
+    let k = ps.cfg.shingle_size;
+    let loaded: Vec<Result<Vec<UnitSet>, Issue>> = by_doc
+        .par_iter()
+        .map_init(ShingleScratch::default, |scratch, (d, units)| {
+            let doc = &first.docs[*d as usize];
+            let text = reread(sources, &doc.loc, &cfg.input).map_err(|msg| {
+                let src = &sources[doc.loc.source as usize];
+                let line = (src.kind == SourceKind::JsonLines).then_some(doc.loc.line);
+                Issue {
+                    path: src.name.clone(),
+                    line,
+                    kind: IssueKind::Skipped,
+                    whole_file: line.is_none(),
+                    message: msg,
+                }
+            })?;
+            Ok(units
+                .iter()
+                .map(|&u| {
+                    let unit = &first.paras[u as usize];
+                    let body = text
+                        .get(unit.start as usize..unit.end as usize)
+                        .unwrap_or_default();
+                    (u, shingle_set(body, k, scratch))
+                })
+                .collect())
+        })
+        .collect();
+    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.paras.len()];
+    for r in loaded {
+        match r {
+            Ok(units) => {
+                for (u, set) in units {
+                    sets[u as usize] = set;
+                }
+            }
+            Err(issue) => first.issues.push(issue),
+        }
+    }
+    let (edges, vstats) = verify::verify_groups(&groups, |u| &sets[u as usize], rule);
+    drop(sets);
+    let mut uf = UnionFind::new(first.paras.len());
+    for e in &edges {
+        uf.union(e.a, e.b);
+    }
+    let components = uf.components(2);
+
+    // Excerpts: a third read, of the documents that hold clustered paragraphs only.
+    let mut clustered: Vec<u32> = components.iter().flatten().copied().collect();
+    clustered.sort_unstable_by_key(|&u| (first.paras[u as usize].doc, u));
+    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
+    for u in clustered {
+        let d = first.paras[u as usize].doc;
+        match by_doc.last_mut() {
+            Some((x, us)) if *x == d => us.push(u),
+            _ => by_doc.push((d, vec![u])),
+        }
+    }
+    let excerpts: Vec<(u32, String)> = by_doc
+        .par_iter()
+        .flat_map_iter(|(d, units)| {
+            let text =
+                reread(sources, &first.docs[*d as usize].loc, &cfg.input).unwrap_or_default();
+            units
+                .iter()
+                .map(|&u| {
+                    let unit = &first.paras[u as usize];
+                    let body = text
+                        .get(unit.start as usize..unit.end as usize)
+                        .unwrap_or_default();
+                    (u, paragraph::excerpt(body, 160))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let excerpt_of: std::collections::HashMap<u32, String> = excerpts.into_iter().collect();
+    let short = |u: u32| -> String {
+        let full = excerpt_of.get(&u).map_or("", String::as_str);
+        paragraph::excerpt(full.trim_end_matches('…'), 60)
+    };
+
+    let docs = &first.docs;
+    let paras = &first.paras;
+    let sigs = &first.sigs;
+    let mut out: Vec<ParagraphCluster> = components
+        .into_par_iter()
+        .map(|mut units| {
+            let member_docs: Vec<u32> = units.iter().map(|&u| paras[u as usize].doc).collect();
+            let kind = paragraph::classify(
+                &member_docs,
+                |x, y| {
+                    // Discount the Jaccard that the shared paragraph alone
+                    // gives two documents, estimated from its share of their bytes.
+                    let u0 = &paras[units[0] as usize];
+                    let para = f64::from(u0.end - u0.start);
+                    let bx = docs[x as usize].bytes as f64;
+                    let by = docs[y as usize].bytes as f64;
+                    let own = para / (bx + by - para).max(1.0);
+                    let est = crate::minhash::estimate_jaccard(
+                        sigs.row(x as usize),
+                        sigs.row(y as usize),
+                    );
+                    doc_group[x as usize] == doc_group[y as usize]
+                        || est - own >= paragraph::RELATED_JACCARD
+                },
+                ps.cfg.boilerplate_min_docs,
+            );
+            let id = |u: u32| docs[paras[u as usize].doc as usize].id.as_str();
+            units.sort_by(|&x, &y| {
+                id(x)
+                    .cmp(id(y))
+                    .then(
+                        paras[x as usize]
+                            .start_line
+                            .cmp(&paras[y as usize].start_line),
+                    )
+                    .then(x.cmp(&y))
+            });
+            let mut distinct = member_docs;
+            distinct.sort_unstable();
+            distinct.dedup();
+            let members = units
+                .iter()
+                .map(|&u| {
+                    let unit = &paras[u as usize];
+                    let doc = &docs[unit.doc as usize];
+                    ParagraphMember {
+                        doc: doc.id.clone(),
+                        path: sources[doc.loc.source as usize].name.clone(),
+                        line: doc.loc.line,
+                        start_line: unit.start_line,
+                        end_line: unit.end_line,
+                        excerpt: short(u),
+                    }
+                })
+                .collect();
+            ParagraphCluster {
+                id: 0,
+                kind,
+                documents: distinct.len(),
+                occurrences: units.len(),
+                excerpt: excerpt_of.get(&units[0]).cloned().unwrap_or_default(),
+                members,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.documents.cmp(&a.documents))
+            .then(b.occurrences.cmp(&a.occurrences))
+            .then_with(|| {
+                let key =
+                    |c: &ParagraphCluster| (c.members[0].doc.clone(), c.members[0].start_line);
+                key(a).cmp(&key(b))
+            })
+    });
+    for (i, c) in out.iter_mut().enumerate() {
+        c.id = i + 1;
+    }
+    (
+        out,
+        ParaStats {
+            compared: vstats.compared,
+        },
+    )
 }
 
 /// Turns components into report clusters: representative, exact scores of

@@ -93,13 +93,19 @@ fn without_input_layout(r: &Value) -> Value {
         .unwrap()
         .remove("inputs")
         .expect("stats.inputs");
-    for c in r["document_clusters"].as_array_mut().unwrap() {
+    let mut clusters: Vec<Value> = r["document_clusters"].as_array().unwrap().clone();
+    clusters.extend(r["paragraph_clusters"].as_array().unwrap().iter().cloned());
+    let n_doc = r["document_clusters"].as_array().unwrap().len();
+    for c in clusters.iter_mut() {
         for m in c["members"].as_array_mut().unwrap() {
             let m = m.as_object_mut().unwrap();
             m.remove("path").expect("member path");
             m.remove("line").expect("member line");
         }
     }
+    let paragraphs = clusters.split_off(n_doc);
+    r["document_clusters"] = Value::Array(clusters);
+    r["paragraph_clusters"] = Value::Array(paragraphs);
     r
 }
 
@@ -136,6 +142,7 @@ fn directory_threads_and_jsonl_give_identical_clusters() {
     want.sort();
     assert_eq!(found, want, "{one:#}");
     assert_eq!(stat(&one, "documents_in_clusters"), 22);
+    assert!(stat(&one, "paragraph_clusters") > 0, "{one:#}");
 
     let first = &one["document_clusters"][0];
     let m = &first["members"][0];

@@ -116,3 +116,60 @@ fn no_misc_article_is_clustered() {
         "{clustered:?}"
     );
 }
+
+fn paragraph_kinds(r: &Value, kind: &str) -> Vec<Value> {
+    r["paragraph_clusters"]
+        .as_array()
+        .expect("paragraph_clusters")
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_comment_footer_is_one_boilerplate_finding_with_its_lines() {
+    let r = scan_sample();
+    let boiler = paragraph_kinds(&r, "boilerplate");
+    assert_eq!(boiler.len(), 1, "{r:#}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut got = Vec::new();
+    for m in boiler[0]["members"].as_array().unwrap() {
+        let doc = m["doc"].as_str().unwrap();
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        let line = m["start_line"].as_u64().unwrap() as usize;
+        assert!(
+            text.lines()
+                .nth(line - 1)
+                .unwrap()
+                .starts_with("Join the conversation"),
+            "{doc}:{line}"
+        );
+        got.push(doc.to_string());
+    }
+    assert_eq!(
+        got,
+        [
+            "corpus/misc/court-ruling.txt",
+            "corpus/misc/library-book-sale.txt",
+            "corpus/misc/school-budget-vote.txt"
+        ]
+    );
+}
+
+#[test]
+fn the_article_pasted_twice_repeats_within_its_document() {
+    let r = scan_sample();
+    let within = paragraph_kinds(&r, "within_document");
+    assert!(!within.is_empty(), "{r:#}");
+    for c in &within {
+        let members = c["members"].as_array().unwrap();
+        assert_eq!(members.len(), 2);
+        assert!(members
+            .iter()
+            .all(|m| m["doc"] == "corpus/spun/ferry-strike-pasted-twice.txt"));
+        // The second copy starts 10 lines after the first.
+        let first = members[0]["start_line"].as_u64().unwrap();
+        assert_eq!(members[1]["start_line"].as_u64().unwrap(), first + 10);
+    }
+}

@@ -13,8 +13,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::config::Granularity;
 use crate::error::Result;
 use crate::input::Issue;
+use crate::paragraph::Kind;
 
 pub use json::write_json;
 pub use text::write_text;
@@ -55,6 +57,43 @@ pub struct Report {
     pub issues: Vec<Issue>,
     /// Clusters of near-duplicate documents, largest first.
     pub document_clusters: Vec<DocumentCluster>,
+    /// Clusters of repeated paragraphs: boilerplate first, then reprinted,
+    /// then within-document; inside a kind, most documents first.
+    pub paragraph_clusters: Vec<ParagraphCluster>,
+}
+
+/// A paragraph that occurs more than once in the corpus.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphCluster {
+    /// 1-based position in the report.
+    pub id: usize,
+    /// `boilerplate`, `reprinted` or `within_document`.
+    pub kind: Kind,
+    /// Distinct documents the paragraph occurs in.
+    pub documents: usize,
+    /// Occurrences (a paragraph repeated in one document counts each time).
+    pub occurrences: usize,
+    /// The first occurrence's text, up to 160 characters.
+    pub excerpt: String,
+    /// Every occurrence, by document id then line.
+    pub members: Vec<ParagraphMember>,
+}
+
+/// One occurrence of a repeated paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphMember {
+    /// Document id.
+    pub doc: String,
+    /// The file it came from.
+    pub path: String,
+    /// The document's line in that file (1 for a text file, the record's line for JSON Lines).
+    pub line: u64,
+    /// First line of the paragraph within the document text (for a text file: within the file).
+    pub start_line: u32,
+    /// Last line of the paragraph within the document text.
+    pub end_line: u32,
+    /// The paragraph's first 60 characters.
+    pub excerpt: String,
 }
 
 /// Name and version of the program.
@@ -80,6 +119,8 @@ impl Default for Tool {
 pub struct Params {
     /// Normalization scheme name.
     pub normalization: &'static str,
+    /// Which findings were looked for: `documents`, `paragraphs` or `all`.
+    pub granularity: Granularity,
     /// Words per shingle.
     pub shingle_size: usize,
     /// MinHash permutations.
@@ -96,6 +137,18 @@ pub struct Params {
     pub bands: usize,
     /// LSH rows per band.
     pub rows: usize,
+    /// Words per paragraph shingle.
+    pub paragraph_shingle_size: usize,
+    /// MinHash permutations per paragraph.
+    pub paragraph_num_perm: usize,
+    /// Paragraphs with fewer words are not matched.
+    pub min_paragraph_words: usize,
+    /// Unrelated documents a paragraph must occur in to be boilerplate.
+    pub boilerplate_min_docs: usize,
+    /// Paragraph LSH bands (null when paragraphs are off).
+    pub paragraph_bands: Option<usize>,
+    /// Paragraph LSH rows per band (null when paragraphs are off).
+    pub paragraph_rows: Option<usize>,
 }
 
 /// Counts of what a scan did.
@@ -127,6 +180,12 @@ pub struct Stats {
     pub clusters: u64,
     /// Documents that are in some cluster.
     pub documents_in_clusters: u64,
+    /// Paragraphs long enough to be matched.
+    pub paragraphs: u64,
+    /// Paragraph pairs whose exact similarity was computed.
+    pub paragraph_compared_pairs: u64,
+    /// Paragraph clusters.
+    pub paragraph_clusters: u64,
     /// Worker threads used.
     pub threads: u64,
     /// Wall-clock time of the scan, in milliseconds.

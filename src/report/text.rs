@@ -5,6 +5,10 @@ use std::io::Write;
 use super::Report;
 use crate::error::Result;
 use crate::input::IssueKind;
+use crate::paragraph::Kind;
+
+/// Occurrences listed per paragraph cluster in the text report.
+const MAX_LISTED: usize = 8;
 
 /// Writes `report` as human-readable text.
 pub fn write_text(report: &Report, out: &mut dyn Write) -> Result<()> {
@@ -59,6 +63,42 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     m.doc, place, m.jaccard, m.containment
                 )?;
             }
+        }
+    }
+    if !r.paragraph_clusters.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "repeated paragraphs: {}", r.paragraph_clusters.len())?;
+    }
+    for c in &r.paragraph_clusters {
+        writeln!(out)?;
+        let what = match c.kind {
+            Kind::Boilerplate => format!("boilerplate in {} documents", c.documents),
+            Kind::Reprinted => format!("reprinted in {} documents", c.documents),
+            Kind::WithinDocument => format!("repeated {} times within one document", c.occurrences),
+        };
+        writeln!(out, "paragraph {} — {}: \"{}\"", c.id, what, c.excerpt)?;
+        for m in c.members.iter().take(MAX_LISTED) {
+            let lines = if m.start_line == m.end_line {
+                format!("{}", m.start_line)
+            } else {
+                format!("{}-{}", m.start_line, m.end_line)
+            };
+            if m.line > 1 || m.doc != m.path {
+                writeln!(
+                    out,
+                    "    {} lines {}  ({}:{})",
+                    m.doc, lines, m.path, m.line
+                )?;
+            } else {
+                writeln!(out, "    {}:{}", m.doc, lines)?;
+            }
+        }
+        if c.members.len() > MAX_LISTED {
+            writeln!(
+                out,
+                "    … and {} more (all listed in --format json)",
+                c.members.len() - MAX_LISTED
+            )?;
         }
     }
     if !r.issues.is_empty() {
