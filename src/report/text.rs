@@ -1,8 +1,9 @@
 //! Text report: a summary line, then clusters largest first.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use super::Report;
+use super::{ParagraphCluster, Report};
 use crate::error::Result;
 use crate::input::IssueKind;
 use crate::paragraph::Kind;
@@ -65,11 +66,44 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
     }
+    // Reprinted paragraphs whose documents all sit in one document cluster
+    // are already explained by it: count them there instead of listing them.
+    let cluster_of: HashMap<&str, usize> = r
+        .document_clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(move |m| (m.doc.as_str(), c.id)))
+        .collect();
+    let inside = |c: &ParagraphCluster| -> Option<usize> {
+        if c.kind != Kind::Reprinted {
+            return None;
+        }
+        let first = *cluster_of.get(c.members[0].doc.as_str())?;
+        c.members
+            .iter()
+            .all(|m| cluster_of.get(m.doc.as_str()) == Some(&first))
+            .then_some(first)
+    };
+    let mut explained: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in &r.paragraph_clusters {
+        if let Some(dc) = inside(c) {
+            *explained.entry(dc).or_default() += 1;
+        }
+    }
     if !r.paragraph_clusters.is_empty() {
         writeln!(out)?;
-        writeln!(out, "repeated paragraphs: {}", r.paragraph_clusters.len())?;
+        writeln!(
+            out,
+            "repeated paragraphs: {} ({} of them inside document clusters: {})",
+            r.paragraph_clusters.len(),
+            explained.values().sum::<usize>(),
+            explained
+                .iter()
+                .map(|(dc, n)| format!("cluster {dc}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
-    for c in &r.paragraph_clusters {
+    for c in r.paragraph_clusters.iter().filter(|c| inside(c).is_none()) {
         writeln!(out)?;
         let what = match c.kind {
             Kind::Boilerplate => format!("boilerplate in {} documents", c.documents),
