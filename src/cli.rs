@@ -147,6 +147,8 @@ pub enum FailOn {
     Reprinted,
     /// Paragraphs repeated within one document.
     WithinDocument,
+    /// Documents that hold their article twice.
+    Doubled,
 }
 
 /// Arguments of `reprint scan`.

@@ -43,6 +43,7 @@
 
 pub mod cluster;
 pub mod config;
+pub mod doubled;
 pub mod error;
 pub mod eval;
 pub mod exact;

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::cluster::UnionFind;
 use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZATION};
+use crate::doubled::{self, Doubled};
 use crate::error::{Error, Result};
 use crate::input::{
     decode_text, discover, parse_record, reread, Issue, IssueKind, Locator, Source, SourceKind,
@@ -28,8 +29,8 @@ use crate::minhash::{MinHasher, SignatureMatrix};
 use crate::normalize::WordScratch;
 use crate::paragraph::{self, Unit};
 use crate::report::{
-    round4, DocumentCluster, Member, Pair, ParagraphCluster, ParagraphMember, Params, Report,
-    Stats, Tool,
+    round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
+    Params, Report, Stats, Tool,
 };
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
@@ -238,6 +239,23 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         paragraph_bands: pp.map(|p| p.bands),
         paragraph_rows: pp.map(|p| p.rows),
     };
+    let mut doubled_documents: Vec<DoubledDocument> = first
+        .doubled
+        .iter()
+        .map(|(d, x)| {
+            let doc = &first.docs[*d as usize];
+            DoubledDocument {
+                doc: doc.id.clone(),
+                path: sources[doc.loc.source as usize].name.clone(),
+                line: doc.loc.line,
+                split_line: x.split_line,
+                score: round4(x.score),
+                shared_4grams: x.shared_4grams,
+                shared_phrases: x.shared_phrases.clone(),
+            }
+        })
+        .collect();
+    doubled_documents.sort_by(|a, b| (&a.doc, a.line).cmp(&(&b.doc, b.line)));
     let mut issues = first.issues;
     issues.sort();
     let count = |pred: &dyn Fn(&Issue) -> bool| issues.iter().filter(|i| pred(i)).count() as u64;
@@ -258,6 +276,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         paragraphs: first.paras.len() as u64,
         paragraph_compared_pairs: para_stats.compared,
         paragraph_clusters: paragraph_clusters.len() as u64,
+        doubled_documents: doubled_documents.len() as u64,
         threads: rayon::current_num_threads() as u64,
         elapsed_ms: start.elapsed().as_millis() as u64,
     };
@@ -270,6 +289,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
             issues,
             document_clusters,
             paragraph_clusters,
+            doubled_documents,
         },
         docs: first.docs,
         clusters,
@@ -314,6 +334,8 @@ struct FirstPass {
     paras: Vec<Unit>,
     /// Their band keys, `paragraph bands` per unit.
     para_keys: Vec<u64>,
+    /// Documents that hold their article twice.
+    doubled: Vec<(u32, Doubled)>,
 }
 
 impl FirstPass {
@@ -325,6 +347,7 @@ impl FirstPass {
             bytes: 0,
             paras: Vec::new(),
             para_keys: Vec::new(),
+            doubled: Vec::new(),
         }
     }
 
@@ -336,6 +359,9 @@ impl FirstPass {
                 self.paras
                     .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
                 self.para_keys.extend(o.para_keys);
+                if let Some(d) = o.doubled {
+                    self.doubled.push((doc, d));
+                }
                 self.docs.push(info);
                 self.sigs.extend_rows(&sig);
                 self.bytes += bytes;
@@ -349,6 +375,7 @@ struct Signed {
     doc: Option<(DocInfo, Vec<u32>, u64)>,
     paras: Vec<Unit>,
     para_keys: Vec<u64>,
+    doubled: Option<Doubled>,
     issues: Vec<Issue>,
 }
 
@@ -358,6 +385,7 @@ impl Signed {
             doc: None,
             paras: Vec::new(),
             para_keys: Vec::new(),
+            doubled: None,
             issues,
         }
     }
@@ -402,7 +430,7 @@ enum Item {
 impl Signer<'_> {
     /// Signs one document's text: its signature, whether it is empty, and
     /// its paragraph units with their band keys.
-    fn sign(&self, text: &str, scratch: &mut Scratch) -> (Vec<u32>, bool, Vec<Unit>, Vec<u64>) {
+    fn sign(&self, text: &str, scratch: &mut Scratch) -> Sketch {
         let sh = shingles(text, self.m.shingle_size, &mut scratch.shingles);
         let empty = sh.is_empty();
         let mut sig = vec![0u32; self.m.num_perm];
@@ -421,7 +449,17 @@ impl Signer<'_> {
             ),
             _ => Vec::new(),
         };
-        (sig, empty, units, keys)
+        let doubled = match &self.paragraphs {
+            Some(_) if !empty => doubled::detect(text, &mut scratch.words),
+            _ => None,
+        };
+        Sketch {
+            sig,
+            empty,
+            units,
+            keys,
+            doubled,
+        }
     }
 
     fn sign_item(
@@ -505,7 +543,13 @@ impl Signer<'_> {
                 (rec.text, id, loc)
             }
         };
-        let (sig, empty, paras, para_keys) = self.sign(&text, scratch);
+        let Sketch {
+            sig,
+            empty,
+            units: paras,
+            keys: para_keys,
+            doubled,
+        } = self.sign(&text, scratch);
         Signed {
             doc: Some((
                 DocInfo {
@@ -519,9 +563,19 @@ impl Signer<'_> {
             )),
             paras,
             para_keys,
+            doubled,
             issues,
         }
     }
+}
+
+/// What signing one document gives.
+struct Sketch {
+    sig: Vec<u32>,
+    empty: bool,
+    units: Vec<Unit>,
+    keys: Vec<u64>,
+    doubled: Option<Doubled>,
 }
 
 fn run_batch(

@@ -210,3 +210,22 @@ fn text_report_lists_paragraph_findings_with_file_and_line() {
         "{run}"
     );
 }
+
+#[test]
+fn an_article_pasted_twice_is_a_doubled_document_and_fails_the_check() {
+    let a = article(900);
+    let doc = format!("{}\n{}", a.text(), a.text());
+    let env = TestEnv::with_files(&[("p/twice.txt", doc), ("p/other.txt", unrelated(901).text())]);
+    let (run, r) = env.scan_json(&["p"]);
+    run.expect_code(0);
+    let d = r["doubled_documents"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{r:#}");
+    assert_eq!(d[0]["doc"], "p/twice.txt");
+    // The copy starts after the first article's last line and a blank line.
+    let first_len = a.text().lines().count() as u64;
+    assert_eq!(d[0]["split_line"].as_u64().unwrap(), first_len + 2);
+    env.scan(&["p", "--check", "--fail-on", "doubled"])
+        .expect_code(1);
+    env.scan(&["p", "--check", "--fail-on", "boilerplate"])
+        .expect_code(0);
+}

@@ -173,3 +173,39 @@ fn the_article_pasted_twice_repeats_within_its_document() {
         assert_eq!(members[1]["start_line"].as_u64().unwrap(), first + 10);
     }
 }
+
+#[test]
+fn the_spun_and_the_pasted_twice_pages_are_doubled_documents() {
+    let r = scan_sample();
+    let doubled: Vec<(String, u64)> = r["doubled_documents"]
+        .as_array()
+        .expect("doubled_documents")
+        .iter()
+        .map(|d| {
+            (
+                d["doc"].as_str().unwrap().to_string(),
+                d["split_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The second copy of the ferry article starts at line 11; the reworded
+    // solar-farm article opens with its second headline on line 13.
+    assert_eq!(
+        doubled,
+        vec![
+            ("corpus/spun/ferry-strike-pasted-twice.txt".to_string(), 11),
+            ("corpus/spun/solar-farm-doubled.txt".to_string(), 13),
+        ]
+    );
+    let solar = &r["doubled_documents"][1];
+    assert!(solar["score"].as_f64().unwrap() >= 0.28);
+    let phrases = solar["shared_phrases"].as_array().unwrap();
+    assert!(!phrases.is_empty());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("corpus/spun/solar-farm-doubled.txt"))
+        .unwrap()
+        .to_lowercase();
+    // Evidence is text both halves contain (checked on the first phrase's first words).
+    let first: Vec<&str> = phrases[0].as_str().unwrap().split(' ').take(4).collect();
+    assert!(text.contains(&first.join(" ")), "{first:?}");
+}

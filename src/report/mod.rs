@@ -60,6 +60,27 @@ pub struct Report {
     /// Clusters of repeated paragraphs: boilerplate first, then reprinted,
     /// then within-document; inside a kind, most documents first.
     pub paragraph_clusters: Vec<ParagraphCluster>,
+    /// Documents that hold their own article twice, by id.
+    pub doubled_documents: Vec<DoubledDocument>,
+}
+
+/// A document that holds its own article twice (verbatim or reworded).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoubledDocument {
+    /// Document id.
+    pub doc: String,
+    /// The file it came from.
+    pub path: String,
+    /// The document's line in that file.
+    pub line: u64,
+    /// Line (within the document text) where the second copy starts.
+    pub split_line: u32,
+    /// Content-word Jaccard of the two halves.
+    pub score: f64,
+    /// Distinct word 4-grams the halves share.
+    pub shared_4grams: usize,
+    /// The longest word runs both halves contain (normalized words).
+    pub shared_phrases: Vec<String>,
 }
 
 /// A paragraph that occurs more than once in the corpus.
@@ -186,6 +207,8 @@ pub struct Stats {
     pub paragraph_compared_pairs: u64,
     /// Paragraph clusters.
     pub paragraph_clusters: u64,
+    /// Documents flagged as holding their article twice.
+    pub doubled_documents: u64,
     /// Worker threads used.
     pub threads: u64,
     /// Wall-clock time of the scan, in milliseconds.

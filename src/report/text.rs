@@ -135,6 +135,32 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    if !r.doubled_documents.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "documents holding their article twice: {}",
+            r.doubled_documents.len()
+        )?;
+    }
+    for d in &r.doubled_documents {
+        let place = if d.line > 1 || d.doc != d.path {
+            format!(
+                "{} (line {} of the record at {}:{})",
+                d.doc, d.split_line, d.path, d.line
+            )
+        } else {
+            format!("{}:{}", d.doc, d.split_line)
+        };
+        writeln!(
+            out,
+            "  {place}  second copy starts here; score {:.2}, {} shared 4-word phrases",
+            d.score, d.shared_4grams
+        )?;
+        for p in &d.shared_phrases {
+            writeln!(out, "      \"{p}\"")?;
+        }
+    }
     if !r.issues.is_empty() {
         writeln!(out)?;
         writeln!(out, "input problems:")?;
