@@ -125,7 +125,8 @@ fn has_failing_findings(r: &reprint::Report, fail_on: &[cli::FailOn]) -> bool {
     use cli::FailOn;
     use reprint::paragraph::Kind;
     let counts = |k: FailOn| fail_on.is_empty() || fail_on.contains(&k);
-    (counts(FailOn::Documents) && !r.document_clusters.is_empty())
+    (counts(FailOn::Documents)
+        && !(r.document_clusters.is_empty() && r.paragraph_reprints.is_empty()))
         || (counts(FailOn::Doubled) && !r.doubled_documents.is_empty())
         || r.paragraph_clusters.iter().any(|c| {
             counts(match c.kind {

@@ -62,6 +62,12 @@ impl Kind {
 /// Unrelated pages that share a footer score near 0.
 pub const RELATED_JACCARD: f64 = 0.1;
 
+/// A document is a reprint of another when at least this share of its
+/// matchable paragraphs reappears there (paragraph reprints).
+pub const REPRINT_SHARE: f64 = 0.75;
+/// ... and at least this many paragraphs.
+pub const REPRINT_MIN_SHARED: u32 = 2;
+
 /// Clusters whose documents are more than this many are boilerplate without
 /// comparing their documents pairwise.
 pub const RELATED_CHECK_MAX_DOCS: usize = 64;

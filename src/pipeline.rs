@@ -30,7 +30,7 @@ use crate::normalize::WordScratch;
 use crate::paragraph::{self, Unit};
 use crate::report::{
     round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
-    Params, Report, Stats, Tool,
+    ParagraphReprint, Params, Report, Stats, Tool,
 };
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
@@ -277,6 +277,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         paragraph_compared_pairs: para_stats.compared,
         paragraph_clusters: paragraph_clusters.len() as u64,
         doubled_documents: doubled_documents.len() as u64,
+        paragraph_reprints: para_stats.reprints.len() as u64,
         threads: rayon::current_num_threads() as u64,
         elapsed_ms: start.elapsed().as_millis() as u64,
     };
@@ -289,6 +290,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
             issues,
             document_clusters,
             paragraph_clusters,
+            paragraph_reprints: para_stats.reprints,
             doubled_documents,
         },
         docs: first.docs,
@@ -677,9 +679,10 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
 type UnitSet = (u32, Vec<u64>);
 
 /// Counts of the paragraph stage.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct ParaStats {
     compared: u64,
+    reprints: Vec<ParagraphReprint>,
 }
 
 /// Paragraph matching: LSH over the paragraph band keys, re-read the
@@ -795,7 +798,7 @@ fn paragraph_stage(
     let docs = &first.docs;
     let paras = &first.paras;
     let sigs = &first.sigs;
-    let mut out: Vec<ParagraphCluster> = components
+    let out: Vec<(ParagraphCluster, Vec<u32>)> = components
         .into_par_iter()
         .map(|mut units| {
             let member_docs: Vec<u32> = units.iter().map(|&u| paras[u as usize].doc).collect();
@@ -847,16 +850,19 @@ fn paragraph_stage(
                     }
                 })
                 .collect();
-            ParagraphCluster {
+            let cluster = ParagraphCluster {
                 id: 0,
                 kind,
                 documents: distinct.len(),
                 occurrences: units.len(),
                 excerpt: excerpt_of.get(&units[0]).cloned().unwrap_or_default(),
                 members,
-            }
+            };
+            (cluster, distinct)
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let reprints = paragraph_reprints(first, doc_group, &out);
+    let mut out: Vec<ParagraphCluster> = out.into_iter().map(|(c, _)| c).collect();
     out.sort_by(|a, b| {
         a.kind
             .cmp(&b.kind)
@@ -875,8 +881,58 @@ fn paragraph_stage(
         out,
         ParaStats {
             compared: vstats.compared,
+            reprints,
         },
     )
+}
+
+/// Document pairs in which most of one document's paragraphs reappear in the
+/// other, outside any document cluster: reprints that whole-document scores
+/// miss because one text is much longer. Boilerplate paragraphs do not count.
+fn paragraph_reprints(
+    first: &FirstPass,
+    doc_group: &[u32],
+    clusters: &[(ParagraphCluster, Vec<u32>)],
+) -> Vec<ParagraphReprint> {
+    let mut units_of = vec![0u32; first.docs.len()];
+    for u in &first.paras {
+        units_of[u.doc as usize] += 1;
+    }
+    let mut shared: std::collections::HashMap<(u32, u32), u32> = std::collections::HashMap::new();
+    for (c, docs) in clusters {
+        if c.kind != paragraph::Kind::Reprinted {
+            continue;
+        }
+        for (i, &a) in docs.iter().enumerate() {
+            for &b in &docs[i + 1..] {
+                *shared.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let mut out: Vec<ParagraphReprint> = shared
+        .into_iter()
+        .filter(|&((a, b), _)| doc_group[a as usize] != doc_group[b as usize])
+        .filter_map(|((a, b), n)| {
+            // The copy is the document with fewer matchable paragraphs.
+            let (copy, of) = if (units_of[a as usize], b) <= (units_of[b as usize], a) {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let total = units_of[copy as usize];
+            (n >= paragraph::REPRINT_MIN_SHARED
+                && f64::from(n) >= paragraph::REPRINT_SHARE * f64::from(total))
+            .then(|| ParagraphReprint {
+                doc: first.docs[copy as usize].id.clone(),
+                of: first.docs[of as usize].id.clone(),
+                shared_paragraphs: n as usize,
+                paragraphs: total as usize,
+                of_paragraphs: units_of[of as usize] as usize,
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| (&x.doc, &x.of).cmp(&(&y.doc, &y.of)));
+    out
 }
 
 /// Turns components into report clusters: representative, exact scores of

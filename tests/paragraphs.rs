@@ -229,3 +229,55 @@ fn an_article_pasted_twice_is_a_doubled_document_and_fails_the_check() {
     env.scan(&["p", "--check", "--fail-on", "boilerplate"])
         .expect_code(0);
 }
+
+#[test]
+fn a_short_story_inside_a_long_page_is_a_reprint_through_its_paragraphs() {
+    let short = article(1000);
+    let mut long = unrelated(1001);
+    let more = unrelated(1002);
+    long.paragraphs.extend(short.paragraphs.iter().cloned());
+    long.paragraphs.extend(more.paragraphs.iter().cloned());
+    let env = TestEnv::with_files(&[("r/short.txt", short.text()), ("r/long.txt", long.text())]);
+    // Without the containment rule the whole-document Jaccard (about 1/3) is
+    // below the threshold, so only the paragraphs tell.
+    let (run, r) = env.scan_json(&["r", "--containment", "off"]);
+    run.expect_code(0);
+    assert!(
+        r["document_clusters"].as_array().unwrap().is_empty(),
+        "{r:#}"
+    );
+    let rel = r["paragraph_reprints"].as_array().unwrap();
+    assert_eq!(rel.len(), 1, "{r:#}");
+    assert_eq!(rel[0]["doc"], "r/short.txt");
+    assert_eq!(rel[0]["of"], "r/long.txt");
+    assert_eq!(rel[0]["shared_paragraphs"], 10);
+    assert_eq!(rel[0]["paragraphs"], 10);
+    env.scan(&[
+        "r",
+        "--containment",
+        "off",
+        "--check",
+        "--fail-on",
+        "documents",
+    ])
+    .expect_code(1);
+}
+
+#[test]
+fn a_shared_footer_does_not_make_two_pages_reprints() {
+    let mut a = unrelated(1100);
+    let mut b = unrelated(1101);
+    a.paragraphs.push(FOOTER.to_string());
+    b.paragraphs.push(FOOTER.to_string());
+    let env = TestEnv::with_files(&[("f/a.txt", a.text()), ("f/b.txt", b.text())]);
+    let (run, r) = env.scan_json(&["f"]);
+    run.expect_code(0);
+    assert!(
+        r["paragraph_reprints"].as_array().unwrap().is_empty(),
+        "{r:#}"
+    );
+    assert!(
+        r["document_clusters"].as_array().unwrap().is_empty(),
+        "{r:#}"
+    );
+}

@@ -60,8 +60,26 @@ pub struct Report {
     /// Clusters of repeated paragraphs: boilerplate first, then reprinted,
     /// then within-document; inside a kind, most documents first.
     pub paragraph_clusters: Vec<ParagraphCluster>,
+    /// Documents most of whose paragraphs reappear in another document that
+    /// no document cluster joins them to, by id.
+    pub paragraph_reprints: Vec<ParagraphReprint>,
     /// Documents that hold their own article twice, by id.
     pub doubled_documents: Vec<DoubledDocument>,
+}
+
+/// A document most of whose paragraphs reappear in another, longer one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphReprint {
+    /// The reprint (the document with fewer matchable paragraphs).
+    pub doc: String,
+    /// The document it reprints from.
+    pub of: String,
+    /// Paragraphs of `doc` that reappear in `of` (reprinted clusters only, never boilerplate).
+    pub shared_paragraphs: usize,
+    /// Matchable paragraphs of `doc`.
+    pub paragraphs: usize,
+    /// Matchable paragraphs of `of`.
+    pub of_paragraphs: usize,
 }
 
 /// A document that holds its own article twice (verbatim or reworded).
@@ -209,6 +227,8 @@ pub struct Stats {
     pub paragraph_clusters: u64,
     /// Documents flagged as holding their article twice.
     pub doubled_documents: u64,
+    /// Paragraph reprint relations.
+    pub paragraph_reprints: u64,
     /// Worker threads used.
     pub threads: u64,
     /// Wall-clock time of the scan, in milliseconds.

@@ -135,6 +135,17 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    if !r.paragraph_reprints.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "reprints found through their paragraphs:")?;
+    }
+    for x in &r.paragraph_reprints {
+        writeln!(
+            out,
+            "  {} reprints {} of its {} paragraphs from {}",
+            x.doc, x.shared_paragraphs, x.paragraphs, x.of
+        )?;
+    }
     if !r.doubled_documents.is_empty() {
         writeln!(out)?;
         writeln!(
