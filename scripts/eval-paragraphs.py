@@ -29,13 +29,15 @@ with open(os.path.join(mrpc, "mrpc_pairs.tsv")) as f:
         a, b, label, _ = line.rstrip("\n").split("\t")
         pairs.append((a, b, label in ("paraphrase", "exact_duplicate")))
 
-print("| threshold | containment | min words | labelled pairs | precision | recall | F1 |")
+print("| k | threshold | containment | labelled pairs | precision | recall | F1 |")
 print("|---|---|---|---|---|---|---|")
-for threshold, containment in [("0.3", "off"), ("0.4", "off"), ("0.5", "off"), ("0.6", "0.8"), ("0.6", "off"), ("0.8", "off")]:
+grid = [("3", t, c) for t, c in [("0.3", "off"), ("0.4", "off"), ("0.5", "off"), ("0.6", "0.8"), ("0.6", "off"), ("0.8", "off")]]
+grid += [(k, "0.6", "0.8") for k in ("1", "2", "4", "5")]
+for k, threshold, containment in grid:
     out = subprocess.run(
         [binary, "scan", os.path.join(mrpc, "mrpc.jsonl"), "--granularity", "paragraphs",
          "--format", "json", "-q", "--threshold", threshold, "--containment", containment,
-         "--min-paragraph-words", "1"],
+         "--min-paragraph-words", "1", "--paragraph-shingle-size", k],
         check=False, capture_output=True, text=True).stdout
     report = json.loads(out)
     cluster = {}
@@ -51,4 +53,4 @@ for threshold, containment in [("0.3", "off"), ("0.4", "off"), ("0.5", "off"), (
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    print(f"| {threshold} | {containment} | 1 | {len(pairs)} | {p:.3f} | {r:.3f} | {f1:.3f} |")
+    print(f"| {k} | {threshold} | {containment} | {len(pairs)} | {p:.3f} | {r:.3f} | {f1:.3f} |")
