@@ -31,6 +31,14 @@ pub struct Unit {
     pub end_line: u32,
 }
 
+impl Unit {
+    /// The unit's text within its document's text (empty if the text changed).
+    pub fn text<'t>(&self, doc: &'t str) -> &'t str {
+        doc.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
 /// What a paragraph cluster is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -169,19 +169,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
             let doc = &first.docs[d as usize];
             match reread(sources, &doc.loc, &cfg.input) {
                 Ok(text) => (shingle_set(&text, m.shingle_size, scratch), None),
-                Err(msg) => {
-                    let name = &sources[doc.loc.source as usize].name;
-                    let line = (sources[doc.loc.source as usize].kind == SourceKind::JsonLines)
-                        .then_some(doc.loc.line);
-                    let issue = Issue {
-                        path: name.clone(),
-                        line,
-                        kind: IssueKind::Skipped,
-                        whole_file: line.is_none(),
-                        message: msg,
-                    };
-                    (Vec::new(), Some(issue))
-                }
+                Err(msg) => (Vec::new(), Some(reread_issue(sources, &doc.loc, msg))),
             }
         })
         .collect();
@@ -675,6 +663,32 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     run_batch(&mut items, &chunk, sources, signer, first);
 }
 
+/// The issue for a document that could not be read again.
+fn reread_issue(sources: &[Source], loc: &Locator, message: String) -> Issue {
+    let src = &sources[loc.source as usize];
+    let line = (src.kind == SourceKind::JsonLines).then_some(loc.line);
+    Issue {
+        path: src.name.clone(),
+        line,
+        kind: IssueKind::Skipped,
+        whole_file: line.is_none(),
+        message,
+    }
+}
+
+/// Groups unit ids (ascending, so documents come in order) by document.
+fn group_by_doc(paras: &[Unit], units: impl Iterator<Item = u32>) -> Vec<(u32, Vec<u32>)> {
+    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
+    for u in units {
+        let d = paras[u as usize].doc;
+        match by_doc.last_mut() {
+            Some((x, us)) if *x == d => us.push(u),
+            _ => by_doc.push((d, vec![u])),
+        }
+    }
+    by_doc
+}
+
 /// A paragraph unit and its sorted shingle set.
 type UnitSet = (u32, Vec<u64>);
 
@@ -704,39 +718,19 @@ fn paragraph_stage(
         }
     }
     // Candidate units grouped by document (units are in document order).
-    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
-    for (u, unit) in first.paras.iter().enumerate() {
-        if !is_candidate[u] {
-            continue;
-        }
-        match by_doc.last_mut() {
-            Some((d, us)) if *d == unit.doc => us.push(u as u32),
-            _ => by_doc.push((unit.doc, vec![u as u32])),
-        }
-    }
+    let candidates = (0..first.paras.len() as u32).filter(|&u| is_candidate[u as usize]);
+    let by_doc = group_by_doc(&first.paras, candidates);
     let k = ps.cfg.shingle_size;
     let loaded: Vec<Result<Vec<UnitSet>, Issue>> = by_doc
         .par_iter()
         .map_init(ShingleScratch::default, |scratch, (d, units)| {
             let doc = &first.docs[*d as usize];
-            let text = reread(sources, &doc.loc, &cfg.input).map_err(|msg| {
-                let src = &sources[doc.loc.source as usize];
-                let line = (src.kind == SourceKind::JsonLines).then_some(doc.loc.line);
-                Issue {
-                    path: src.name.clone(),
-                    line,
-                    kind: IssueKind::Skipped,
-                    whole_file: line.is_none(),
-                    message: msg,
-                }
-            })?;
+            let text = reread(sources, &doc.loc, &cfg.input)
+                .map_err(|msg| reread_issue(sources, &doc.loc, msg))?;
             Ok(units
                 .iter()
                 .map(|&u| {
-                    let unit = &first.paras[u as usize];
-                    let body = text
-                        .get(unit.start as usize..unit.end as usize)
-                        .unwrap_or_default();
+                    let body = first.paras[u as usize].text(&text);
                     (u, shingle_set(body, k, scratch))
                 })
                 .collect())
@@ -763,15 +757,8 @@ fn paragraph_stage(
 
     // Excerpts: a third read, of the documents that hold clustered paragraphs only.
     let mut clustered: Vec<u32> = components.iter().flatten().copied().collect();
-    clustered.sort_unstable_by_key(|&u| (first.paras[u as usize].doc, u));
-    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
-    for u in clustered {
-        let d = first.paras[u as usize].doc;
-        match by_doc.last_mut() {
-            Some((x, us)) if *x == d => us.push(u),
-            _ => by_doc.push((d, vec![u])),
-        }
-    }
+    clustered.sort_unstable();
+    let by_doc = group_by_doc(&first.paras, clustered.into_iter());
     let excerpts: Vec<(u32, String)> = by_doc
         .par_iter()
         .flat_map_iter(|(d, units)| {
@@ -780,10 +767,7 @@ fn paragraph_stage(
             units
                 .iter()
                 .map(|&u| {
-                    let unit = &first.paras[u as usize];
-                    let body = text
-                        .get(unit.start as usize..unit.end as usize)
-                        .unwrap_or_default();
+                    let body = first.paras[u as usize].text(&text);
                     (u, paragraph::excerpt(body, 160))
                 })
                 .collect::<Vec<_>>()
