@@ -84,15 +84,19 @@ fn grams(words: &[Word]) -> HashSet<u64> {
     words.windows(4).map(gram_hash).collect()
 }
 
-/// Examines `text`; returns a finding when it holds its article twice.
-pub fn detect(text: &str, scratch: &mut WordScratch) -> Option<Doubled> {
-    let paras = segment::paragraphs(text);
+/// Examines `text`, split into `paras` by [`segment::paragraphs`]; returns
+/// a finding when it holds its article twice.
+pub fn detect(
+    text: &str,
+    paras: &[segment::Paragraph],
+    scratch: &mut WordScratch,
+) -> Option<Doubled> {
     if paras.len() < MIN_PARAGRAPHS {
         return None;
     }
     let mut words: Vec<Word> = Vec::new();
     let mut starts = Vec::with_capacity(paras.len());
-    for p in &paras {
+    for p in paras {
         starts.push(words.len());
         for_each_word_str(p.text(text), scratch, |w| {
             words.push(Word {
@@ -207,7 +211,7 @@ mod tests {
     use super::*;
 
     fn detect_text(t: &str) -> Option<Doubled> {
-        detect(t, &mut WordScratch::default())
+        detect(t, &segment::paragraphs(t), &mut WordScratch::default())
     }
 
     #[test]

@@ -138,9 +138,9 @@ fn has_failing_findings(r: &reprint::Report, fail_on: &[cli::FailOn]) -> bool {
 }
 
 fn run_eval(args: EvalArgs) -> Result<u8, Error> {
-    let labels = read_labels(&args.labels, &cli_input(&args), &args.label_field)?;
     let cfg = cli::build_config(vec![args.labels.clone()], &args.input, &args.matching, None)
         .map_err(Error::InvalidParam)?;
+    let labels = read_labels(&args.labels, &cfg.input, &args.label_field)?;
     let outcome = scan(&cfg, ScanOptions::default())?;
     let docs = &outcome.docs;
     let mut predicted = vec![None; docs.len()];
@@ -256,12 +256,4 @@ fn run_eval(args: EvalArgs) -> Result<u8, Error> {
         }
     }
     Ok(0)
-}
-
-fn cli_input(args: &EvalArgs) -> reprint::InputConfig {
-    reprint::InputConfig {
-        id_field: args.input.id_field.clone(),
-        text_field: args.input.text_field.clone(),
-        ..Default::default()
-    }
 }

@@ -113,11 +113,13 @@ pub fn classify(
     }
 }
 
-/// Signs the paragraphs of one document: returns its units (with `doc` 0;
-/// the caller sets it) and appends `p.bands` band keys per unit to `keys`.
+/// Signs the paragraphs of one document (`paras`, from
+/// [`segment::paragraphs`]): returns its units (with `doc` 0; the caller sets
+/// it) and appends `p.bands` band keys per unit to `keys`.
 #[allow(clippy::too_many_arguments)]
 pub fn sign_paragraphs(
     text: &str,
+    paras: &[segment::Paragraph],
     shingle_size: usize,
     min_words: usize,
     hasher: &MinHasher,
@@ -128,7 +130,7 @@ pub fn sign_paragraphs(
 ) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut sig = vec![0u32; hasher.num_perm()];
-    for para in segment::paragraphs(text) {
+    for para in paras {
         let body = para.text(text);
         let mut n = 0usize;
         for_each_word_str(body, words, |_| n += 1);
@@ -201,6 +203,7 @@ mod tests {
         let mut keys = Vec::new();
         let units = sign_paragraphs(
             text,
+            &segment::paragraphs(text),
             3,
             8,
             &h,

@@ -32,6 +32,7 @@ use crate::report::{
     round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
     ParagraphReprint, Params, Report, Stats, Tool,
 };
+use crate::segment;
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
 
@@ -344,7 +345,7 @@ impl FirstPass {
     fn absorb(&mut self, outcomes: Vec<Signed>) {
         for o in outcomes {
             self.issues.extend(o.issues);
-            if let Some((info, sig, bytes)) = o.doc {
+            if let Some((info, sig)) = o.doc {
                 let doc = self.docs.len() as u32;
                 self.paras
                     .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
@@ -352,9 +353,9 @@ impl FirstPass {
                 if let Some(d) = o.doubled {
                     self.doubled.push((doc, d));
                 }
+                self.bytes += info.bytes;
                 self.docs.push(info);
                 self.sigs.extend_rows(&sig);
-                self.bytes += bytes;
             }
         }
     }
@@ -362,7 +363,7 @@ impl FirstPass {
 
 /// What signing one work item gives.
 struct Signed {
-    doc: Option<(DocInfo, Vec<u32>, u64)>,
+    doc: Option<(DocInfo, Vec<u32>)>,
     paras: Vec<Unit>,
     para_keys: Vec<u64>,
     doubled: Option<Doubled>,
@@ -426,22 +427,23 @@ impl Signer<'_> {
         let mut sig = vec![0u32; self.m.num_perm];
         self.hasher.sign_into(sh, &mut sig);
         let mut keys = Vec::new();
-        let units = match &self.paragraphs {
-            Some(ps) if !empty => paragraph::sign_paragraphs(
-                text,
-                ps.cfg.shingle_size,
-                ps.cfg.min_words,
-                &ps.hasher,
-                ps.p,
-                &mut scratch.shingles,
-                &mut scratch.words,
-                &mut keys,
-            ),
-            _ => Vec::new(),
-        };
-        let doubled = match &self.paragraphs {
-            Some(_) if !empty => doubled::detect(text, &mut scratch.words),
-            _ => None,
+        let (units, doubled) = match &self.paragraphs {
+            Some(ps) if !empty => {
+                let paras = segment::paragraphs(text);
+                let units = paragraph::sign_paragraphs(
+                    text,
+                    &paras,
+                    ps.cfg.shingle_size,
+                    ps.cfg.min_words,
+                    &ps.hasher,
+                    ps.p,
+                    &mut scratch.shingles,
+                    &mut scratch.words,
+                    &mut keys,
+                );
+                (units, doubled::detect(text, &paras, &mut scratch.words))
+            }
+            _ => (Vec::new(), None),
         };
         Sketch {
             sig,
@@ -549,7 +551,6 @@ impl Signer<'_> {
                     bytes: text.len() as u64,
                 },
                 sig,
-                text.len() as u64,
             )),
             paras,
             para_keys,
