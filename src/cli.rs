@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use reprint::config::{
-    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, DEFAULT_CONTAINMENT,
+    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, Sketch, DEFAULT_CONTAINMENT,
     DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
 };
 use reprint::input::StdinFormat;
@@ -87,6 +87,9 @@ pub struct MatchArgs {
     /// Seed of the MinHash permutations.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
+    /// How document signatures are computed (paragraphs always use permutations).
+    #[arg(long, value_enum, default_value_t = SketchArg::OnePermutation)]
+    pub sketch: SketchArg,
     /// Jaccard similarity at or above which two documents are duplicates.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "J")]
     pub threshold: f64,
@@ -103,6 +106,15 @@ pub struct MatchArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// Document signature sketch.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SketchArg {
+    /// One hash per shingle into bins, with optimal densification: O(1) per shingle.
+    OnePermutation,
+    /// Classic MinHash, one hash function per signature value.
+    Permutations,
 }
 
 /// Paragraph-level matching.
@@ -252,6 +264,10 @@ pub fn build_config(
         shingle_size: m.shingle_size,
         num_perm: m.num_perm,
         seed: m.seed,
+        sketch: match m.sketch {
+            SketchArg::OnePermutation => Sketch::OnePermutation,
+            SketchArg::Permutations => Sketch::Permutations,
+        },
         threshold: m.threshold,
         containment: parse_containment(&m.containment)?,
         bands: m.bands,

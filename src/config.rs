@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+pub use crate::minhash::Sketch;
 
 /// Default word k-gram size; chosen by measurement (see README, "Choosing the defaults").
 pub const DEFAULT_SHINGLE_SIZE: usize = 3;
@@ -56,6 +57,8 @@ pub struct MatchConfig {
     pub num_perm: usize,
     /// Seed of the MinHash permutations.
     pub seed: u64,
+    /// How document signatures are computed.
+    pub sketch: Sketch,
     /// Jaccard similarity at or above which two documents are duplicates.
     pub threshold: f64,
     /// Containment (|A∩B| / min(|A|,|B|)) at or above which two documents are
@@ -73,6 +76,7 @@ impl Default for MatchConfig {
             shingle_size: DEFAULT_SHINGLE_SIZE,
             num_perm: DEFAULT_NUM_PERM,
             seed: DEFAULT_SEED,
+            sketch: Sketch::default(),
             threshold: DEFAULT_THRESHOLD,
             containment: Some(DEFAULT_CONTAINMENT),
             bands: None,

@@ -128,7 +128,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let signer = Signer {
         input: &cfg.input,
         m,
-        hasher: MinHasher::new(m.num_perm, m.seed),
+        hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
         paragraphs: cfg.granularity.paragraphs().then(|| ParagraphSigner {
             cfg: &cfg.paragraphs,
             hasher: MinHasher::new(cfg.paragraphs.num_perm, m.seed ^ 0x9A4A_6A4A),
@@ -216,6 +216,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         shingle_size: m.shingle_size,
         num_perm: m.num_perm,
         seed: m.seed,
+        sketch: m.sketch.name(),
         threshold: m.threshold,
         containment: m.containment,
         lsh_threshold: lsh_threshold(m),

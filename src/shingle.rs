@@ -3,22 +3,29 @@
 //! In: a document's text. Out: 64-bit shingle hashes, one per run of `k`
 //! consecutive words (a multiset, in text order), or the sorted set of them.
 //!
-//! Each word is hashed once (see [`crate::normalize`]); a shingle's hash is
-//! xxh3 over the `k` word hashes, so no shingle string is ever built. A
+//! Each word is hashed once (see [`crate::normalize`]); a shingle's hash is a
+//! polynomial over its `k` word hashes, `Σ w[i+j]·P^(k-1-j) mod 2^64`, updated
+//! in O(1) per word as the window rolls (two multiplications whatever `k`),
+//! then mixed with `k` and finished with a 64-bit finalizer. No shingle string
+//! is ever built. Word hashes are already uniform 64-bit values, so the
+//! polynomial's known weakness (crafted inputs over small alphabets) does not
+//! apply. A
 //! document with at least one but fewer than `k` words has one shingle made
 //! of all its words, so short texts still match their copies; a document
 //! without words has no shingles and never matches anything.
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use crate::normalize::{fmix64, for_each_word, WordScratch};
 
-use crate::normalize::{for_each_word, WordScratch};
+/// The polynomial's base (odd).
+const BASE: u64 = 0xD6E8_FEB8_6659_FD93;
+/// Tags the window size into the hash, so k-grams of different k differ.
+const K_TAG: u64 = 0xA076_1D64_78BD_642F;
 
 /// Reusable buffers for shingling; keep one per thread.
 #[derive(Default, Debug)]
 pub struct ShingleScratch {
     words: WordScratch,
     word_hashes: Vec<u64>,
-    bytes: Vec<u8>,
     /// The shingle hashes of the last call.
     pub shingles: Vec<u64>,
 }
@@ -30,7 +37,6 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
     let ShingleScratch {
         words,
         word_hashes,
-        bytes,
         shingles,
     } = scratch;
     word_hashes.clear();
@@ -42,12 +48,23 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
     }
     let k_eff = k.min(n);
     shingles.reserve(n + 1 - k_eff);
-    for window in word_hashes.windows(k_eff) {
-        bytes.clear();
-        for h in window {
-            bytes.extend_from_slice(&h.to_le_bytes());
-        }
-        shingles.push(xxh3_64_with_seed(bytes, k_eff as u64));
+    let tag = (k_eff as u64).wrapping_mul(K_TAG);
+    // BASE^(k-1): the weight of the word that leaves the window.
+    let mut top = 1u64;
+    for _ in 1..k_eff {
+        top = top.wrapping_mul(BASE);
+    }
+    let mut acc = 0u64;
+    for &w in &word_hashes[..k_eff] {
+        acc = acc.wrapping_mul(BASE).wrapping_add(w);
+    }
+    shingles.push(fmix64(acc ^ tag));
+    for i in k_eff..n {
+        acc = acc
+            .wrapping_sub(word_hashes[i - k_eff].wrapping_mul(top))
+            .wrapping_mul(BASE)
+            .wrapping_add(word_hashes[i]);
+        shingles.push(fmix64(acc ^ tag));
     }
     shingles
 }
@@ -105,6 +122,27 @@ mod tests {
         let two = set("a b", 2);
         let one = set("a b", 1);
         assert!(two.iter().all(|h| !one.contains(h)));
+    }
+
+    #[test]
+    fn rolling_hash_equals_direct_polynomial() {
+        let mut s = ShingleScratch::default();
+        let text = "one two three four five six seven eight nine ten";
+        let mut w = Vec::new();
+        for_each_word(text, &mut WordScratch::default(), |h| w.push(h));
+        for k in 1..=6 {
+            let got = shingles(text, k, &mut s).to_vec();
+            let want: Vec<u64> = w
+                .windows(k)
+                .map(|win| {
+                    let acc = win
+                        .iter()
+                        .fold(0u64, |a, &h| a.wrapping_mul(BASE).wrapping_add(h));
+                    fmix64(acc ^ (k as u64).wrapping_mul(K_TAG))
+                })
+                .collect();
+            assert_eq!(got, want, "k = {k}");
+        }
     }
 
     #[test]

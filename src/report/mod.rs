@@ -166,6 +166,8 @@ pub struct Params {
     pub num_perm: usize,
     /// MinHash seed.
     pub seed: u64,
+    /// Document sketch: `one-permutation` or `permutations`.
+    pub sketch: &'static str,
     /// Jaccard threshold.
     pub threshold: f64,
     /// Containment threshold, or null when the containment rule is off.
