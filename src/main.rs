@@ -83,9 +83,15 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
         );
         let s = &r.stats;
         eprintln!(
-            "reprint: {} documents ({} bytes, {} empty) in {} inputs; {} candidate groups, {} pairs compared, {} verified; {} threads, {} ms",
-            s.documents, s.bytes, s.empty_documents, s.inputs, s.candidate_groups, s.compared_pairs, s.verified_pairs, s.threads, s.elapsed_ms
+            "reprint: {} documents ({} bytes, {} empty) in {} inputs; {} candidate groups ({} documents), {} pairs compared, {} verified; {} threads, {} ms",
+            s.documents, s.bytes, s.empty_documents, s.inputs, s.candidate_groups, s.candidate_documents, s.compared_pairs, s.verified_pairs, s.threads, s.elapsed_ms
         );
+        let stages: Vec<String> = outcome
+            .timings
+            .iter()
+            .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+            .collect();
+        eprintln!("reprint: stages: {}", stages.join(", "));
     }
     if !args.quiet {
         for i in &r.issues {

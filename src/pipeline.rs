@@ -11,7 +11,6 @@
 //! Determinism: every parallel step collects in input order or sorts its
 //! output, so the report is identical for any thread count.
 
-use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -21,8 +20,8 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled};
 use crate::error::{Error, Result};
 use crate::input::{
-    decode_text, discover, parse_record, reread, Issue, IssueKind, Locator, Source, SourceKind,
-    StdinFormat,
+    decode_text, discover, parse_line, reread_each, Chunk, ChunkReader, Issue, IssueKind, LineSpan,
+    Locator, Source, SourceKind, StdinFormat,
 };
 use crate::lsh::{self, LshParams};
 use crate::minhash::{MinHasher, SignatureMatrix};
@@ -93,6 +92,8 @@ pub struct ScanOutcome {
     pub clusters: Vec<Vec<u32>>,
     /// The sources read, for re-reading documents (`docs[i].loc.source`).
     pub sources: Vec<Source>,
+    /// Wall time of each stage, in order (for `--verbose`; not in the report).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Options of a scan that are not about matching.
@@ -122,6 +123,12 @@ pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
 
 fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let start = Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |stage: &'static str| {
+        timings.push((stage, lap.elapsed()));
+        lap = Instant::now();
+    };
     let m = &cfg.matching;
     let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
     let sources = &discovered.sources[..];
@@ -140,6 +147,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let mut first = FirstPass::new(m.num_perm);
     first.issues.extend(discovered.issues.iter().cloned());
     read_all(sources, &signer, &mut first);
+    mark("read and sign");
 
     warn_duplicate_ids(&first.docs, sources, &mut first.issues);
 
@@ -153,6 +161,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         Vec::new()
     };
     let groups = lsh::candidate_groups(&first.sigs, &live, p);
+    mark("document lsh");
 
     // Pass 2: shingle sets of candidates only.
     let mut is_candidate = vec![false; first.docs.len()];
@@ -164,23 +173,26 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let candidates: Vec<u32> = (0..first.docs.len() as u32)
         .filter(|&d| is_candidate[d as usize])
         .collect();
-    let loaded: Vec<(Vec<u64>, Option<Issue>)> = candidates
-        .par_iter()
-        .map_init(ShingleScratch::default, |scratch, &d| {
-            let doc = &first.docs[d as usize];
-            match reread(sources, &doc.loc, &cfg.input) {
-                Ok(text) => (shingle_set(&text, m.shingle_size, scratch), None),
-                Err(msg) => (Vec::new(), Some(reread_issue(sources, &doc.loc, msg))),
-            }
-        })
+    let locs: Vec<Locator> = candidates
+        .iter()
+        .map(|&d| first.docs[d as usize].loc)
         .collect();
+    let loaded = reread_each(
+        sources,
+        &cfg.input,
+        &locs,
+        ShingleScratch::default,
+        |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
+    );
     let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.docs.len()];
-    for (&d, (set, issue)) in candidates.iter().zip(loaded) {
-        sets[d as usize] = set;
-        if let Some(i) = issue {
-            first.issues.push(i);
+    for ((&d, loc), r) in candidates.iter().zip(&locs).zip(loaded) {
+        match r {
+            Ok(set) => sets[d as usize] = set,
+            Err(msg) => first.issues.push(reread_issue(sources, loc, msg)),
         }
     }
+
+    mark("re-read candidates");
 
     // Verify and cluster.
     let rule = Rule {
@@ -195,6 +207,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let (document_clusters, clusters) =
         build_clusters(&first.docs, sources, &sets, &edges, uf.components(2));
     drop(sets);
+    mark("verify and cluster");
 
     // Paragraphs: the same LSH → verify → cluster stages on paragraph units.
     let mut doc_group: Vec<u32> = (0..first.docs.len() as u32).collect();
@@ -208,6 +221,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         Some(ps) => paragraph_stage(&mut first, sources, cfg, ps, &doc_group, rule),
         None => (Vec::new(), ParaStats::default()),
     };
+    mark("paragraphs");
 
     let pp = signer.paragraphs.as_ref().map(|ps| ps.p);
     let params = Params {
@@ -259,6 +273,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         ignored_files: discovered.ignored_files,
         bytes: first.bytes,
         candidate_groups: groups.len() as u64,
+        candidate_documents: candidates.len() as u64,
         compared_pairs: vstats.compared,
         verified_pairs: edges.len() as u64,
         clusters: document_clusters.len() as u64,
@@ -286,6 +301,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         docs: first.docs,
         clusters,
         sources: discovered.sources,
+        timings,
     })
 }
 
@@ -407,16 +423,8 @@ struct Scratch {
 
 /// One unit of first-pass work.
 enum Item {
-    File {
-        source: u32,
-    },
-    Line {
-        source: u32,
-        line: u64,
-        offset: u64,
-        start: usize,
-        end: usize,
-    },
+    File { source: u32 },
+    Line { source: u32, span: LineSpan },
 }
 
 impl Signer<'_> {
@@ -497,30 +505,26 @@ impl Signer<'_> {
                 };
                 (text, src.name.clone(), loc)
             }
-            Item::Line {
-                source,
-                line,
-                offset,
-                start,
-                end,
-            } => {
+            Item::Line { source, span } => {
+                let LineSpan {
+                    line,
+                    offset,
+                    start,
+                    end,
+                } = span;
                 let src = &sources[source as usize];
                 let raw = &chunk[start..end];
-                let lossy;
-                let bytes: &[u8] = match std::str::from_utf8(raw) {
-                    Ok(_) => raw,
-                    Err(_) => {
-                        issues.push(Issue::warning(
-                            &src.name,
-                            Some(line),
-                            "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                        ));
-                        lossy = String::from_utf8_lossy(raw).into_owned();
-                        lossy.as_bytes()
+                let rec = match parse_line(raw, self.input) {
+                    Ok((rec, lossy)) => {
+                        if lossy {
+                            issues.push(Issue::warning(
+                                &src.name,
+                                Some(line),
+                                "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                            ));
+                        }
+                        rec
                     }
-                };
-                let rec = match parse_record(bytes, self.input) {
-                    Ok(rec) => rec,
                     Err(msg) => {
                         issues.push(Issue::skipped_record(&src.name, line, msg));
                         return Signed::skipped(issues);
@@ -577,92 +581,84 @@ fn run_batch(
     signer: &Signer,
     first: &mut FirstPass,
 ) {
-    let out: Vec<Signed> = items
-        .par_iter()
-        .map_init(Scratch::default, |scratch, item| {
-            signer.sign_item(item, chunk, sources, scratch)
-        })
-        .collect();
+    let out = sign_batch(items, chunk, sources, signer);
     first.absorb(out);
     items.clear();
 }
 
+fn sign_batch(items: &[Item], chunk: &[u8], sources: &[Source], signer: &Signer) -> Vec<Signed> {
+    items
+        .par_iter()
+        .map_init(Scratch::default, |scratch, item| {
+            signer.sign_item(item, chunk, sources, scratch)
+        })
+        .collect()
+}
+
 fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     let mut items = Vec::new();
-    let mut chunk: Vec<u8> = Vec::new();
     for (si, src) in sources.iter().enumerate() {
         let source = si as u32;
         match src.kind {
             SourceKind::Text => {
                 items.push(Item::File { source });
                 if items.len() >= BATCH_FILES {
-                    run_batch(&mut items, &chunk, sources, signer, first);
+                    run_batch(&mut items, &[], sources, signer, first);
                 }
             }
             SourceKind::JsonLines => {
-                run_batch(&mut items, &chunk, sources, signer, first);
-                let file = match std::fs::File::open(&src.path) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        first.issues.push(Issue::skipped_file(
-                            &src.name,
-                            format!("could not be read ({e}); skipped. Check that it exists and is readable"),
-                        ));
-                        continue;
-                    }
-                };
-                let mut reader = BufReader::with_capacity(1 << 20, file);
-                let (mut line_no, mut offset) = (0u64, 0u64);
-                chunk.clear();
-                loop {
-                    let start = chunk.len();
-                    let n = match reader.read_until(b'\n', &mut chunk) {
-                        Ok(n) => n,
-                        Err(e) => {
-                            chunk.truncate(start);
-                            first.issues.push(Issue::skipped_file(
-                                &src.name,
-                                format!(
-                                    "reading stopped after line {line_no} ({e}); the records before it were kept"
-                                ),
-                            ));
-                            break;
-                        }
-                    };
-                    if n == 0 {
-                        break;
-                    }
-                    line_no += 1;
-                    let mut end = chunk.len();
-                    if chunk[end - 1] == b'\n' {
-                        end -= 1;
-                    }
-                    if end > start && chunk[end - 1] == b'\r' {
-                        end -= 1;
-                    }
-                    if chunk[start..end].iter().all(|b| b.is_ascii_whitespace()) {
-                        chunk.truncate(start);
-                    } else {
-                        items.push(Item::Line {
-                            source,
-                            line: line_no,
-                            offset,
-                            start,
-                            end,
-                        });
-                    }
-                    offset += n as u64;
-                    if chunk.len() >= BATCH_BYTES {
-                        run_batch(&mut items, &chunk, sources, signer, first);
-                        chunk.clear();
-                    }
-                }
-                run_batch(&mut items, &chunk, sources, signer, first);
-                chunk.clear();
+                run_batch(&mut items, &[], sources, signer, first);
+                read_jsonl(source, sources, signer, first);
             }
         }
     }
-    run_batch(&mut items, &chunk, sources, signer, first);
+    run_batch(&mut items, &[], sources, signer, first);
+}
+
+/// Signs the records of one JSON Lines file, reading the next chunk while
+/// the current one is signed.
+fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
+    let src = &sources[source as usize];
+    let mut reader = match ChunkReader::open(&src.path) {
+        Ok(r) => r,
+        Err(e) => {
+            first.issues.push(Issue::skipped_file(
+                &src.name,
+                format!("could not be read ({e}); skipped. Check that it exists and is readable"),
+            ));
+            return;
+        }
+    };
+    let stopped = |first: &mut FirstPass, lines: u64, e: std::io::Error| {
+        first.issues.push(Issue::skipped_file(
+            &src.name,
+            format!("reading stopped after line {lines} ({e}); the records before it were kept"),
+        ));
+    };
+    let (mut cur, mut next) = (Chunk::default(), Chunk::default());
+    let mut more = match reader.next_chunk(&mut cur, BATCH_BYTES) {
+        Ok(more) => more,
+        Err(e) => return stopped(first, reader.lines_read(), e),
+    };
+    let mut items = Vec::new();
+    while more {
+        items.clear();
+        items.extend(cur.lines.iter().map(|&span| Item::Line { source, span }));
+        let lines_before = reader.lines_read();
+        let (read, signed) = rayon::join(
+            || reader.next_chunk(&mut next, BATCH_BYTES),
+            || sign_batch(&items, &cur.bytes, sources, signer),
+        );
+        first.absorb(signed);
+        more = match read {
+            Ok(more) => more,
+            Err(e) => {
+                stopped(first, lines_before, e);
+                false
+            }
+        };
+        std::mem::swap(&mut cur, &mut next);
+    }
 }
 
 /// The issue for a document that could not be read again.
@@ -723,30 +719,33 @@ fn paragraph_stage(
     let candidates = (0..first.paras.len() as u32).filter(|&u| is_candidate[u as usize]);
     let by_doc = group_by_doc(&first.paras, candidates);
     let k = ps.cfg.shingle_size;
-    let loaded: Vec<Result<Vec<UnitSet>, Issue>> = by_doc
-        .par_iter()
-        .map_init(ShingleScratch::default, |scratch, (d, units)| {
-            let doc = &first.docs[*d as usize];
-            let text = reread(sources, &doc.loc, &cfg.input)
-                .map_err(|msg| reread_issue(sources, &doc.loc, msg))?;
-            Ok(units
-                .iter()
-                .map(|&u| {
-                    let body = first.paras[u as usize].text(&text);
-                    (u, shingle_set(body, k, scratch))
-                })
-                .collect())
-        })
+    let locs: Vec<Locator> = by_doc
+        .iter()
+        .map(|(d, _)| first.docs[*d as usize].loc)
         .collect();
+    let paras = &first.paras;
+    let loaded = reread_each(
+        sources,
+        &cfg.input,
+        &locs,
+        ShingleScratch::default,
+        |scratch, i, text| -> Vec<UnitSet> {
+            by_doc[i]
+                .1
+                .iter()
+                .map(|&u| (u, shingle_set(paras[u as usize].text(text), k, scratch)))
+                .collect()
+        },
+    );
     let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.paras.len()];
-    for r in loaded {
+    for (r, loc) in loaded.into_iter().zip(&locs) {
         match r {
             Ok(units) => {
                 for (u, set) in units {
                     sets[u as usize] = set;
                 }
             }
-            Err(issue) => first.issues.push(issue),
+            Err(msg) => first.issues.push(reread_issue(sources, loc, msg)),
         }
     }
     let (edges, vstats) = verify::verify_groups(&groups, |u| &sets[u as usize], rule);
@@ -761,20 +760,26 @@ fn paragraph_stage(
     let mut clustered: Vec<u32> = components.iter().flatten().copied().collect();
     clustered.sort_unstable();
     let by_doc = group_by_doc(&first.paras, clustered.into_iter());
-    let excerpts: Vec<(u32, String)> = by_doc
-        .par_iter()
-        .flat_map_iter(|(d, units)| {
-            let text =
-                reread(sources, &first.docs[*d as usize].loc, &cfg.input).unwrap_or_default();
-            units
-                .iter()
-                .map(|&u| {
-                    let body = first.paras[u as usize].text(&text);
-                    (u, paragraph::excerpt(body, 160))
-                })
-                .collect::<Vec<_>>()
-        })
+    let locs: Vec<Locator> = by_doc
+        .iter()
+        .map(|(d, _)| first.docs[*d as usize].loc)
         .collect();
+    let excerpts: Vec<(u32, String)> = reread_each(
+        sources,
+        &cfg.input,
+        &locs,
+        || (),
+        |_, i, text| -> Vec<(u32, String)> {
+            by_doc[i]
+                .1
+                .iter()
+                .map(|&u| (u, paragraph::excerpt(paras[u as usize].text(text), 160)))
+                .collect()
+        },
+    )
+    .into_iter()
+    .flat_map(Result::unwrap_or_default)
+    .collect();
     let excerpt_of: std::collections::HashMap<u32, String> = excerpts.into_iter().collect();
     let short = |u: u32| -> String {
         let full = excerpt_of.get(&u).map_or("", String::as_str);

@@ -77,6 +77,19 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// Parses one line (without its newline) from raw bytes. Invalid UTF-8 in
+/// the text or id is replaced with U+FFFD; the flag says it was.
+pub fn parse_line(raw: &[u8], cfg: &InputConfig) -> Result<(Record, bool), String> {
+    match parse_record(raw, cfg) {
+        Ok(rec) => Ok((rec, false)),
+        Err(msg) if std::str::from_utf8(raw).is_ok() => Err(msg),
+        Err(_) => {
+            let lossy = String::from_utf8_lossy(raw);
+            parse_record(lossy.as_bytes(), cfg).map(|rec| (rec, true))
+        }
+    }
+}
+
 /// Parses one line (without its newline). `Err` carries a message that says
 /// what is wrong and how to fix it.
 pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {

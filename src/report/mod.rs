@@ -213,6 +213,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Candidate groups (LSH buckets with two or more members, unique).
     pub candidate_groups: u64,
+    /// Documents in at least one candidate group: the ones read a second time.
+    pub candidate_documents: u64,
     /// Pairs whose exact similarity was computed.
     pub compared_pairs: u64,
     /// Distinct pairs verified as duplicates.

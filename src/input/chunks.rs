@@ -1,0 +1,202 @@
+//! Reading a JSON Lines file in large chunks of whole lines.
+//!
+//! The first pass reads JSON Lines in chunks of about 16 MiB that end at a
+//! line boundary, and signs one chunk while the next is being read. Each
+//! line comes with its 1-based number and byte offset, so any record can be
+//! found again and every message can name its line.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// One line of a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineSpan {
+    /// 1-based line number in the file.
+    pub line: u64,
+    /// Byte offset of the line in the file.
+    pub offset: u64,
+    /// The line's bytes are `chunk.bytes[start..end]` (no newline, no `\r`).
+    pub start: usize,
+    /// End of the line's bytes in the chunk.
+    pub end: usize,
+}
+
+/// Whole lines of a file and where each one is.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// The bytes of the lines, newlines included.
+    pub bytes: Vec<u8>,
+    /// The lines that are not blank, in order.
+    pub lines: Vec<LineSpan>,
+}
+
+/// Reads a file chunk by chunk; each chunk ends at a newline (or the end of
+/// the file).
+#[derive(Debug)]
+pub struct ChunkReader<R> {
+    inner: R,
+    /// Bytes read past the last newline of the previous chunk.
+    carry: Vec<u8>,
+    /// Lines handed out so far.
+    lines: u64,
+    /// File offset of the first byte of `carry`.
+    offset: u64,
+    eof: bool,
+}
+
+/// Bytes asked of the operating system per read.
+const READ_SIZE: usize = 1 << 20;
+
+impl ChunkReader<File> {
+    /// Opens `path` for reading.
+    pub fn open(path: &Path) -> io::Result<Self> {
+        Ok(Self::new(File::open(path)?))
+    }
+}
+
+impl<R: Read> ChunkReader<R> {
+    /// Reads from `inner`.
+    pub fn new(inner: R) -> Self {
+        ChunkReader {
+            inner,
+            carry: Vec::new(),
+            lines: 0,
+            offset: 0,
+            eof: false,
+        }
+    }
+
+    /// Lines handed out so far (also the last line number of the last chunk).
+    pub fn lines_read(&self) -> u64 {
+        self.lines
+    }
+
+    /// Fills `chunk` with the next whole lines, at least `target` bytes of
+    /// them unless the file ends first (a single longer line is kept whole).
+    /// Returns `Ok(false)` when the file has no more bytes. After an error
+    /// the chunk holds nothing; lines before it were handed out already.
+    pub fn next_chunk(&mut self, chunk: &mut Chunk, target: usize) -> io::Result<bool> {
+        chunk.bytes.clear();
+        chunk.lines.clear();
+        std::mem::swap(&mut chunk.bytes, &mut self.carry);
+        let base = self.offset;
+        let mut last_newline = memchr::memrchr(b'\n', &chunk.bytes);
+        while !self.eof && (chunk.bytes.len() < target || last_newline.is_none()) {
+            let old = chunk.bytes.len();
+            chunk.bytes.resize(old + READ_SIZE, 0);
+            let n = loop {
+                match self.inner.read(&mut chunk.bytes[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        chunk.bytes.clear();
+                        return Err(e);
+                    }
+                }
+            };
+            chunk.bytes.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+            } else if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[old..]) {
+                last_newline = Some(old + i);
+            }
+        }
+        if chunk.bytes.is_empty() {
+            return Ok(false);
+        }
+        // Keep the partial last line for the next chunk.
+        let whole = match last_newline {
+            Some(i) if !self.eof => i + 1,
+            _ => chunk.bytes.len(),
+        };
+        self.carry.extend_from_slice(&chunk.bytes[whole..]);
+        chunk.bytes.truncate(whole);
+        self.offset = base + whole as u64;
+
+        let mut start = 0;
+        while start < whole {
+            let next = memchr::memchr(b'\n', &chunk.bytes[start..]).map_or(whole, |i| start + i);
+            self.lines += 1;
+            let mut end = next;
+            if end > start && chunk.bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if !chunk.bytes[start..end].iter().all(u8::is_ascii_whitespace) {
+                chunk.lines.push(LineSpan {
+                    line: self.lines,
+                    offset: base + start as u64,
+                    start,
+                    end,
+                });
+            }
+            start = next + 1;
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per read.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn all_lines(data: &[u8], step: usize, target: usize) -> Vec<(u64, u64, Vec<u8>)> {
+        let mut r = ChunkReader::new(Trickle { data, step });
+        let mut chunk = Chunk::default();
+        let mut out = Vec::new();
+        while r.next_chunk(&mut chunk, target).unwrap() {
+            assert!(
+                chunk.bytes.ends_with(b"\n") || r.eof,
+                "chunks end at a newline"
+            );
+            for l in &chunk.lines {
+                out.push((l.line, l.offset, chunk.bytes[l.start..l.end].to_vec()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn lines_offsets_and_numbers_survive_any_chunking() {
+        let data = b"{\"a\":1}\r\n\n  \n{\"b\":22}\n{\"c\":333}";
+        let want = vec![
+            (1, 0, b"{\"a\":1}".to_vec()),
+            (4, 13, b"{\"b\":22}".to_vec()),
+            (5, 22, b"{\"c\":333}".to_vec()),
+        ];
+        for step in [1, 2, 3, 7, 100] {
+            for target in [1, 5, 16, 1000] {
+                assert_eq!(
+                    all_lines(data, step, target),
+                    want,
+                    "step {step} target {target}"
+                );
+            }
+        }
+        for (_, offset, line) in &want {
+            let o = *offset as usize;
+            assert_eq!(&data[o..o + line.len()], &line[..]);
+        }
+    }
+
+    #[test]
+    fn empty_input_has_no_chunks() {
+        assert!(all_lines(b"", 4, 10).is_empty());
+        assert!(all_lines(b"\n\n", 4, 10).is_empty());
+    }
+}
