@@ -7,7 +7,7 @@ use std::io::Write;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use reprint::minhash::MinHasher;
+use reprint::minhash::{MinHasher, Sketch};
 use reprint::pipeline::{scan, ScanOptions};
 use reprint::shingle::{shingles, ShingleScratch};
 use reprint::Config;
@@ -103,10 +103,15 @@ fn bench_minhash(c: &mut Criterion) {
     let sh = shingles(&text, 5, &mut scratch).to_vec();
     let mut g = c.benchmark_group("minhash");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    for num_perm in [128usize, 256] {
-        let h = MinHasher::new(num_perm, 7);
+    for (sketch, num_perm) in [
+        (Sketch::OnePermutation, 128usize),
+        (Sketch::Permutations, 128),
+        (Sketch::Permutations, 256),
+    ] {
+        let h = MinHasher::with_sketch(sketch, num_perm, 7);
         let mut sig = vec![0u32; num_perm];
-        g.bench_with_input(BenchmarkId::new("num_perm", num_perm), &sh, |b, sh| {
+        let id = BenchmarkId::new(sketch.name(), num_perm);
+        g.bench_with_input(id, &sh, |b, sh| {
             b.iter(|| {
                 h.sign_into(sh, &mut sig);
                 sig[0]
@@ -149,5 +154,70 @@ fn bench_scan(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_shingle, bench_minhash, bench_scan);
+/// Writes `n` records made by `text(i)` to a JSON Lines file; returns its
+/// text bytes.
+fn write_corpus(path: &std::path::Path, n: u64, text: impl Fn(u64) -> String) -> u64 {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    let mut bytes = 0u64;
+    for i in 0..n {
+        let t = text(i);
+        bytes += t.len() as u64;
+        let rec = serde_json::json!({ "id": format!("d{i}"), "text": t });
+        writeln!(f, "{rec}").expect("write");
+    }
+    bytes
+}
+
+/// The corners where a naive LSH goes quadratic: one paragraph in every
+/// document, and every document identical. Throughput (bytes/s) that stays
+/// level as the corpus doubles means time linear in the corpus size.
+fn bench_corners(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let footer =
+        "Leave a reply. Your email address will not be published. Required fields are marked. \
+                  Comments are moderated and may take a day to appear on this page.";
+    let mut g = c.benchmark_group("corners");
+    g.sample_size(10);
+    for n in [2_000u64, 4_000, 8_000] {
+        let path = dir.path().join(format!("shared-{n}.jsonl"));
+        let bytes = write_corpus(&path, n, |i| format!("{}\n\n{footer}", article(i, 300)));
+        let cfg = Config::new(vec![path]);
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_with_input(
+            BenchmarkId::new("one-paragraph-everywhere", n),
+            &cfg,
+            |b, cfg| {
+                b.iter(|| {
+                    scan(cfg, ScanOptions::default())
+                        .expect("scan")
+                        .report
+                        .stats
+                        .paragraph_clusters
+                })
+            },
+        );
+        let path = dir.path().join(format!("same-{n}.jsonl"));
+        let bytes = write_corpus(&path, n, |_| article(1, 300));
+        let cfg = Config::new(vec![path]);
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_with_input(BenchmarkId::new("all-identical", n), &cfg, |b, cfg| {
+            b.iter(|| {
+                scan(cfg, ScanOptions::default())
+                    .expect("scan")
+                    .report
+                    .stats
+                    .clusters
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_shingle,
+    bench_minhash,
+    bench_scan,
+    bench_corners
+);
 criterion_main!(benches);

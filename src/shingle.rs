@@ -26,6 +26,8 @@ const K_TAG: u64 = 0xA076_1D64_78BD_642F;
 pub struct ShingleScratch {
     words: WordScratch,
     word_hashes: Vec<u64>,
+    /// Bucket offsets of [`sort_uniform`].
+    counts: Vec<u32>,
     /// The shingle hashes of the last call.
     pub shingles: Vec<u64>,
 }
@@ -38,6 +40,7 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
         words,
         word_hashes,
         shingles,
+        ..
     } = scratch;
     word_hashes.clear();
     shingles.clear();
@@ -72,10 +75,56 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
 /// The sorted, de-duplicated shingle set of `text`: what verification
 /// compares.
 pub fn shingle_set(text: &str, k: usize, scratch: &mut ShingleScratch) -> Vec<u64> {
-    let mut set = shingles(text, k, scratch).to_vec();
-    set.sort_unstable();
+    shingles(text, k, scratch);
+    let mut set = sort_uniform(&scratch.shingles, &mut scratch.counts);
     set.dedup();
     set
+}
+
+/// Sorts uniformly distributed 64-bit hashes in expected linear time: one
+/// counting pass scatters them into about `n` buckets by their top bits,
+/// then an insertion sort fixes the order inside buckets (about one value
+/// each). Falls back to a comparison sort when a bucket is crowded, so no
+/// input is quadratic.
+fn sort_uniform(values: &[u64], counts: &mut Vec<u32>) -> Vec<u64> {
+    let n = values.len();
+    if n < 64 {
+        let mut v = values.to_vec();
+        v.sort_unstable();
+        return v;
+    }
+    let bits = (usize::BITS - (n - 1).leading_zeros()).min(20);
+    let shift = 64 - bits;
+    counts.clear();
+    counts.resize((1 << bits) + 1, 0);
+    for &x in values {
+        counts[(x >> shift) as usize + 1] += 1;
+    }
+    let mut crowded = false;
+    for i in 1..counts.len() {
+        crowded |= counts[i] > 16;
+        counts[i] += counts[i - 1];
+    }
+    let mut out = vec![0u64; n];
+    for &x in values {
+        let b = &mut counts[(x >> shift) as usize];
+        out[*b as usize] = x;
+        *b += 1;
+    }
+    if crowded {
+        out.sort_unstable();
+        return out;
+    }
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -142,6 +191,29 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, want, "k = {k}");
+        }
+    }
+
+    #[test]
+    fn uniform_sort_equals_comparison_sort() {
+        let mut counts = Vec::new();
+        let mut state = 7u64;
+        for n in [0usize, 1, 5, 63, 64, 65, 500, 3000] {
+            let mut v: Vec<u64> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                    fmix64(state)
+                })
+                .collect();
+            // Repeats, and a crowded bucket of small values.
+            v.extend_from_slice(&v.clone()[..n / 3]);
+            let mut want = v.clone();
+            want.sort_unstable();
+            assert_eq!(sort_uniform(&v, &mut counts), want, "n = {n}");
+            let small: Vec<u64> = (0..n as u64).rev().collect();
+            let mut want: Vec<u64> = small.clone();
+            want.sort_unstable();
+            assert_eq!(sort_uniform(&small, &mut counts), want);
         }
     }
 

@@ -116,6 +116,17 @@ fn scan_finds_original_exact_copy_and_trimmed_reprint_as_one_cluster() {
 }
 
 #[test]
+fn both_sketches_find_the_same_cluster() {
+    let env = basic_corpus();
+    for sketch in ["one-permutation", "permutations"] {
+        let (run, r) = env.scan_json(&["docs", "--sketch", sketch]);
+        run.expect_code(0);
+        assert_eq!(r["params"]["sketch"], sketch);
+        assert_eq!(cluster_sets(&r), vec![set_of(&DUPES)], "{sketch}: {r:#}");
+    }
+}
+
+#[test]
 fn the_containment_rule_is_what_catches_the_trimmed_reprint() {
     // A Jaccard threshold the trimmed reprint cannot reach, so only the
     // containment rule can put it in the cluster.
@@ -187,6 +198,7 @@ fn json_report_field_names_are_the_documented_schema() {
             "shingle_size",
             "num_perm",
             "seed",
+            "sketch",
             "threshold",
             "containment",
             "lsh_threshold",
@@ -206,6 +218,7 @@ fn json_report_field_names_are_the_documented_schema() {
     assert_eq!(p["shingle_size"], 4);
     assert_eq!(p["num_perm"], 96);
     assert_eq!(p["seed"], 42);
+    assert_eq!(p["sketch"], "one-permutation");
     assert_eq!(p["threshold"], 0.75);
     assert_eq!(p["containment"], 0.85);
     assert_eq!(p["bands"], 24);
