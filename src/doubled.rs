@@ -68,8 +68,15 @@ struct Word {
     content: bool,
 }
 
-fn is_stopword(w: &[u8]) -> bool {
-    std::str::from_utf8(w).is_ok_and(|s| STOPWORDS.binary_search(&s).is_ok())
+/// The xxh3 hashes of [`STOPWORDS`], sorted: a word is a stopword when its
+/// hash is among them (no string comparison per word).
+fn stopword_hashes() -> &'static [u64] {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let mut h: Vec<u64> = STOPWORDS.iter().map(|w| xxh3_64(w.as_bytes())).collect();
+        h.sort_unstable();
+        h
+    })
 }
 
 fn gram_hash(words: &[Word]) -> u64 {
@@ -80,8 +87,12 @@ fn gram_hash(words: &[Word]) -> u64 {
     xxh3_64(&bytes)
 }
 
-fn grams(words: &[Word]) -> HashSet<u64> {
-    words.windows(4).map(gram_hash).collect()
+/// The sorted, distinct 4-gram hashes of `words`.
+fn grams(words: &[Word]) -> Vec<u64> {
+    let mut g: Vec<u64> = words.windows(4).map(gram_hash).collect();
+    g.sort_unstable();
+    g.dedup();
+    g
 }
 
 /// Examines `text`, split into `paras` by [`segment::paragraphs`]; returns
@@ -94,29 +105,71 @@ pub fn detect(
     if paras.len() < MIN_PARAGRAPHS {
         return None;
     }
+    let stops = stopword_hashes();
     let mut words: Vec<Word> = Vec::new();
     let mut starts = Vec::with_capacity(paras.len());
     for p in paras {
         starts.push(words.len());
         for_each_word_str(p.text(text), scratch, |w| {
+            let hash = xxh3_64(w);
             words.push(Word {
-                hash: xxh3_64(w),
-                content: !is_stopword(w),
+                hash,
+                content: stops.binary_search(&hash).is_err(),
             })
         });
     }
     let total = words.len();
+    // Dense ids of the distinct content words, then per-id counts on each
+    // side of the boundary, updated as the boundary moves forward: every
+    // boundary is scored in time linear in the document overall.
+    let mut uniq: Vec<u64> = words.iter().filter(|w| w.content).map(|w| w.hash).collect();
+    uniq.sort_unstable();
+    uniq.dedup();
+    let ids: Vec<u32> = words
+        .iter()
+        .map(|w| match w.content {
+            true => uniq.binary_search(&w.hash).map_or(u32::MAX, |i| i as u32),
+            false => u32::MAX,
+        })
+        .collect();
+    let mut left = vec![0u32; uniq.len()];
+    let mut right = vec![0u32; uniq.len()];
+    for &id in ids.iter().filter(|&&id| id != u32::MAX) {
+        right[id as usize] += 1;
+    }
+    let (mut left_distinct, mut right_distinct, mut inter) = (0usize, uniq.len(), 0usize);
+    let mut moved = 0;
     let mut best: Option<(f64, usize)> = None;
     for (s, &cut) in starts.iter().enumerate().skip(2) {
-        if paras.len() - s < 2 || cut * 10 < total * 3 || cut * 10 > total * 7 {
+        if paras.len() - s < 2 || cut * 10 > total * 7 {
             continue;
         }
-        let set = |ws: &[Word]| -> HashSet<u64> {
-            ws.iter().filter(|w| w.content).map(|w| w.hash).collect()
-        };
-        let (l, r) = (set(&words[..cut]), set(&words[cut..]));
-        let inter = l.intersection(&r).count();
-        let union = l.len() + r.len() - inter;
+        for &id in &ids[moved..cut] {
+            if id == u32::MAX {
+                continue;
+            }
+            let (l, r) = (&mut left[id as usize], &mut right[id as usize]);
+            let was_shared = *l > 0 && *r > 0;
+            if *l == 0 {
+                left_distinct += 1;
+            }
+            if *r == 1 {
+                right_distinct -= 1;
+            }
+            *l += 1;
+            *r -= 1;
+            let shared = *r > 0;
+            match (was_shared, shared) {
+                (false, true) => inter += 1,
+                (true, false) => inter -= 1,
+                _ => {}
+            }
+        }
+        moved = cut;
+        if cut * 10 < total * 3 {
+            continue;
+        }
+        let union = left_distinct + right_distinct - inter;
         let j = if union == 0 {
             0.0
         } else {
@@ -141,7 +194,10 @@ pub fn detect(
     }
     let cut = starts[s];
     let (left, right) = (grams(&words[..cut]), grams(&words[cut..]));
-    let shared_4grams = left.intersection(&right).count();
+    let shared_4grams = left
+        .iter()
+        .filter(|g| right.binary_search(g).is_ok())
+        .count();
     if shared_4grams < MIN_SHARED_4GRAMS {
         return None;
     }
