@@ -23,7 +23,7 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{for_each_word_str, WordScratch};
+use crate::normalize::{for_each_word, for_each_word_str, word_hash, WordScratch};
 use crate::segment;
 
 /// Content-word Jaccard of the two halves at or above which a document may be doubled.
@@ -68,12 +68,12 @@ struct Word {
     content: bool,
 }
 
-/// The xxh3 hashes of [`STOPWORDS`], sorted: a word is a stopword when its
+/// The word hashes of [`STOPWORDS`], sorted: a word is a stopword when its
 /// hash is among them (no string comparison per word).
 fn stopword_hashes() -> &'static [u64] {
     static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
     HASHES.get_or_init(|| {
-        let mut h: Vec<u64> = STOPWORDS.iter().map(|w| xxh3_64(w.as_bytes())).collect();
+        let mut h: Vec<u64> = STOPWORDS.iter().map(|w| word_hash(w.as_bytes())).collect();
         h.sort_unstable();
         h
     })
@@ -110,8 +110,7 @@ pub fn detect(
     let mut starts = Vec::with_capacity(paras.len());
     for p in paras {
         starts.push(words.len());
-        for_each_word_str(p.text(text), scratch, |w| {
-            let hash = xxh3_64(w);
+        for_each_word(p.text(text), scratch, |hash| {
             words.push(Word {
                 hash,
                 content: stops.binary_search(&hash).is_err(),
