@@ -574,15 +574,9 @@ struct Sketch {
     doubled: Option<Doubled>,
 }
 
-fn run_batch(
-    items: &mut Vec<Item>,
-    chunk: &[u8],
-    sources: &[Source],
-    signer: &Signer,
-    first: &mut FirstPass,
-) {
-    let out = sign_batch(items, chunk, sources, signer);
-    first.absorb(out);
+/// Signs a batch of text files (they need no chunk) and absorbs the result.
+fn run_batch(items: &mut Vec<Item>, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
+    first.absorb(sign_batch(items, &[], sources, signer));
     items.clear();
 }
 
@@ -603,16 +597,16 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
             SourceKind::Text => {
                 items.push(Item::File { source });
                 if items.len() >= BATCH_FILES {
-                    run_batch(&mut items, &[], sources, signer, first);
+                    run_batch(&mut items, sources, signer, first);
                 }
             }
             SourceKind::JsonLines => {
-                run_batch(&mut items, &[], sources, signer, first);
+                run_batch(&mut items, sources, signer, first);
                 read_jsonl(source, sources, signer, first);
             }
         }
     }
-    run_batch(&mut items, &[], sources, signer, first);
+    run_batch(&mut items, sources, signer, first);
 }
 
 /// Signs the records of one JSON Lines file, reading the next chunk while

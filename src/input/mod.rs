@@ -163,16 +163,19 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
 pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
     let src = &sources[loc.source as usize];
     match src.kind {
-        SourceKind::Text => {
-            let bytes = std::fs::read(&src.path).map_err(read_again_error)?;
-            decode_text(bytes).map(|(t, _)| t)
-        }
+        SourceKind::Text => reread_file(&src.path),
         SourceKind::JsonLines => {
             let mut buf = Vec::new();
             read_range(&src.path, loc.offset, loc.len, &mut buf)?;
             record_text(&buf, cfg)
         }
     }
+}
+
+/// The text of a text file read again.
+fn reread_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(read_again_error)?;
+    decode_text(bytes).map(|(t, _)| t)
 }
 
 fn read_again_error(e: std::io::Error) -> String {
@@ -247,9 +250,7 @@ where
                 let first = &locs[members[0]];
                 let src = &sources[first.source as usize];
                 if src.kind == SourceKind::Text {
-                    let text = std::fs::read(&src.path)
-                        .map_err(read_again_error)
-                        .and_then(|b| decode_text(b).map(|(t, _)| t));
+                    let text = reread_file(&src.path);
                     return members
                         .iter()
                         .map(|&i| {
