@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 use reprint::minhash::{MinHasher, Sketch};
 use reprint::pipeline::{scan, ScanOptions};
-use reprint::shingle::{shingles, ShingleScratch};
+use reprint::shingle::{shingle_set, shingles, ShingleScratch};
 use reprint::Config;
 
 /// A deterministic pseudo-article of about `words` words from a Zipf-ish vocabulary.
@@ -94,6 +94,24 @@ fn bench_shingle(c: &mut Criterion) {
             b.iter(|| shingles(&text, k, &mut scratch).len())
         });
     }
+    g.finish();
+}
+
+/// Verification sets (sorted, de-duplicated shingle hashes) of article-sized
+/// documents: the work of re-reading a candidate.
+fn bench_shingle_set(c: &mut Criterion) {
+    let docs: Vec<String> = (0..400).map(|i| article(100 + i, 650)).collect();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("shingle set");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("650-word documents, k5", |b| {
+        let mut scratch = ShingleScratch::default();
+        b.iter(|| {
+            docs.iter()
+                .map(|d| shingle_set(d, 5, &mut scratch).len())
+                .sum::<usize>()
+        })
+    });
     g.finish();
 }
 
@@ -216,6 +234,7 @@ fn bench_corners(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_shingle,
+    bench_shingle_set,
     bench_minhash,
     bench_scan,
     bench_corners

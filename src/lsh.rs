@@ -15,9 +15,10 @@
 //! 100,000 documents is one group of 100,000 ids.
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::minhash::SignatureMatrix;
+use crate::normalize::fmix64;
 
 /// Weight of the false-positive area in [`choose_params`].
 ///
@@ -157,22 +158,124 @@ fn buckets(mut keyed: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
         .collect()
 }
 
+/// The key of one band: its values folded two at a time (multiply-rotate,
+/// seeded by the band number) and finished with a 64-bit finalizer. Equal
+/// values give equal keys; different ones collide with probability ~2⁻⁶⁴.
 fn band_key(vals: &[u32], band: u64) -> u64 {
-    let mut bytes = [0u8; 4 * 64];
-    if vals.len() <= 64 {
-        for (chunk, v) in bytes.chunks_exact_mut(4).zip(vals) {
-            chunk.copy_from_slice(&v.to_le_bytes());
+    const M: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = fmix64(band ^ 0x5EED_BA4D_0000_0000) ^ vals.len() as u64;
+    let mut pairs = vals.chunks_exact(2);
+    for pair in &mut pairs {
+        let v = u64::from(pair[0]) | u64::from(pair[1]) << 32;
+        h = (h ^ v).wrapping_mul(M).rotate_left(29);
+    }
+    if let [last] = pairs.remainder() {
+        h = (h ^ u64::from(*last)).wrapping_mul(M).rotate_left(29);
+    }
+    fmix64(h)
+}
+
+/// Band keys seen so far, shared by the threads of the first pass, so a
+/// document can tell while its text is still at hand that it shares an LSH
+/// bucket with a document signed before it.
+///
+/// A lock-free open-addressing table of fixed size ([`SEEN_SLOTS`]). It is
+/// only a shortcut: a key it cannot place (a long probe run, once the table
+/// fills up on a huge corpus) counts as unseen, and a document that shares a
+/// bucket but does not learn it here is simply read again in pass 2. Which
+/// document of a bucket arrives first can depend on thread timing, but
+/// nothing downstream does: every candidate's verification set is the same
+/// whichever pass makes it.
+pub struct SeenKeys {
+    slots: Vec<AtomicU64>,
+}
+
+/// Slots of [`SeenKeys`] (8 bytes each, 32 MiB; pages are touched as keys
+/// arrive): room for about 2 million band keys at a load of one half.
+pub const SEEN_SLOTS: usize = 1 << 22;
+/// Slots probed before a key counts as unseen.
+const SEEN_PROBES: usize = 16;
+
+impl Default for SeenKeys {
+    fn default() -> Self {
+        let slots: Vec<AtomicU64> = (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect();
+        // The zeroed allocation maps the shared zero page; writing every slot
+        // now, on one thread, saves each later first write a copy-on-write
+        // fault that flushes the TLBs of all threads.
+        for slot in &slots {
+            slot.store(0, Ordering::Relaxed);
         }
-        xxh3_64_with_seed(&bytes[..4 * vals.len()], band)
-    } else {
-        let v: Vec<u8> = vals.iter().flat_map(|v| v.to_le_bytes()).collect();
-        xxh3_64_with_seed(&v, band)
+        SeenKeys { slots }
+    }
+}
+
+impl SeenKeys {
+    /// Records `keys` and returns whether any of them was seen before.
+    pub fn insert_all(&self, keys: &[u64]) -> bool {
+        let mut seen = false;
+        for &k in keys {
+            seen |= self.insert(k | 1);
+        }
+        seen
+    }
+
+    /// Inserts the non-zero `key`; true if it was already there.
+    fn insert(&self, key: u64) -> bool {
+        let mask = SEEN_SLOTS - 1;
+        let mut i = (key as usize) & mask;
+        for _ in 0..SEEN_PROBES {
+            let slot = &self.slots[i];
+            let mut cur = slot.load(Ordering::Relaxed);
+            if cur == 0 {
+                match slot.compare_exchange(0, key, Ordering::Relaxed, Ordering::Relaxed) {
+                    Ok(_) => return false,
+                    Err(now) => cur = now,
+                }
+            }
+            if cur == key {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        false
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seen_keys_report_repeats_only() {
+        let seen = SeenKeys::default();
+        // (Keys are odd in the table: 2k and 2k + 1 count as one.)
+        assert!(!seen.insert_all(&[1, 3, 5]));
+        assert!(!seen.insert_all(&[9, 11]));
+        assert!(seen.insert_all(&[13, 5]));
+        assert!(seen.insert_all(&[13]));
+        // Keys that share a home slot still tell apart.
+        let a = 7u64;
+        let b = a + SEEN_SLOTS as u64;
+        assert!(!seen.insert_all(&[a]));
+        assert!(!seen.insert_all(&[b]));
+        assert!(seen.insert_all(&[b]));
+    }
+
+    #[test]
+    fn seen_keys_from_many_threads_see_each_repeat() {
+        let seen = SeenKeys::default();
+        // Every key twice, from 4 threads: exactly one insert of each key
+        // finds it already there.
+        let repeats: usize = (0..4u64)
+            .into_par_iter()
+            .map(|t| {
+                (0..20_000u64)
+                    .filter(|i| seen.insert_all(&[fmix64((i + t * 10_000) % 40_000 + 1)]))
+                    .count()
+            })
+            .sum();
+        assert_eq!(repeats, 40_000);
+    }
 
     #[test]
     fn s_curve_is_monotone_and_bounded() {

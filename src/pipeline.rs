@@ -4,9 +4,12 @@
 //! lsh → re-read candidates → verify → cluster → [`Report`].
 //!
 //! Memory: the first pass keeps, per document, its id, its [`Locator`] and
-//! its signature; text is dropped as soon as it is signed. The second pass
-//! re-reads only the documents that share an LSH bucket with another and
-//! keeps their sorted shingle sets until verification is done.
+//! its signature; text is dropped as soon as it is signed. A document one
+//! of whose band keys an earlier document already had ([`SeenKeys`]) shares
+//! an LSH bucket, so it gets its sorted shingle set while its text is at
+//! hand. The second pass re-reads the other bucket members (mostly the first
+//! of each bucket) and keeps every candidate's set until verification is
+//! done.
 //!
 //! Determinism: every parallel step collects in input order or sorts its
 //! output, so the report is identical for any thread count.
@@ -20,10 +23,10 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled};
 use crate::error::{Error, Result};
 use crate::input::{
-    decode_text, discover, parse_line, reread_each, Chunk, ChunkReader, Issue, IssueKind, LineSpan,
-    Locator, Source, SourceKind, StdinFormat,
+    decode_text, discover, parse_line_into, reread_each, Chunk, ChunkReader, Issue, IssueKind,
+    LineSpan, Locator, Source, SourceKind, StdinFormat,
 };
-use crate::lsh::{self, LshParams};
+use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
 use crate::normalize::WordScratch;
 use crate::paragraph::{self, Unit};
@@ -32,7 +35,7 @@ use crate::report::{
     ParagraphReprint, Params, Report, Stats, Tool,
 };
 use crate::segment;
-use crate::shingle::{shingle_set, shingles, ShingleScratch};
+use crate::shingle::{shingle_set, shingles, to_set, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
 
 /// Below this Jaccard, LSH candidates are not worth finding even for the
@@ -141,6 +144,10 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
             hasher: MinHasher::new(cfg.paragraphs.num_perm, m.seed ^ 0x9A4A_6A4A),
             p: paragraph_lsh_params(m, &cfg.paragraphs),
         }),
+        online: cfg
+            .granularity
+            .documents()
+            .then(|| (lsh_params(m), SeenKeys::default())),
     };
 
     // Pass 1: sign every document (and its paragraphs).
@@ -163,7 +170,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let groups = lsh::candidate_groups(&first.sigs, &live, p);
     mark("document lsh");
 
-    // Pass 2: shingle sets of candidates only.
+    // Pass 2: shingle sets of the candidates whose set pass 1 could not make.
     let mut is_candidate = vec![false; first.docs.len()];
     for g in &groups {
         for &d in g {
@@ -173,7 +180,15 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     let candidates: Vec<u32> = (0..first.docs.len() as u32)
         .filter(|&d| is_candidate[d as usize])
         .collect();
-    let locs: Vec<Locator> = candidates
+    let mut sets = std::mem::take(&mut first.sets);
+    sets.resize(first.docs.len(), Vec::new());
+    let missing: Vec<u32> = candidates
+        .iter()
+        .copied()
+        .filter(|&d| sets[d as usize].is_empty())
+        .collect();
+    eprintln!("DEBUG missing {} of {}", missing.len(), candidates.len());
+    let locs: Vec<Locator> = missing
         .iter()
         .map(|&d| first.docs[d as usize].loc)
         .collect();
@@ -184,8 +199,7 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         ShingleScratch::default,
         |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
     );
-    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.docs.len()];
-    for ((&d, loc), r) in candidates.iter().zip(&locs).zip(loaded) {
+    for ((&d, loc), r) in missing.iter().zip(&locs).zip(loaded) {
         match r {
             Ok(set) => sets[d as usize] = set,
             Err(msg) => first.issues.push(reread_issue(sources, loc, msg)),
@@ -344,11 +358,15 @@ struct FirstPass {
     para_keys: Vec<u64>,
     /// Documents that hold their article twice.
     doubled: Vec<(u32, Doubled)>,
+    /// Verification sets made while a document's text was at hand; empty
+    /// for the others.
+    sets: Vec<Vec<u64>>,
 }
 
 impl FirstPass {
     fn new(num_perm: usize) -> Self {
         FirstPass {
+            sets: Vec::new(),
             docs: Vec::new(),
             sigs: SignatureMatrix::new(num_perm),
             issues: Vec::new(),
@@ -362,7 +380,7 @@ impl FirstPass {
     fn absorb(&mut self, outcomes: Vec<Signed>) {
         for o in outcomes {
             self.issues.extend(o.issues);
-            if let Some((info, sig)) = o.doc {
+            if let Some((info, sig, set)) = o.doc {
                 let doc = self.docs.len() as u32;
                 self.paras
                     .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
@@ -373,6 +391,7 @@ impl FirstPass {
                 self.bytes += info.bytes;
                 self.docs.push(info);
                 self.sigs.extend_rows(&sig);
+                self.sets.push(set);
             }
         }
     }
@@ -380,7 +399,9 @@ impl FirstPass {
 
 /// What signing one work item gives.
 struct Signed {
-    doc: Option<(DocInfo, Vec<u32>)>,
+    /// The document, its signature and its verification set if it already
+    /// shares an LSH bucket (empty otherwise).
+    doc: Option<(DocInfo, Vec<u32>, Vec<u64>)>,
     paras: Vec<Unit>,
     para_keys: Vec<u64>,
     doubled: Option<Doubled>,
@@ -405,6 +426,8 @@ struct Signer<'c> {
     m: &'c MatchConfig,
     hasher: MinHasher,
     paragraphs: Option<ParagraphSigner<'c>>,
+    /// Document LSH as documents arrive (documents granularity).
+    online: Option<(LshParams, SeenKeys)>,
 }
 
 /// Paragraph signing parameters.
@@ -418,6 +441,10 @@ struct ParagraphSigner<'c> {
 #[derive(Default)]
 struct Scratch {
     shingles: ShingleScratch,
+    /// A record's text (reused between records).
+    text: String,
+    band_keys: Vec<u64>,
+    counts: Vec<u32>,
     words: WordScratch,
 }
 
@@ -435,6 +462,15 @@ impl Signer<'_> {
         let empty = sh.is_empty();
         let mut sig = vec![0u32; self.m.num_perm];
         self.hasher.sign_into(sh, &mut sig);
+        let mut set = Vec::new();
+        if let (Some((p, seen)), false) = (&self.online, empty) {
+            let keys = &mut scratch.band_keys;
+            keys.clear();
+            lsh::band_keys(&sig, *p, keys);
+            if seen.insert_all(keys) {
+                set = to_set(sh, &mut scratch.counts);
+            }
+        }
         let mut keys = Vec::new();
         let (units, doubled) = match &self.paragraphs {
             Some(ps) if !empty => {
@@ -456,6 +492,7 @@ impl Signer<'_> {
         };
         Sketch {
             sig,
+            set,
             empty,
             units,
             keys,
@@ -514,8 +551,9 @@ impl Signer<'_> {
                 } = span;
                 let src = &sources[source as usize];
                 let raw = &chunk[start..end];
-                let rec = match parse_line(raw, self.input) {
-                    Ok((rec, lossy)) => {
+                let mut text = std::mem::take(&mut scratch.text);
+                let id = match parse_line_into(raw, self.input, &mut text) {
+                    Ok((id, lossy)) => {
                         if lossy {
                             issues.push(Issue::warning(
                                 &src.name,
@@ -523,9 +561,10 @@ impl Signer<'_> {
                                 "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
                             ));
                         }
-                        rec
+                        id
                     }
                     Err(msg) => {
+                        scratch.text = text;
                         issues.push(Issue::skipped_record(&src.name, line, msg));
                         return Signed::skipped(issues);
                     }
@@ -536,26 +575,32 @@ impl Signer<'_> {
                     offset,
                     len: raw.len() as u64,
                 };
-                let id = rec.id.unwrap_or_else(|| format!("{}:{}", src.name, line));
-                (rec.text, id, loc)
+                let id = id.unwrap_or_else(|| format!("{}:{}", src.name, line));
+                (text, id, loc)
             }
         };
         let Sketch {
             sig,
+            set,
             empty,
             units: paras,
             keys: para_keys,
             doubled,
         } = self.sign(&text, scratch);
+        let bytes = text.len() as u64;
+        // Give the buffer back for the next record (a text file's own string
+        // serves as well).
+        scratch.text = text;
         Signed {
             doc: Some((
                 DocInfo {
                     id,
                     loc,
                     empty,
-                    bytes: text.len() as u64,
+                    bytes,
                 },
                 sig,
+                set,
             )),
             paras,
             para_keys,
@@ -568,6 +613,7 @@ impl Signer<'_> {
 /// What signing one document gives.
 struct Sketch {
     sig: Vec<u32>,
+    set: Vec<u64>,
     empty: bool,
     units: Vec<Unit>,
     keys: Vec<u64>,

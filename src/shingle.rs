@@ -76,7 +76,13 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
 /// compares.
 pub fn shingle_set(text: &str, k: usize, scratch: &mut ShingleScratch) -> Vec<u64> {
     shingles(text, k, scratch);
-    let mut set = sort_uniform(&scratch.shingles, &mut scratch.counts);
+    to_set(&scratch.shingles, &mut scratch.counts)
+}
+
+/// The sorted, de-duplicated set of the shingle hashes `raw` (as
+/// [`shingles`] returns them); `counts` is a reusable buffer.
+pub fn to_set(raw: &[u64], counts: &mut Vec<u32>) -> Vec<u64> {
+    let mut set = sort_uniform(raw, counts);
     set.dedup();
     set
 }

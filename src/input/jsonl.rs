@@ -1,11 +1,15 @@
 //! One JSON Lines record → id and text.
 //!
 //! Only the two configured fields are extracted; every other field is
-//! skipped without being built, so wide records cost little.
+//! skipped without being built, so wide records cost little. The text is
+//! taken as its raw JSON literal (validated by serde_json, borrowed from the
+//! line) and unescaped straight into a caller's reusable buffer, so a record
+//! costs no allocation for its text.
 
 use std::fmt;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::config::InputConfig;
@@ -29,33 +33,33 @@ enum Raw {
     Value(Value),
 }
 
-struct Extracted {
+struct Extracted<'de> {
     id: Raw,
-    text: Raw,
+    text: Option<&'de RawValue>,
 }
 
 impl<'de> DeserializeSeed<'de> for Fields<'_> {
-    type Value = Extracted;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Extracted, D::Error> {
+    type Value = Extracted<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Extracted<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Fields<'_> {
-    type Value = Extracted;
+    type Value = Extracted<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extracted, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extracted<'de>, A::Error> {
         let mut out = Extracted {
             id: Raw::Missing,
-            text: Raw::Missing,
+            text: None,
         };
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.text_field {
-                out.text = Raw::Value(map.next_value()?);
+                out.text = Some(map.next_value()?);
             } else if key == self.id_field {
                 out.id = Raw::Value(map.next_value()?);
             } else {
@@ -80,12 +84,24 @@ fn kind_of(v: &Value) -> &'static str {
 /// Parses one line (without its newline) from raw bytes. Invalid UTF-8 in
 /// the text or id is replaced with U+FFFD; the flag says it was.
 pub fn parse_line(raw: &[u8], cfg: &InputConfig) -> Result<(Record, bool), String> {
-    match parse_record(raw, cfg) {
-        Ok(rec) => Ok((rec, false)),
+    let mut text = String::new();
+    let (id, lossy) = parse_line_into(raw, cfg, &mut text)?;
+    Ok((Record { id, text }, lossy))
+}
+
+/// [`parse_line`] with the text written into `text` (cleared first; reuse
+/// it between lines): returns the id and whether invalid UTF-8 was replaced.
+pub fn parse_line_into(
+    raw: &[u8],
+    cfg: &InputConfig,
+    text: &mut String,
+) -> Result<(Option<String>, bool), String> {
+    match parse_into(raw, cfg, text) {
+        Ok(id) => Ok((id, false)),
         Err(msg) if std::str::from_utf8(raw).is_ok() => Err(msg),
         Err(_) => {
             let lossy = String::from_utf8_lossy(raw);
-            parse_record(lossy.as_bytes(), cfg).map(|rec| (rec, true))
+            parse_into(lossy.as_bytes(), cfg, text).map(|id| (id, true))
         }
     }
 }
@@ -93,6 +109,14 @@ pub fn parse_line(raw: &[u8], cfg: &InputConfig) -> Result<(Record, bool), Strin
 /// Parses one line (without its newline). `Err` carries a message that says
 /// what is wrong and how to fix it.
 pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
+    let mut text = String::new();
+    let id = parse_into(line, cfg, &mut text)?;
+    Ok(Record { id, text })
+}
+
+/// Parses `line` into `text` and returns the id.
+fn parse_into(line: &[u8], cfg: &InputConfig, text: &mut String) -> Result<Option<String>, String> {
+    text.clear();
     let seed = Fields {
         text_field: &cfg.text_field,
         id_field: &cfg.id_field,
@@ -110,16 +134,17 @@ pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
                 format!("invalid JSON ({e}); fix or remove this line")
             }
         })?;
-    let text = match ex.text {
-        Raw::Value(Value::String(s)) => s,
-        Raw::Value(v) => {
+    match ex.text {
+        Some(raw) if raw.get().starts_with('"') => unescape(raw.get(), text),
+        Some(raw) => {
+            let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
             return Err(format!(
             "field `{}` is {}, not a string; point --text-field at the field with the article text",
             cfg.text_field,
             kind_of(&v)
-        ))
+        ));
         }
-        Raw::Missing => {
+        None => {
             return Err(format!(
                 "no `{}` field; name the field holding the article text with --text-field",
                 cfg.text_field
@@ -131,7 +156,53 @@ pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
         Raw::Value(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    Ok(Record { id, text })
+    Ok(id)
+}
+
+/// Appends the string that the JSON string literal `lit` (quotes included,
+/// already validated) stands for. A `\u` escape of a lone surrogate, which
+/// no string can hold, becomes U+FFFD.
+fn unescape(lit: &str, out: &mut String) {
+    let body = &lit[1..lit.len() - 1];
+    let b = body.as_bytes();
+    out.reserve(body.len());
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'\\', &b[i..]) {
+        out.push_str(&body[i..i + off]);
+        let e = i + off + 1;
+        i = e + 1;
+        match b[e] {
+            b'n' => out.push('\n'),
+            b't' => out.push('\t'),
+            b'r' => out.push('\r'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'u' => {
+                let hi = hex4(&b[i..i + 4]);
+                i += 4;
+                let c = if (0xD800..0xDC00).contains(&hi)
+                    && b.get(i..i + 2) == Some(b"\\u")
+                    && (0xDC00..0xE000).contains(&hex4(&b[i + 2..i + 6]))
+                {
+                    let lo = hex4(&b[i + 2..i + 6]);
+                    i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                } else {
+                    char::from_u32(hi)
+                };
+                out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            // `"`, `\\` and `/` stand for themselves.
+            other => out.push(other as char),
+        }
+    }
+    out.push_str(&body[i..]);
+}
+
+/// The value of four hex digits (validated by the JSON parser).
+fn hex4(d: &[u8]) -> u32 {
+    d.iter()
+        .fold(0, |n, &c| n << 4 | (c as char).to_digit(16).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -151,6 +222,30 @@ mod tests {
         .unwrap();
         assert_eq!(r.id.as_deref(), Some("a-1"));
         assert_eq!(r.text, "Hello \"world\"");
+    }
+
+    #[test]
+    fn unescapes_like_serde() {
+        let lines = [
+            r#"{"text": "plain"}"#,
+            r#"{"text": "a\nb\tc\r\"q\" \\ \/ \b\f end"}"#,
+            r#"{"text": "caf\u00e9 \u0645\u0631\u062d\u0628\u0627 \ud83d\ude00 \u4e2d"}"#,
+            r#"{"text": "\\u0041 is not an escape"}"#,
+            r#"{"text": "trailing escape\\"}"#,
+            r#"{"text": "", "id": 1}"#,
+            "{\"text\": \"raw UTF-8: caf\u{e9} \u{645}\u{631}\u{62d}\u{628}\u{627}\"}",
+        ];
+        for line in lines {
+            let want: Value = serde_json::from_str(line).unwrap();
+            let r = parse_record(line.as_bytes(), &cfg()).unwrap();
+            assert_eq!(r.text, want["text"].as_str().unwrap(), "{line}");
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let r = parse_record(br#"{"text": "a\ud800b \udc00c \ud800\u0041"}"#, &cfg()).unwrap();
+        assert_eq!(r.text, "a\u{fffd}b \u{fffd}c \u{fffd}A");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use chunks::{Chunk, ChunkReader, LineSpan};
-pub use jsonl::{parse_line, parse_record, Record};
+pub use jsonl::{parse_line, parse_line_into, parse_record, Record};
 pub use walk::{discover, StdinFormat};
 
 use crate::config::InputConfig;
@@ -167,7 +167,9 @@ pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<St
         SourceKind::JsonLines => {
             let mut buf = Vec::new();
             read_range(&src.path, loc.offset, loc.len, &mut buf)?;
-            record_text(&buf, cfg)
+            let mut text = String::new();
+            record_text(&buf, cfg, &mut text)?;
+            Ok(text)
         }
     }
 }
@@ -182,10 +184,10 @@ fn read_again_error(e: std::io::Error) -> String {
     format!("could not read it again: {e}")
 }
 
-/// The text of a record read again.
-fn record_text(raw: &[u8], cfg: &InputConfig) -> Result<String, String> {
-    match parse_line(raw, cfg) {
-        Ok((rec, _)) => Ok(rec.text),
+/// The text of a record read again, into `text`.
+fn record_text(raw: &[u8], cfg: &InputConfig, text: &mut String) -> Result<(), String> {
+    match parse_line_into(raw, cfg, text) {
+        Ok(_) => Ok(()),
         Err(m) => Err(format!("changed since it was first read: {m}")),
     }
 }
@@ -244,8 +246,8 @@ where
     let done: Vec<(usize, Result<T, String>)> = spans
         .par_iter()
         .map_init(
-            || (init(), Vec::new()),
-            |(state, buf), span| {
+            || (init(), Vec::new(), String::new()),
+            |(state, buf, text), span| {
                 let members = &order[span.clone()];
                 let first = &locs[members[0]];
                 let src = &sources[first.source as usize];
@@ -270,7 +272,8 @@ where
                         .map(|&i| {
                             let at = (locs[i].offset - first.offset) as usize;
                             let raw = &buf[at..at + locs[i].len as usize];
-                            (i, record_text(raw, cfg).map(|t| map(state, i, &t)))
+                            let r = record_text(raw, cfg, text).map(|()| map(state, i, text));
+                            (i, r)
                         })
                         .collect(),
                     Err(e) => members.iter().map(|&i| (i, Err(e.clone()))).collect(),
