@@ -187,7 +187,6 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         .copied()
         .filter(|&d| sets[d as usize].is_empty())
         .collect();
-    eprintln!("DEBUG missing {} of {}", missing.len(), candidates.len());
     let locs: Vec<Locator> = missing
         .iter()
         .map(|&d| first.docs[d as usize].loc)
