@@ -23,7 +23,8 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::{for_each_word, for_each_word_str, word_hash, WordScratch};
+use crate::normalize::{for_each_word_str, word_hash, WordScratch};
+use crate::paragraph::ParagraphWords;
 use crate::segment;
 
 /// Content-word Jaccard of the two halves at or above which a document may be doubled.
@@ -63,80 +64,136 @@ pub struct Doubled {
     pub shared_phrases: Vec<String>,
 }
 
-struct Word {
-    hash: u64,
-    content: bool,
-}
+/// Slots of the stopword table (a power of two, over four times the words).
+const STOP_SLOTS: usize = 512;
 
-/// The word hashes of [`STOPWORDS`], sorted: a word is a stopword when its
-/// hash is among them (no string comparison per word).
-fn stopword_hashes() -> &'static [u64] {
-    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    HASHES.get_or_init(|| {
-        let mut h: Vec<u64> = STOPWORDS.iter().map(|w| word_hash(w.as_bytes())).collect();
-        h.sort_unstable();
-        h
+/// The word hashes of [`STOPWORDS`] in a small open-addressing table: a word
+/// is a stopword when its hash is there (no string comparison per word).
+fn stopword_table() -> &'static [u64; STOP_SLOTS] {
+    static TABLE: std::sync::OnceLock<[u64; STOP_SLOTS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u64; STOP_SLOTS];
+        for w in STOPWORDS {
+            let h = word_hash(w.as_bytes());
+            assert_ne!(h, 0, "0 marks an empty slot");
+            let mut i = h as usize % STOP_SLOTS;
+            while t[i] != 0 && t[i] != h {
+                i = (i + 1) % STOP_SLOTS;
+            }
+            t[i] = h;
+        }
+        t
     })
 }
 
-fn gram_hash(words: &[Word]) -> u64 {
+fn is_stopword(table: &[u64; STOP_SLOTS], h: u64) -> bool {
+    let mut i = h as usize % STOP_SLOTS;
+    loop {
+        match table[i] {
+            0 => return false,
+            x if x == h => return true,
+            _ => i = (i + 1) % STOP_SLOTS,
+        }
+    }
+}
+
+fn gram_hash(words: &[u64]) -> u64 {
     let mut bytes = [0u8; 32];
     for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
-        chunk.copy_from_slice(&w.hash.to_le_bytes());
+        chunk.copy_from_slice(&w.to_le_bytes());
     }
     xxh3_64(&bytes)
 }
 
 /// The sorted, distinct 4-gram hashes of `words`.
-fn grams(words: &[Word]) -> Vec<u64> {
+fn grams(words: &[u64]) -> Vec<u64> {
     let mut g: Vec<u64> = words.windows(4).map(gram_hash).collect();
     g.sort_unstable();
     g.dedup();
     g
 }
 
-/// Examines `text`, split into `paras` by [`segment::paragraphs`]; returns
-/// a finding when it holds its article twice.
+/// Marks a word that is not a content word.
+const NO_ID: u32 = u32::MAX;
+
+/// Reusable buffers of [`detect`]; keep one per thread.
+#[derive(Debug, Default)]
+pub struct DoubledScratch {
+    words: WordScratch,
+    /// Per word: its content word's dense id, or [`NO_ID`].
+    ids: Vec<u32>,
+    /// Hash → id table (open addressing; `NO_ID` marks an empty slot).
+    keys: Vec<u64>,
+    slots: Vec<u32>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+}
+
+impl DoubledScratch {
+    /// Gives every distinct content word of `hashes` a dense id (in order of
+    /// first appearance) into `self.ids`; returns how many there are.
+    fn assign_ids(&mut self, hashes: &[u64]) -> usize {
+        let stops = stopword_table();
+        let size = (2 * hashes.len()).next_power_of_two().max(16);
+        let mask = size - 1;
+        self.keys.clear();
+        self.keys.resize(size, 0);
+        self.slots.clear();
+        self.slots.resize(size, NO_ID);
+        self.ids.clear();
+        let mut next = 0u32;
+        for &h in hashes {
+            if is_stopword(stops, h) {
+                self.ids.push(NO_ID);
+                continue;
+            }
+            let mut i = (h ^ h >> 29) as usize & mask;
+            let id = loop {
+                if self.slots[i] == NO_ID {
+                    self.keys[i] = h;
+                    self.slots[i] = next;
+                    next += 1;
+                    break next - 1;
+                }
+                if self.keys[i] == h {
+                    break self.slots[i];
+                }
+                i = (i + 1) & mask;
+            };
+            self.ids.push(id);
+        }
+        next as usize
+    }
+}
+
+/// Examines `text`, split into `paras` by [`segment::paragraphs`] with
+/// their `words`; returns a finding when it holds its article twice.
 pub fn detect(
     text: &str,
     paras: &[segment::Paragraph],
-    scratch: &mut WordScratch,
+    words: &ParagraphWords,
+    scratch: &mut DoubledScratch,
 ) -> Option<Doubled> {
     if paras.len() < MIN_PARAGRAPHS {
         return None;
     }
-    let stops = stopword_hashes();
-    let mut words: Vec<Word> = Vec::new();
-    let mut starts = Vec::with_capacity(paras.len());
-    for p in paras {
-        starts.push(words.len());
-        for_each_word(p.text(text), scratch, |hash| {
-            words.push(Word {
-                hash,
-                content: stops.binary_search(&hash).is_err(),
-            })
-        });
-    }
-    let total = words.len();
+    let (hashes, starts) = (&words.hashes[..], &words.starts[..paras.len()]);
+    let total = hashes.len();
     // Dense ids of the distinct content words, then per-id counts on each
     // side of the boundary, updated as the boundary moves forward: every
     // boundary is scored in time linear in the document overall.
-    let mut uniq: Vec<u64> = words.iter().filter(|w| w.content).map(|w| w.hash).collect();
-    uniq.sort_unstable();
-    uniq.dedup();
-    let ids: Vec<u32> = words
-        .iter()
-        .map(|w| match w.content {
-            true => uniq.binary_search(&w.hash).map_or(u32::MAX, |i| i as u32),
-            false => u32::MAX,
-        })
-        .collect();
-    let mut left = vec![0u32; uniq.len()];
-    let mut right = vec![0u32; uniq.len()];
-    for &id in ids.iter().filter(|&&id| id != u32::MAX) {
+    let distinct = scratch.assign_ids(hashes);
+    let DoubledScratch {
+        ids, left, right, ..
+    } = scratch;
+    left.clear();
+    left.resize(distinct, 0);
+    right.clear();
+    right.resize(distinct, 0);
+    for &id in ids.iter().filter(|&&id| id != NO_ID) {
         right[id as usize] += 1;
     }
-    let (mut left_distinct, mut right_distinct, mut inter) = (0usize, uniq.len(), 0usize);
+    let (mut left_distinct, mut right_distinct, mut inter) = (0usize, distinct, 0usize);
     let mut moved = 0;
     let mut best: Option<(f64, usize)> = None;
     for (s, &cut) in starts.iter().enumerate().skip(2) {
@@ -144,7 +201,7 @@ pub fn detect(
             continue;
         }
         for &id in &ids[moved..cut] {
-            if id == u32::MAX {
+            if id == NO_ID {
                 continue;
             }
             let (l, r) = (&mut left[id as usize], &mut right[id as usize]);
@@ -183,7 +240,8 @@ pub fn detect(
     // without closing punctuation just before the best split belongs to it.
     let headline = |i: usize| {
         let t = paras[i].text(text);
-        starts[i + 1] - starts[i] <= 15 && !t.ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
+        words.starts[i + 1] - words.starts[i] <= 15
+            && !t.ends_with(['.', '!', '?', '"', '\u{201d}', ':'])
     };
     if s > 2 && headline(s - 1) {
         s -= 1;
@@ -192,7 +250,7 @@ pub fn detect(
         return None;
     }
     let cut = starts[s];
-    let (left, right) = (grams(&words[..cut]), grams(&words[cut..]));
+    let (left, right) = (grams(&hashes[..cut]), grams(&hashes[cut..]));
     let shared_4grams = left
         .iter()
         .filter(|g| right.binary_search(g).is_ok())
@@ -204,7 +262,7 @@ pub fn detect(
         split_line: paras[s].start_line,
         score,
         shared_4grams,
-        shared_phrases: phrases(text, &paras[..s], &paras[s..], scratch),
+        shared_phrases: phrases(text, &paras[..s], &paras[s..], &mut scratch.words),
     })
 }
 
@@ -266,12 +324,36 @@ mod tests {
     use super::*;
 
     fn detect_text(t: &str) -> Option<Doubled> {
-        detect(t, &segment::paragraphs(t), &mut WordScratch::default())
+        let paras = segment::paragraphs(t);
+        let mut words = ParagraphWords::default();
+        words.fill(t, &paras, &mut WordScratch::default());
+        detect(t, &paras, &words, &mut DoubledScratch::default())
     }
 
     #[test]
-    fn stopwords_are_sorted_for_binary_search() {
-        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    fn stopwords_are_found_by_hash() {
+        let table = stopword_table();
+        for w in STOPWORDS {
+            assert!(is_stopword(table, word_hash(w.as_bytes())), "{w}");
+        }
+        for w in ["harbor", "union", "said.", "theory", "ab"] {
+            assert_eq!(
+                is_stopword(table, word_hash(w.as_bytes())),
+                STOPWORDS.contains(&w),
+                "{w}"
+            );
+        }
+    }
+
+    #[test]
+    fn content_words_get_dense_ids_in_order() {
+        let h = |w: &str| word_hash(w.as_bytes());
+        let hashes: Vec<u64> = ["harbor", "the", "talks", "harbor", "of", "talks", "vote"]
+            .map(h)
+            .to_vec();
+        let mut s = DoubledScratch::default();
+        assert_eq!(s.assign_ids(&hashes), 3);
+        assert_eq!(s.ids, [0, NO_ID, 1, 0, NO_ID, 1, 2]);
     }
 
     #[test]

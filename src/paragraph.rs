@@ -12,9 +12,38 @@
 
 use crate::lsh::{self, LshParams};
 use crate::minhash::MinHasher;
-use crate::normalize::{for_each_word_str, WordScratch};
+use crate::normalize::{for_each_word, WordScratch};
 use crate::segment;
-use crate::shingle::{shingles, ShingleScratch};
+use crate::shingle::shingles_of_words;
+
+/// The word hashes of a document's paragraphs, tokenized once and shared by
+/// the document's signature (the paragraphs hold every word of a text), the
+/// paragraph signatures and the doubled-article detector.
+#[derive(Debug, Default)]
+pub struct ParagraphWords {
+    /// Word hashes of all paragraphs, in order.
+    pub hashes: Vec<u64>,
+    /// Where each paragraph's words start in `hashes`, plus the end.
+    pub starts: Vec<usize>,
+}
+
+impl ParagraphWords {
+    /// Tokenizes the `paras` of `text`, replacing what was here.
+    pub fn fill(&mut self, text: &str, paras: &[segment::Paragraph], scratch: &mut WordScratch) {
+        self.hashes.clear();
+        self.starts.clear();
+        for p in paras {
+            self.starts.push(self.hashes.len());
+            for_each_word(p.text(text), scratch, |h| self.hashes.push(h));
+        }
+        self.starts.push(self.hashes.len());
+    }
+
+    /// The word hashes of paragraph `i`.
+    pub fn of(&self, i: usize) -> &[u64] {
+        &self.hashes[self.starts[i]..self.starts[i + 1]]
+    }
+}
 
 /// A paragraph that takes part in matching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,30 +143,28 @@ pub fn classify(
 }
 
 /// Signs the paragraphs of one document (`paras`, from
-/// [`segment::paragraphs`]): returns its units (with `doc` 0; the caller sets
-/// it) and appends `p.bands` band keys per unit to `keys`.
+/// [`segment::paragraphs`], with their `words`): returns its units (with
+/// `doc` 0; the caller sets it) and appends `p.bands` band keys per unit to
+/// `keys`. `buf` is a reusable shingle buffer.
 #[allow(clippy::too_many_arguments)]
 pub fn sign_paragraphs(
-    text: &str,
     paras: &[segment::Paragraph],
+    words: &ParagraphWords,
     shingle_size: usize,
     min_words: usize,
     hasher: &MinHasher,
     p: LshParams,
-    scratch: &mut ShingleScratch,
-    words: &mut WordScratch,
+    buf: &mut Vec<u64>,
     keys: &mut Vec<u64>,
 ) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut sig = vec![0u32; hasher.num_perm()];
-    for para in paras {
-        let body = para.text(text);
-        let mut n = 0usize;
-        for_each_word_str(body, words, |_| n += 1);
-        if n < min_words.max(1) {
+    for (i, para) in paras.iter().enumerate() {
+        let w = words.of(i);
+        if w.len() < min_words.max(1) {
             continue;
         }
-        let sh = shingles(body, shingle_size, scratch);
+        let sh = shingles_of_words(w, shingle_size, buf);
         hasher.sign_into(sh, &mut sig);
         lsh::band_keys(&sig, p, keys);
         units.push(Unit {
@@ -196,22 +223,38 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_hold_every_word_of_the_text() {
+        // The document signature is built from the paragraphs' words when
+        // paragraphs are on; it must equal the whole text's words.
+        let texts = [
+            "Headline\n\nFirst paragraph, with words.\nWrapped line.\n\n  Indented one.\n",
+            "one per line\nsecond line\nthird line\n",
+            "Caf\u{e9} cr\u{e8}me\n\nشہر کی کونسل نے بجٹ\n\n\u{301}mark after a newline\n\n中文新闻报道\n",
+            "   \n\n  \t\n",
+            "no newline at all, it's one paragraph",
+            "Hard-wrapped newswire copy that runs on to a second line of\nsimilar length so that it reads as one paragraph of text.\n    An indented line starts the next paragraph here.\n",
+            "\u{a0}nbsp\u{a0}\n\u{2029}para sep\u{2028}line sep\r\nwindows\r\n",
+        ];
+        let mut scratch = WordScratch::default();
+        for text in texts {
+            let mut whole = Vec::new();
+            for_each_word(text, &mut scratch, |h| whole.push(h));
+            let mut words = ParagraphWords::default();
+            words.fill(text, &segment::paragraphs(text), &mut scratch);
+            assert_eq!(words.hashes, whole, "{text:?}");
+        }
+    }
+
+    #[test]
     fn short_paragraphs_are_not_units() {
         let text = "Headline\n\nBy A Writer\n\nThis paragraph has enough words to be matched against others.\n";
         let h = MinHasher::new(16, 1);
         let p = LshParams { bands: 4, rows: 4 };
         let mut keys = Vec::new();
-        let units = sign_paragraphs(
-            text,
-            &segment::paragraphs(text),
-            3,
-            8,
-            &h,
-            p,
-            &mut ShingleScratch::default(),
-            &mut WordScratch::default(),
-            &mut keys,
-        );
+        let paras = segment::paragraphs(text);
+        let mut words = ParagraphWords::default();
+        words.fill(text, &paras, &mut WordScratch::default());
+        let units = sign_paragraphs(&paras, &words, 3, 8, &h, p, &mut Vec::new(), &mut keys);
         assert_eq!(units.len(), 1);
         assert_eq!(units[0].start_line, 5);
         assert_eq!(keys.len(), 4);

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::cluster::UnionFind;
 use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZATION};
-use crate::doubled::{self, Doubled};
+use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::input::{
     decode_text, discover, parse_line_into, reread_each, Chunk, ChunkReader, Issue, IssueKind,
@@ -29,13 +29,13 @@ use crate::input::{
 use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
 use crate::normalize::WordScratch;
-use crate::paragraph::{self, Unit};
+use crate::paragraph::{self, ParagraphWords, Unit};
 use crate::report::{
     round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
     ParagraphReprint, Params, Report, Stats, Tool,
 };
 use crate::segment;
-use crate::shingle::{shingle_set, shingles, to_set, ShingleScratch};
+use crate::shingle::{shingle_set, shingles, shingles_of_words, to_set, ShingleScratch};
 use crate::verify::{self, Edge, Rule};
 
 /// Below this Jaccard, LSH candidates are not worth finding even for the
@@ -440,6 +440,11 @@ struct ParagraphSigner<'c> {
 #[derive(Default)]
 struct Scratch {
     shingles: ShingleScratch,
+    /// Paragraph mode: the words of the paragraphs, and shingle buffers.
+    para_words: ParagraphWords,
+    doc_shingles: Vec<u64>,
+    para_shingles: Vec<u64>,
+    doubled: DoubledScratch,
     /// A record's text (reused between records).
     text: String,
     band_keys: Vec<u64>,
@@ -457,7 +462,21 @@ impl Signer<'_> {
     /// Signs one document's text: its signature, whether it is empty, and
     /// its paragraph units with their band keys.
     fn sign(&self, text: &str, scratch: &mut Scratch) -> Sketch {
-        let sh = shingles(text, self.m.shingle_size, &mut scratch.shingles);
+        // With paragraphs on, the text is tokenized once, paragraph by
+        // paragraph (the paragraphs hold all its words), and the document,
+        // its paragraphs and the doubled detector share the word hashes.
+        let paras = self.paragraphs.as_ref().map(|_| segment::paragraphs(text));
+        let sh = match &paras {
+            Some(paras) => {
+                scratch.para_words.fill(text, paras, &mut scratch.words);
+                shingles_of_words(
+                    &scratch.para_words.hashes,
+                    self.m.shingle_size,
+                    &mut scratch.doc_shingles,
+                )
+            }
+            None => shingles(text, self.m.shingle_size, &mut scratch.shingles),
+        };
         let empty = sh.is_empty();
         let mut sig = vec![0u32; self.m.num_perm];
         self.hasher.sign_into(sh, &mut sig);
@@ -471,21 +490,21 @@ impl Signer<'_> {
             }
         }
         let mut keys = Vec::new();
-        let (units, doubled) = match &self.paragraphs {
-            Some(ps) if !empty => {
-                let paras = segment::paragraphs(text);
+        let (units, doubled) = match (&self.paragraphs, &paras) {
+            (Some(ps), Some(paras)) if !empty => {
                 let units = paragraph::sign_paragraphs(
-                    text,
-                    &paras,
+                    paras,
+                    &scratch.para_words,
                     ps.cfg.shingle_size,
                     ps.cfg.min_words,
                     &ps.hasher,
                     ps.p,
-                    &mut scratch.shingles,
-                    &mut scratch.words,
+                    &mut scratch.para_shingles,
                     &mut keys,
                 );
-                (units, doubled::detect(text, &paras, &mut scratch.words))
+                let doubled =
+                    doubled::detect(text, paras, &scratch.para_words, &mut scratch.doubled);
+                (units, doubled)
             }
             _ => (Vec::new(), None),
         };

@@ -19,10 +19,8 @@
 //!
 //! Invariants: spans are in order, do not overlap, lie on character
 //! boundaries, and never cover a blank line; a text without any
-//! non-whitespace character has no paragraphs.
-//!
-//! Not yet joined into the pipeline: paragraph-level matching (issue 3)
-//! builds on it.
+//! non-whitespace character has no paragraphs; every word of a text lies in
+//! one of its paragraphs (so the paragraphs' words are the text's words).
 
 /// Lines longer than this are never treated as hard-wrapped.
 pub const MAX_WRAP_WIDTH: usize = 100;

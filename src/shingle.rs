@@ -43,8 +43,17 @@ pub fn shingles<'s>(text: &str, k: usize, scratch: &'s mut ShingleScratch) -> &'
         ..
     } = scratch;
     word_hashes.clear();
-    shingles.clear();
     for_each_word(text, words, |h| word_hashes.push(h));
+    shingles_of_words(word_hashes, k, shingles)
+}
+
+/// The shingle hashes of a run of word hashes (as [`crate::normalize`]
+/// makes them) into `out` (cleared first): what [`shingles`] gives for a
+/// text with these words.
+pub fn shingles_of_words<'s>(word_hashes: &[u64], k: usize, out: &'s mut Vec<u64>) -> &'s [u64] {
+    assert!(k >= 1, "shingle size must be at least 1");
+    let shingles = out;
+    shingles.clear();
     let n = word_hashes.len();
     if n == 0 {
         return shingles;
