@@ -105,9 +105,12 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     let format = args.format.into();
     match &args.output {
         Some(path) => {
-            let mut buf = Vec::new();
-            report::write(r, format, &mut buf)?;
-            std::fs::write(path, buf).map_err(|e| Error::io(path, e))?;
+            // Streamed to the file: a large report is never held whole.
+            let io_err = |e| Error::io(path, e);
+            let file = std::fs::File::create(path).map_err(io_err)?;
+            let mut out = io::BufWriter::with_capacity(1 << 20, file);
+            report::write(r, format, &mut out)?;
+            out.flush().map_err(io_err)?;
         }
         None => {
             let stdout = io::stdout();

@@ -767,6 +767,8 @@ fn paragraph_stage(
     rule: Rule,
 ) -> (Vec<ParagraphCluster>, ParaStats) {
     let groups = lsh::groups_from_keys(&first.para_keys, ps.p.bands);
+    // The keys are not needed again: free them before the sets arrive.
+    first.para_keys = Vec::new();
     let mut is_candidate = vec![false; first.paras.len()];
     for g in &groups {
         for &u in g {
