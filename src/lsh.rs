@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::minhash::SignatureMatrix;
 use crate::normalize::fmix64;
+use crate::shingle::sort_by_hash;
 
 /// Weight of the false-positive area in [`choose_params`].
 ///
@@ -157,52 +158,10 @@ fn buckets(keyed: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Sorts `(key, item)` pairs, keys being uniform hashes and items ascending
-/// in `keyed`, in expected linear time: a stable counting pass scatters them
-/// into about `n` buckets by the keys' top bits, then an insertion sort puts
-/// each bucket in order. Equal keys (a paragraph in thousands of documents)
-/// arrive with their items already ascending and cost nothing to sort; if
-/// the insertion sort ever moves more than `8n` pairs, a comparison sort
-/// finishes the job, so no input is quadratic.
+/// Sorts `(key, item)` pairs (keys uniform hashes, items ascending) in
+/// expected linear time.
 fn sort_keyed(keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    let n = keyed.len();
-    if n < 256 {
-        let mut v = keyed;
-        v.sort_unstable();
-        return v;
-    }
-    let bits = (usize::BITS - (n - 1).leading_zeros()).min(22);
-    let shift = 64 - bits;
-    let mut counts = vec![0u32; (1 << bits) + 1];
-    for &(k, _) in &keyed {
-        counts[(k >> shift) as usize + 1] += 1;
-    }
-    for i in 1..counts.len() {
-        counts[i] += counts[i - 1];
-    }
-    let mut out = vec![(0u64, 0u32); n];
-    for &x in &keyed {
-        let b = &mut counts[(x.0 >> shift) as usize];
-        out[*b as usize] = x;
-        *b += 1;
-    }
-    drop(keyed);
-    let mut moves = 0usize;
-    for i in 1..n {
-        let x = out[i];
-        let mut j = i;
-        while j > 0 && out[j - 1] > x {
-            out[j] = out[j - 1];
-            j -= 1;
-        }
-        out[j] = x;
-        moves += i - j;
-        if moves > 8 * n {
-            out.sort_unstable();
-            break;
-        }
-    }
-    out
+    sort_by_hash(&keyed, |&(k, _)| k, &mut Vec::new())
 }
 
 /// The key of one band: its values folded two at a time (multiply-rotate,
@@ -294,12 +253,10 @@ mod tests {
 
     #[test]
     fn keyed_sort_matches_a_comparison_sort() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut i = 0u64;
         let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
+            i += 1;
+            fmix64(i)
         };
         for n in [0usize, 1, 255, 256, 1000, 5000] {
             // Uniform keys, a few heavy repeats, and a crowd of distinct keys

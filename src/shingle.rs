@@ -96,40 +96,48 @@ pub fn to_set(raw: &[u64], counts: &mut Vec<u32>) -> Vec<u64> {
     set
 }
 
-/// Sorts uniformly distributed 64-bit hashes in expected linear time: one
-/// counting pass scatters them into about `n` buckets by their top bits,
-/// then an insertion sort fixes the order inside buckets (about one value
-/// each). Falls back to a comparison sort when a bucket is crowded, so no
-/// input is quadratic.
+/// Sorts uniformly distributed 64-bit hashes in expected linear time; see
+/// [`sort_by_hash`].
 fn sort_uniform(values: &[u64], counts: &mut Vec<u32>) -> Vec<u64> {
+    sort_by_hash(values, |&x| x, counts)
+}
+
+/// Sorts `values` whose `hash` is uniformly distributed, in expected linear
+/// time: a stable counting pass scatters them into about `n` buckets by the
+/// hash's top bits, then an insertion sort puts each bucket in order. Equal
+/// values (a repeated shingle; a paragraph's key in thousands of documents,
+/// its items already ascending) cost nothing to sort. If the insertion sort
+/// ever moves more than `8n` values, a comparison sort finishes the job, so
+/// no input is quadratic. `hash` must be monotone with the order of `T`'s
+/// leading field (it is that field). `counts` is a reusable buffer.
+pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(
+    values: &[T],
+    hash: impl Fn(&T) -> u64,
+    counts: &mut Vec<u32>,
+) -> Vec<T> {
     let n = values.len();
     if n < 64 {
         let mut v = values.to_vec();
         v.sort_unstable();
         return v;
     }
-    let bits = (usize::BITS - (n - 1).leading_zeros()).min(20);
+    let bits = (usize::BITS - (n - 1).leading_zeros()).min(22);
     let shift = 64 - bits;
     counts.clear();
     counts.resize((1 << bits) + 1, 0);
-    for &x in values {
-        counts[(x >> shift) as usize + 1] += 1;
+    for x in values {
+        counts[(hash(x) >> shift) as usize + 1] += 1;
     }
-    let mut crowded = false;
     for i in 1..counts.len() {
-        crowded |= counts[i] > 16;
         counts[i] += counts[i - 1];
     }
-    let mut out = vec![0u64; n];
-    for &x in values {
-        let b = &mut counts[(x >> shift) as usize];
-        out[*b as usize] = x;
+    let mut out = vec![T::default(); n];
+    for x in values {
+        let b = &mut counts[(hash(x) >> shift) as usize];
+        out[*b as usize] = *x;
         *b += 1;
     }
-    if crowded {
-        out.sort_unstable();
-        return out;
-    }
+    let mut moves = 0usize;
     for i in 1..n {
         let x = out[i];
         let mut j = i;
@@ -138,6 +146,11 @@ fn sort_uniform(values: &[u64], counts: &mut Vec<u32>) -> Vec<u64> {
             j -= 1;
         }
         out[j] = x;
+        moves += i - j;
+        if moves > 8 * n {
+            out.sort_unstable();
+            break;
+        }
     }
     out
 }
