@@ -202,7 +202,7 @@ fn read_range(path: &Path, offset: u64, len: u64, buf: &mut Vec<u8>) -> Result<(
 }
 
 /// Records closer than this are read in one go (the bytes between are skipped).
-const SPAN_GAP: u64 = 64 << 10;
+const SPAN_GAP: u64 = 4 << 10;
 /// The most bytes one read takes; bounds the memory of a re-read per thread.
 const SPAN_MAX: u64 = 8 << 20;
 
