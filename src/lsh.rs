@@ -15,7 +15,7 @@
 //! 100,000 documents is one group of 100,000 ids.
 
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::minhash::SignatureMatrix;
 use crate::normalize::fmix64;
@@ -185,7 +185,10 @@ fn band_key(vals: &[u32], band: u64) -> u64 {
 /// document can tell while its text is still at hand that it shares an LSH
 /// bucket with a document signed before it.
 ///
-/// A lock-free open-addressing table of fixed size ([`SEEN_SLOTS`]). It is
+/// A lock-free open-addressing table of fixed size ([`SEEN_SLOTS`]) holding
+/// 32-bit fingerprints of the keys (their high half; the low half picks the
+/// slot), so two keys count as one only if they agree in their home slot's
+/// neighbourhood and in 32 more bits. It is
 /// only a shortcut: a key it cannot place (a long probe run, once the table
 /// fills up on a huge corpus) counts as unseen, and a document that shares a
 /// bucket but does not learn it here is simply read again in pass 2. Which
@@ -193,18 +196,18 @@ fn band_key(vals: &[u32], band: u64) -> u64 {
 /// nothing downstream does: every candidate's verification set is the same
 /// whichever pass makes it.
 pub struct SeenKeys {
-    slots: Vec<AtomicU64>,
+    slots: Vec<AtomicU32>,
 }
 
-/// Slots of [`SeenKeys`] (8 bytes each, 32 MiB; pages are touched as keys
-/// arrive): room for about 2 million band keys at a load of one half.
+/// Slots of [`SeenKeys`] (4 bytes each, 16 MiB): room for about 2 million
+/// band keys at a load of one half.
 pub const SEEN_SLOTS: usize = 1 << 22;
 /// Slots probed before a key counts as unseen.
 const SEEN_PROBES: usize = 16;
 
 impl Default for SeenKeys {
     fn default() -> Self {
-        let slots: Vec<AtomicU64> = (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect();
+        let slots: Vec<AtomicU32> = (0..SEEN_SLOTS).map(|_| AtomicU32::new(0)).collect();
         // The zeroed allocation maps the shared zero page; writing every slot
         // now, on one thread, saves each later first write a copy-on-write
         // fault that flushes the TLBs of all threads.
@@ -220,15 +223,17 @@ impl SeenKeys {
     pub fn insert_all(&self, keys: &[u64]) -> bool {
         let mut seen = false;
         for &k in keys {
-            seen |= self.insert(k | 1);
+            seen |= self.insert(k);
         }
         seen
     }
 
-    /// Inserts the non-zero `key`; true if it was already there.
+    /// Inserts `key`; true if it (or a key with its fingerprint near its
+    /// slot) was already there.
     fn insert(&self, key: u64) -> bool {
         let mask = SEEN_SLOTS - 1;
         let mut i = (key as usize) & mask;
+        let key = (key >> 32) as u32 | 1;
         for _ in 0..SEEN_PROBES {
             let slot = &self.slots[i];
             let mut cur = slot.load(Ordering::Relaxed);
@@ -284,14 +289,14 @@ mod tests {
     #[test]
     fn seen_keys_report_repeats_only() {
         let seen = SeenKeys::default();
-        // (Keys are odd in the table: 2k and 2k + 1 count as one.)
-        assert!(!seen.insert_all(&[1, 3, 5]));
-        assert!(!seen.insert_all(&[9, 11]));
-        assert!(seen.insert_all(&[13, 5]));
-        assert!(seen.insert_all(&[13]));
+        let k = |i: u64| fmix64(i);
+        assert!(!seen.insert_all(&[k(1), k(3), k(5)]));
+        assert!(!seen.insert_all(&[k(9), k(11)]));
+        assert!(seen.insert_all(&[k(13), k(5)]));
+        assert!(seen.insert_all(&[k(13)]));
         // Keys that share a home slot still tell apart.
-        let a = 7u64;
-        let b = a + SEEN_SLOTS as u64;
+        let a = 7u64 << 32 | 5;
+        let b = 9u64 << 32 | 5;
         assert!(!seen.insert_all(&[a]));
         assert!(!seen.insert_all(&[b]));
         assert!(seen.insert_all(&[b]));
