@@ -180,7 +180,7 @@ pub fn sign_paragraphs(
 
 /// A one-line excerpt of at most `max_chars` characters, whitespace collapsed.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len().min(4 * max_chars + 4));
     let mut count = 0;
     for word in text.split_whitespace() {
         if !out.is_empty() {

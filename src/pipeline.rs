@@ -746,7 +746,18 @@ fn group_by_doc(paras: &[Unit], units: impl Iterator<Item = u32>) -> Vec<(u32, V
 }
 
 /// A paragraph unit and its sorted shingle set.
-type UnitSet = (u32, Vec<u64>);
+/// A candidate paragraph read again: its unit and its shingle set as 32-bit
+/// fingerprints (the top half of each hash: paragraphs are short, so two
+/// distinct shingles of a pair collide with odds of about 10⁻⁶ per pair,
+/// and the sets take half the memory).
+type UnitSet = (u32, Vec<u32>);
+
+/// The 32-bit fingerprints of a sorted set of 64-bit hashes, still sorted.
+fn narrow(set: Vec<u64>) -> Vec<u32> {
+    let mut out: Vec<u32> = set.iter().map(|&x| (x >> 32) as u32).collect();
+    out.dedup();
+    out
+}
 
 /// Counts of the paragraph stage.
 #[derive(Debug, Default, Clone)]
@@ -793,11 +804,14 @@ fn paragraph_stage(
             by_doc[i]
                 .1
                 .iter()
-                .map(|&u| (u, shingle_set(paras[u as usize].text(text), k, scratch)))
+                .map(|&u| {
+                    let set = shingle_set(paras[u as usize].text(text), k, scratch);
+                    (u, narrow(set))
+                })
                 .collect()
         },
     );
-    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); first.paras.len()];
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); first.paras.len()];
     for (r, loc) in loaded.into_iter().zip(&locs) {
         match r {
             Ok(units) => {

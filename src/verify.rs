@@ -40,7 +40,7 @@ pub struct Scores {
 /// A branch-free merge: hash values are random, so a merge that branches on
 /// their order mispredicts about every other step; this one advances both
 /// cursors with comparisons turned into 0/1 increments.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection_size<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -52,7 +52,7 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 }
 
 /// Exact scores of two sorted, de-duplicated shingle sets.
-pub fn scores(a: &[u64], b: &[u64]) -> Scores {
+pub fn scores<T: Ord + Copy>(a: &[T], b: &[T]) -> Scores {
     let shared = intersection_size(a, b);
     let union = a.len() + b.len() - shared;
     let smaller = a.len().min(b.len());
@@ -110,9 +110,10 @@ pub struct VerifyStats {
 /// Verifies every group as described in the module docs. `set(d)` returns
 /// document `d`'s sorted shingle set. Returns the accepted edges, sorted and
 /// unique by `(a, b)`.
-pub fn verify_groups<'s, F>(groups: &[Vec<u32>], set: F, rule: Rule) -> (Vec<Edge>, VerifyStats)
+pub fn verify_groups<'s, T, F>(groups: &[Vec<u32>], set: F, rule: Rule) -> (Vec<Edge>, VerifyStats)
 where
-    F: Fn(u32) -> &'s [u64] + Sync,
+    T: Ord + Copy + Sync + 's,
+    F: Fn(u32) -> &'s [T] + Sync,
 {
     let (mut edges, stats) = groups
         .par_iter()
@@ -135,9 +136,10 @@ where
     (edges, stats)
 }
 
-fn verify_group<'s, F>(group: &[u32], set: &F, rule: Rule) -> (Vec<Edge>, VerifyStats)
+fn verify_group<'s, T, F>(group: &[u32], set: &F, rule: Rule) -> (Vec<Edge>, VerifyStats)
 where
-    F: Fn(u32) -> &'s [u64],
+    T: Ord + Copy + 's,
+    F: Fn(u32) -> &'s [T],
 {
     let mut edges = Vec::new();
     let mut stats = VerifyStats::default();
