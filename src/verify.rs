@@ -231,7 +231,7 @@ mod tests {
         let c = scores(&[2, 3], &a);
         assert!((c.containment - 1.0).abs() < 1e-12);
         assert!((c.jaccard - 0.5).abs() < 1e-12);
-        assert_eq!(scores(&[], &[]).jaccard, 0.0);
+        assert_eq!(scores::<u64>(&[], &[]).jaccard, 0.0);
     }
 
     #[test]
