@@ -23,8 +23,8 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::input::{
-    decode_text, discover, parse_line_into, reread_each, Chunk, ChunkReader, Issue, IssueKind,
-    LineSpan, Locator, Source, SourceKind, StdinFormat,
+    compress, decode_text, discover, parse_line_into, reread_each, Chunk, ChunkReader, Issue,
+    IssueKind, LineSpan, Locator, Source, SourceKind, StdinFormat,
 };
 use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
@@ -529,7 +529,7 @@ impl Signer<'_> {
         let (text, id, loc) = match *item {
             Item::File { source } => {
                 let src = &sources[source as usize];
-                let bytes = match std::fs::read(&src.path) {
+                let bytes = match compress::read_all(&src.path, src.compression) {
                     Ok(b) => b,
                     Err(e) => {
                         let msg = format!(
@@ -677,8 +677,8 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
 /// the current one is signed.
 fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     let src = &sources[source as usize];
-    let mut reader = match ChunkReader::open(&src.path) {
-        Ok(r) => r,
+    let mut reader = match compress::open(&src.path, src.compression) {
+        Ok(stream) => ChunkReader::new(stream),
         Err(e) => {
             first.issues.push(Issue::skipped_file(
                 &src.name,

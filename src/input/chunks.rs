@@ -43,6 +43,9 @@ pub struct ChunkReader<R> {
     /// File offset of the first byte of `carry`.
     offset: u64,
     eof: bool,
+    /// A read error met after some whole lines: those are handed out first,
+    /// the error on the next call.
+    failed: Option<io::Error>,
 }
 
 /// Bytes asked of the operating system per read.
@@ -64,6 +67,7 @@ impl<R: Read> ChunkReader<R> {
             lines: 0,
             offset: 0,
             eof: false,
+            failed: None,
         }
     }
 
@@ -79,6 +83,9 @@ impl<R: Read> ChunkReader<R> {
     pub fn next_chunk(&mut self, chunk: &mut Chunk, target: usize) -> io::Result<bool> {
         chunk.bytes.clear();
         chunk.lines.clear();
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         std::mem::swap(&mut chunk.bytes, &mut self.carry);
         let base = self.offset;
         let mut last_newline = memchr::memrchr(b'\n', &chunk.bytes);
@@ -90,11 +97,22 @@ impl<R: Read> ChunkReader<R> {
                     Ok(n) => break n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
-                        chunk.bytes.clear();
-                        return Err(e);
+                        chunk.bytes.truncate(old);
+                        let Some(i) = last_newline else {
+                            chunk.bytes.clear();
+                            return Err(e);
+                        };
+                        // Hand out the whole lines read so far; the cut
+                        // line after them is lost with the error.
+                        chunk.bytes.truncate(i + 1);
+                        self.failed = Some(e);
+                        break 0;
                     }
                 }
             };
+            if self.failed.is_some() {
+                break;
+            }
             chunk.bytes.truncate(old + n);
             if n == 0 {
                 self.eof = true;
@@ -107,7 +125,7 @@ impl<R: Read> ChunkReader<R> {
         }
         // Keep the partial last line for the next chunk.
         let whole = match last_newline {
-            Some(i) if !self.eof => i + 1,
+            Some(i) if !self.eof || self.failed.is_some() => i + 1,
             _ => chunk.bytes.len(),
         };
         self.carry.extend_from_slice(&chunk.bytes[whole..]);
@@ -139,6 +157,40 @@ impl<R: Read> ChunkReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands out `data`, then fails.
+    struct Broken<'a> {
+        data: &'a [u8],
+    }
+
+    impl Read for Broken<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "cut"));
+            }
+            let n = buf.len().min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn whole_lines_before_a_read_error_are_handed_out_first() {
+        let mut r = ChunkReader::new(Broken {
+            data: b"one\ntwo\nthr",
+        });
+        let mut c = Chunk::default();
+        assert!(r.next_chunk(&mut c, 1 << 20).unwrap());
+        let lines: Vec<&[u8]> = c.lines.iter().map(|l| &c.bytes[l.start..l.end]).collect();
+        assert_eq!(lines, [&b"one"[..], b"two"]);
+        assert_eq!(r.lines_read(), 2);
+        let e = r.next_chunk(&mut c, 1 << 20).unwrap_err();
+        assert_eq!(e.to_string(), "cut");
+        // Nothing before the first newline: the error comes at once.
+        let mut r = ChunkReader::new(Broken { data: b"partial" });
+        assert!(r.next_chunk(&mut c, 1 << 20).is_err());
+    }
 
     /// A reader that hands out at most `step` bytes per read.
     struct Trickle<'a> {

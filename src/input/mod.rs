@@ -13,6 +13,7 @@
 //! name the file (and line), and the report counts them.
 
 mod chunks;
+pub mod compress;
 mod jsonl;
 mod walk;
 
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use chunks::{Chunk, ChunkReader, LineSpan};
+pub use compress::Compression;
 pub use jsonl::{parse_line, parse_line_into, parse_record, Record};
 pub use walk::{discover, StdinFormat};
 
@@ -47,6 +49,8 @@ pub struct Source {
     pub name: String,
     /// How it holds documents.
     pub kind: SourceKind,
+    /// How its bytes are stored (offsets and lines count decompressed bytes).
+    pub compression: Compression,
 }
 
 /// Where a document's text lives, so it can be read again.
@@ -163,7 +167,16 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
 pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
     let src = &sources[loc.source as usize];
     match src.kind {
-        SourceKind::Text => reread_file(&src.path),
+        SourceKind::Text => reread_file(src),
+        SourceKind::JsonLines if src.compression != Compression::None => {
+            let mut text = String::new();
+            reread_stream(src, &[*loc], cfg, |_, t| text = t.to_string())
+                .into_iter()
+                .next()
+                .expect("one record asked")
+                .1?;
+            Ok(text)
+        }
         SourceKind::JsonLines => {
             let mut buf = Vec::new();
             read_range(&src.path, loc.offset, loc.len, &mut buf)?;
@@ -175,9 +188,66 @@ pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<St
 }
 
 /// The text of a text file read again.
-fn reread_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(read_again_error)?;
+fn reread_file(src: &Source) -> Result<String, String> {
+    let bytes = compress::read_all(&src.path, src.compression).map_err(read_again_error)?;
     decode_text(bytes).map(|(t, _)| t)
+}
+
+/// Reads the records at `locs` of a compressed JSON Lines source again, in
+/// one pass of its decoder (in file order), and maps each text with `map`
+/// (given its index into `locs`); returns the results with those indices.
+fn reread_stream<T>(
+    src: &Source,
+    locs: &[Locator],
+    cfg: &InputConfig,
+    mut map: impl FnMut(usize, &str) -> T,
+) -> Vec<(usize, Result<T, String>)> {
+    let mut order: Vec<usize> = (0..locs.len()).collect();
+    order.sort_by_key(|&i| locs[i].offset);
+    let mut stream = match compress::open(&src.path, src.compression) {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = read_again_error(e);
+            return order.into_iter().map(|i| (i, Err(msg.clone()))).collect();
+        }
+    };
+    let (mut at, mut buf, mut text) = (0u64, Vec::new(), String::new());
+    let mut failed: Option<String> = None;
+    let mut out = Vec::with_capacity(locs.len());
+    for i in order {
+        let loc = &locs[i];
+        if let Some(msg) = &failed {
+            out.push((i, Err(msg.clone())));
+            continue;
+        }
+        let mut step = || -> std::io::Result<()> {
+            if loc.offset < at {
+                // The same record asked twice: it is still in `buf`.
+                return Ok(());
+            }
+            std::io::copy(
+                &mut (&mut stream).take(loc.offset - at),
+                &mut std::io::sink(),
+            )?;
+            buf.clear();
+            buf.resize(loc.len as usize, 0);
+            stream.read_exact(&mut buf)?;
+            at = loc.offset + loc.len;
+            Ok(())
+        };
+        match step() {
+            Ok(()) => {
+                let r = record_text(&buf, cfg, &mut text).map(|()| map(i, &text));
+                out.push((i, r));
+            }
+            Err(e) => {
+                let msg = read_again_error(e);
+                failed = Some(msg.clone());
+                out.push((i, Err(msg)));
+            }
+        }
+    }
+    out
 }
 
 fn read_again_error(e: std::io::Error) -> String {
@@ -233,10 +303,12 @@ where
     for i in 1..=order.len() {
         let joins = i < order.len() && {
             let (first, prev, next) = (&locs[order[begin]], &locs[order[i - 1]], &locs[order[i]]);
+            let src = &sources[next.source as usize];
             next.source == first.source
-                && sources[next.source as usize].kind == SourceKind::JsonLines
-                && next.offset <= prev.offset + prev.len + SPAN_GAP
-                && next.offset + next.len <= first.offset + SPAN_MAX
+                && src.kind == SourceKind::JsonLines
+                && (src.compression != Compression::None
+                    || (next.offset <= prev.offset + prev.len + SPAN_GAP
+                        && next.offset + next.len <= first.offset + SPAN_MAX))
         };
         if !joins {
             spans.push(begin..i);
@@ -251,8 +323,16 @@ where
                 let members = &order[span.clone()];
                 let first = &locs[members[0]];
                 let src = &sources[first.source as usize];
+                if src.kind == SourceKind::JsonLines && src.compression != Compression::None {
+                    // One decoder pass for all the records of the file.
+                    let span_locs: Vec<Locator> = members.iter().map(|&i| locs[i]).collect();
+                    return reread_stream(src, &span_locs, cfg, |k, t| map(state, members[k], t))
+                        .into_iter()
+                        .map(|(k, r)| (members[k], r))
+                        .collect();
+                }
                 if src.kind == SourceKind::Text {
-                    let text = reread_file(&src.path);
+                    let text = reread_file(src);
                     return members
                         .iter()
                         .map(|&i| {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::{display_name, Issue, Source, SourceKind};
+use super::{display_name, Compression, Issue, Source, SourceKind};
 use crate::config::InputConfig;
 use crate::error::{Error, Result};
 
@@ -35,6 +35,16 @@ pub struct Discovered {
     pub ignored_files: u64,
     /// Keeps standard input's spool file alive.
     pub stdin_spool: Option<tempfile::NamedTempFile>,
+}
+
+/// How a file is read, from its extension: `.gz` and `.zst` name the
+/// compression, the extension before them the format (`a.jsonl.gz`).
+fn format_by_ext(path: &Path, cfg: &InputConfig) -> Option<(SourceKind, Compression)> {
+    let ext = path.extension()?.to_str()?;
+    match Compression::from_ext(ext) {
+        Some(c) => kind_by_ext(Path::new(path.file_stem()?), cfg).map(|k| (k, c)),
+        None => kind_by_ext(path, cfg).map(|k| (k, Compression::None)),
+    }
 }
 
 fn kind_by_ext(path: &Path, cfg: &InputConfig) -> Option<SourceKind> {
@@ -86,17 +96,24 @@ pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Res
                     StdinFormat::JsonLines => SourceKind::JsonLines,
                     StdinFormat::Text => SourceKind::Text,
                 },
+                compression: Compression::None,
             });
             out.stdin_spool = Some(spool);
             continue;
         }
         if !p.is_dir() {
             // A file named explicitly is read whatever its extension.
-            let kind = kind_by_ext(p, cfg).unwrap_or(SourceKind::Text);
+            let (kind, compression) = format_by_ext(p, cfg).unwrap_or_else(|| {
+                let c = p
+                    .extension()
+                    .and_then(|e| Compression::from_ext(e.to_str()?));
+                (SourceKind::Text, c.unwrap_or_default())
+            });
             out.sources.push(Source {
                 path: p.clone(),
                 name: display_name(p),
                 kind,
+                compression,
             });
             continue;
         }
@@ -129,11 +146,12 @@ pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Res
             if !entry.file_type().is_file() {
                 continue;
             }
-            match kind_by_ext(entry.path(), cfg) {
-                Some(kind) => out.sources.push(Source {
+            match format_by_ext(entry.path(), cfg) {
+                Some((kind, compression)) => out.sources.push(Source {
                     path: entry.path().to_path_buf(),
                     name: display_name(entry.path()),
                     kind,
+                    compression,
                 }),
                 None => out.ignored_files += 1,
             }
@@ -160,6 +178,19 @@ mod tests {
         assert_eq!(k("a.ndjson"), Some(SourceKind::JsonLines));
         assert_eq!(k("a.png"), None);
         assert_eq!(k("Makefile"), None);
+        let f = |p: &str| format_by_ext(Path::new(p), &cfg);
+        assert_eq!(
+            f("feed.jsonl.gz"),
+            Some((SourceKind::JsonLines, Compression::Gzip))
+        );
+        assert_eq!(
+            f("a.NDJSON.zst"),
+            Some((SourceKind::JsonLines, Compression::Zstd))
+        );
+        assert_eq!(f("a.txt.gz"), Some((SourceKind::Text, Compression::Gzip)));
+        assert_eq!(f("a.txt"), Some((SourceKind::Text, Compression::None)));
+        assert_eq!(f("backup.tar.gz"), None);
+        assert_eq!(f("a.gz"), None);
     }
 
     #[test]
