@@ -61,9 +61,51 @@ pub struct InputArgs {
     /// JSON Lines field with the document id (records without one are named PATH:LINE).
     #[arg(long, default_value = "id", value_name = "FIELD")]
     pub id_field: String,
+    /// JSON Lines field with the document's URL (shown in reports).
+    #[arg(long, default_value = "url", value_name = "FIELD")]
+    pub url_field: String,
+    /// JSON Lines field with the document's headline (shown in reports).
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    pub title_field: String,
+    /// JSON Lines field with the publication date: RFC 3339/ISO 8601, RFC 2822 or Unix seconds; dated clusters name their earliest member.
+    #[arg(long, default_value = "date", value_name = "FIELD")]
+    pub date_field: String,
+    /// JSON Lines field with the outlet that published the document.
+    #[arg(long, default_value = "source", value_name = "FIELD")]
+    pub source_field: String,
+    /// Read every file in this format instead of deciding by extension
+    /// (.txt/.md text, .jsonl/.ndjson JSON Lines, .html/.htm pages, .xml/.rss/.atom
+    /// feeds; .gz/.zst after any of them is decompressed).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
     /// What standard input (`-`) holds.
     #[arg(long, value_enum, default_value_t = StdinFormatArg::Jsonl)]
     pub stdin_format: StdinFormatArg,
+}
+
+/// A forced input format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InputFormatArg {
+    /// One document per file.
+    Text,
+    /// JSON Lines, one document per line.
+    Jsonl,
+    /// An HTML page, one document (its article text).
+    Html,
+    /// An RSS or Atom feed, one document per item.
+    Feed,
+}
+
+impl From<InputFormatArg> for reprint::input::SourceKind {
+    fn from(f: InputFormatArg) -> Self {
+        use reprint::input::SourceKind;
+        match f {
+            InputFormatArg::Text => SourceKind::Text,
+            InputFormatArg::Jsonl => SourceKind::JsonLines,
+            InputFormatArg::Html => SourceKind::Html,
+            InputFormatArg::Feed => SourceKind::Feed,
+        }
+    }
 }
 
 /// Format of standard input.
@@ -280,6 +322,11 @@ pub fn build_config(
             hidden: input.hidden,
             text_field: input.text_field.clone(),
             id_field: input.id_field.clone(),
+            url_field: input.url_field.clone(),
+            title_field: input.title_field.clone(),
+            date_field: input.date_field.clone(),
+            source_field: input.source_field.clone(),
+            format: input.input_format.map(Into::into),
         },
         matching,
         granularity: match p.map(|p| p.granularity) {

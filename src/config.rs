@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::input::SourceKind;
 pub use crate::minhash::Sketch;
 
 /// Default word k-gram size; chosen by measurement (see README, "Choosing the defaults").
@@ -35,6 +36,17 @@ pub struct InputConfig {
     pub text_field: String,
     /// JSON Lines field holding the document id.
     pub id_field: String,
+    /// JSON Lines field holding a document's URL (read when present).
+    pub url_field: String,
+    /// JSON Lines field holding a document's headline.
+    pub title_field: String,
+    /// JSON Lines field holding a document's publication date.
+    pub date_field: String,
+    /// JSON Lines field holding the outlet that published a document.
+    pub source_field: String,
+    /// Read every file in this format, whatever its extension (`None`: by
+    /// extension).
+    pub format: Option<SourceKind>,
 }
 
 impl Default for InputConfig {
@@ -44,6 +56,11 @@ impl Default for InputConfig {
             hidden: false,
             text_field: "text".into(),
             id_field: "id".into(),
+            url_field: "url".into(),
+            title_field: "title".into(),
+            date_field: "date".into(),
+            source_field: "source".into(),
+            format: None,
         }
     }
 }

@@ -23,8 +23,8 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::input::{
-    compress, decode_text, discover, parse_line_into, reread_each, Chunk, ChunkReader, Issue,
-    IssueKind, LineSpan, Locator, Source, SourceKind, StdinFormat,
+    compress, discover, parse_line_into, read_file_docs, reread_each, Chunk, ChunkReader, Issue,
+    IssueKind, LineSpan, Locator, Meta, Source, SourceKind, StdinFormat,
 };
 use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
@@ -81,6 +81,8 @@ pub struct DocInfo {
     pub empty: bool,
     /// Bytes of text.
     pub bytes: u64,
+    /// What its source says about it (none for most text files).
+    pub meta: Option<Box<Meta>>,
 }
 
 /// Everything a scan found, before formatting: the report plus the
@@ -376,8 +378,17 @@ impl FirstPass {
         }
     }
 
-    fn absorb(&mut self, outcomes: Vec<Signed>) {
+    fn absorb(&mut self, outcomes: Vec<Signing>) {
         for o in outcomes {
+            match o {
+                Signing::One(s) => self.absorb_one(s),
+                Signing::Many(v) => v.into_iter().for_each(|s| self.absorb_one(s)),
+            }
+        }
+    }
+
+    fn absorb_one(&mut self, o: Signed) {
+        {
             self.issues.extend(o.issues);
             if let Some((info, sig, set)) = o.doc {
                 let doc = self.docs.len() as u32;
@@ -518,85 +529,118 @@ impl Signer<'_> {
         }
     }
 
+    /// Signs one work item: a JSON Lines record, or every document of a
+    /// file read whole.
     fn sign_item(
         &self,
         item: &Item,
         chunk: &[u8],
         sources: &[Source],
         scratch: &mut Scratch,
+    ) -> Signing {
+        match *item {
+            Item::File { source } => Signing::Many(self.sign_file(source, sources, scratch)),
+            Item::Line { source, span } => {
+                Signing::One(self.sign_line(source, span, chunk, sources, scratch))
+            }
+        }
+    }
+
+    fn sign_file(&self, source: u32, sources: &[Source], scratch: &mut Scratch) -> Vec<Signed> {
+        let src = &sources[source as usize];
+        let (docs, lossy) = match read_file_docs(src) {
+            Ok(d) => d,
+            Err(msg) => return vec![Signed::skipped(vec![Issue::skipped_file(&src.name, msg)])],
+        };
+        let mut issues = Vec::new();
+        if lossy {
+            issues.push(Issue::warning(
+                &src.name,
+                None,
+                "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+            ));
+        }
+        let many = src.kind == SourceKind::Feed;
+        let mut out: Vec<Signed> = docs
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let loc = Locator {
+                    source,
+                    line: i as u64 + 1,
+                    offset: i as u64,
+                    len: 0,
+                };
+                let id = match d.id {
+                    Some(id) => id,
+                    None if many => format!("{}:{}", src.name, i + 1),
+                    None => src.name.clone(),
+                };
+                self.sign_doc(d.text, id, loc, d.meta, Vec::new(), scratch)
+            })
+            .collect();
+        match out.first_mut() {
+            Some(first) => first.issues.extend(issues),
+            None => out.push(Signed::skipped(issues)),
+        }
+        out
+    }
+
+    fn sign_line(
+        &self,
+        source: u32,
+        span: LineSpan,
+        chunk: &[u8],
+        sources: &[Source],
+        scratch: &mut Scratch,
     ) -> Signed {
         let mut issues = Vec::new();
-        let (text, id, loc) = match *item {
-            Item::File { source } => {
-                let src = &sources[source as usize];
-                let bytes = match compress::read_all(&src.path, src.compression) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let msg = format!(
-                            "could not be read ({e}); skipped. Check that it exists and is readable"
-                        );
-                        return Signed::skipped(vec![Issue::skipped_file(&src.name, msg)]);
-                    }
-                };
-                let len = bytes.len() as u64;
-                let text = match decode_text(bytes) {
-                    Ok((t, lossy)) => {
-                        if lossy {
-                            issues.push(Issue::warning(
-                                &src.name,
-                                None,
-                                "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                            ));
-                        }
-                        t
-                    }
-                    Err(msg) => return Signed::skipped(vec![Issue::skipped_file(&src.name, msg)]),
-                };
-                let loc = Locator {
-                    source,
-                    line: 1,
-                    offset: 0,
-                    len,
-                };
-                (text, src.name.clone(), loc)
+        let LineSpan {
+            line,
+            offset,
+            start,
+            end,
+        } = span;
+        let src = &sources[source as usize];
+        let raw = &chunk[start..end];
+        let mut text = std::mem::take(&mut scratch.text);
+        let (id, meta) = match parse_line_into(raw, self.input, &mut text) {
+            Ok((id, meta, lossy)) => {
+                if lossy {
+                    issues.push(Issue::warning(
+                        &src.name,
+                        Some(line),
+                        "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                    ));
+                }
+                (id, meta)
             }
-            Item::Line { source, span } => {
-                let LineSpan {
-                    line,
-                    offset,
-                    start,
-                    end,
-                } = span;
-                let src = &sources[source as usize];
-                let raw = &chunk[start..end];
-                let mut text = std::mem::take(&mut scratch.text);
-                let id = match parse_line_into(raw, self.input, &mut text) {
-                    Ok((id, lossy)) => {
-                        if lossy {
-                            issues.push(Issue::warning(
-                                &src.name,
-                                Some(line),
-                                "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                            ));
-                        }
-                        id
-                    }
-                    Err(msg) => {
-                        scratch.text = text;
-                        issues.push(Issue::skipped_record(&src.name, line, msg));
-                        return Signed::skipped(issues);
-                    }
-                };
-                let loc = Locator {
-                    source,
-                    line,
-                    offset,
-                    len: raw.len() as u64,
-                };
-                let id = id.unwrap_or_else(|| format!("{}:{}", src.name, line));
-                (text, id, loc)
+            Err(msg) => {
+                scratch.text = text;
+                issues.push(Issue::skipped_record(&src.name, line, msg));
+                return Signed::skipped(issues);
             }
         };
+        let loc = Locator {
+            source,
+            line,
+            offset,
+            len: raw.len() as u64,
+        };
+        let id = id.unwrap_or_else(|| format!("{}:{}", src.name, line));
+        self.sign_doc(text, id, loc, meta, issues, scratch)
+    }
+
+    /// Signs one document; its text buffer goes back to `scratch`.
+    fn sign_doc(
+        &self,
+        text: String,
+        id: String,
+        loc: Locator,
+        meta: Meta,
+        issues: Vec<Issue>,
+        scratch: &mut Scratch,
+    ) -> Signed {
         let Sketch {
             sig,
             set,
@@ -606,8 +650,7 @@ impl Signer<'_> {
             doubled,
         } = self.sign(&text, scratch);
         let bytes = text.len() as u64;
-        // Give the buffer back for the next record (a text file's own string
-        // serves as well).
+        // Give the buffer back for the next record.
         scratch.text = text;
         Signed {
             doc: Some((
@@ -616,6 +659,7 @@ impl Signer<'_> {
                     loc,
                     empty,
                     bytes,
+                    meta: (!meta.is_empty()).then(|| Box::new(meta)),
                 },
                 sig,
                 set,
@@ -626,6 +670,15 @@ impl Signer<'_> {
             issues,
         }
     }
+}
+
+/// The outcome of one work item: one document, or a whole file's.
+// `One` stays unboxed: it is the outcome of every JSON Lines record, and a
+// box would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Signing {
+    One(Signed),
+    Many(Vec<Signed>),
 }
 
 /// What signing one document gives.
@@ -644,7 +697,7 @@ fn run_batch(items: &mut Vec<Item>, sources: &[Source], signer: &Signer, first: 
     items.clear();
 }
 
-fn sign_batch(items: &[Item], chunk: &[u8], sources: &[Source], signer: &Signer) -> Vec<Signed> {
+fn sign_batch(items: &[Item], chunk: &[u8], sources: &[Source], signer: &Signer) -> Vec<Signing> {
     items
         .par_iter()
         .map_init(Scratch::default, |scratch, item| {
@@ -658,7 +711,7 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     for (si, src) in sources.iter().enumerate() {
         let source = si as u32;
         match src.kind {
-            SourceKind::Text => {
+            SourceKind::Text | SourceKind::Html | SourceKind::Feed => {
                 items.push(Item::File { source });
                 if items.len() >= BATCH_FILES {
                     run_batch(&mut items, sources, signer, first);
@@ -1035,18 +1088,36 @@ fn build_clusters(
                         .then_with(|| y.cmp(&x))
                 })
                 .expect("components are non-empty");
-            members.sort_by(|&x, &y| {
-                (x != rep)
-                    .cmp(&(y != rep))
-                    .then_with(|| id(x).cmp(id(y)))
-                    .then_with(|| x.cmp(&y))
-            });
+            let meta = |d: u32| docs[d as usize].meta.as_deref();
+            let date = |d: u32| meta(d).and_then(|m| m.date.as_deref());
+            let dated = members.iter().any(|&d| date(d).is_some());
+            if dated {
+                // Earliest first: the likely original.
+                members.sort_by(|&x, &y| {
+                    (date(x).is_none(), date(x), id(x), x).cmp(&(
+                        date(y).is_none(),
+                        date(y),
+                        id(y),
+                        y,
+                    ))
+                });
+            } else {
+                members.sort_by(|&x, &y| {
+                    (x != rep)
+                        .cmp(&(y != rep))
+                        .then_with(|| id(x).cmp(id(y)))
+                        .then_with(|| x.cmp(&y))
+                });
+            }
+            let earliest = dated.then(|| id(members[0]).to_string());
             let rep_set = &sets[rep as usize];
             let out_members = members
                 .iter()
                 .map(|&d| {
                     let s = verify::scores(rep_set, &sets[d as usize]);
                     let doc = &docs[d as usize];
+                    let m = meta(d);
+                    let field = |f: fn(&Meta) -> &Option<String>| m.and_then(|m| f(m).clone());
                     Member {
                         doc: doc.id.clone(),
                         path: sources[doc.loc.source as usize].name.clone(),
@@ -1054,6 +1125,10 @@ fn build_clusters(
                         shingles: sets[d as usize].len(),
                         jaccard: round4(s.jaccard),
                         containment: round4(s.containment),
+                        url: field(|m| &m.url),
+                        title: field(|m| &m.title),
+                        date: field(|m| &m.date),
+                        source: field(|m| &m.source),
                     }
                 })
                 .collect();
@@ -1079,6 +1154,7 @@ fn build_clusters(
                 id: 0,
                 size: members.len(),
                 representative: id(rep).to_string(),
+                earliest,
                 members: out_members,
                 pairs,
             };

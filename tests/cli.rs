@@ -594,7 +594,7 @@ fn other_extensions_are_ignored_unless_ext() {
         ("docs/story.txt", a.text()),
         ("docs/notes.md", unrelated(70).text()),
         ("docs/story.text", a.text()),
-        ("docs/story.html", a.text()),
+        ("docs/story.rtf", a.text()),
     ]);
 
     let (run, r) = env.scan_json(&["docs"]);

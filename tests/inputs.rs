@@ -117,3 +117,127 @@ fn a_file_that_is_not_gzip_at_all_is_skipped_with_a_reason() {
     assert_eq!(stat(&report, "documents"), 2);
     assert_eq!(stat(&report, "skipped_inputs"), 1);
 }
+
+/// `paragraphs` as HTML `<p>` elements.
+fn html_paragraphs(a: &Article) -> String {
+    a.paragraphs
+        .iter()
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect()
+}
+
+#[test]
+fn feeds_pages_and_compressed_jsonl_scan_into_one_report_with_metadata() {
+    let orig = article(7);
+    let body = html_paragraphs(&orig);
+    let rss = format!(
+        r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Daily Courier</title><link>https://courier.example</link>
+<item><title>{title}</title><link>https://courier.example/s/1</link><guid>courier-1</guid>
+<pubDate>Fri, 03 May 2024 09:00:00 GMT</pubDate>
+<content:encoded><![CDATA[{body}]]></content:encoded></item>
+<item><title>Other</title><guid>courier-2</guid><description>{other}</description></item>
+</channel></rss>"#,
+        title = orig.headline,
+        other = unrelated(70).text()
+    );
+    let atom = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Metro Desk</title><id>urn:metro</id>
+<updated>2024-05-04T00:00:00Z</updated>
+<entry><title>{title}</title><id>urn:metro:9</id><link href="https://metro.example/9"/>
+<updated>2024-05-04T07:00:00Z</updated>
+<content type="html"><![CDATA[{body}]]></content></entry></feed>"#,
+        title = orig.headline
+    );
+    let page = format!(
+        r#"<html><head><title>{title} | Harbor Gazette</title>
+<meta property="article:published_time" content="2024-05-02T18:00:00Z">
+<meta property="og:site_name" content="Harbor Gazette"></head>
+<body><nav><a href="/">Home</a> · <a href="/sport">Sport</a></nav>
+<article><h1>{title}</h1>{body}</article>
+<footer>Leave a reply. Subscribe to our newsletter.</footer></body></html>"#,
+        title = orig.headline
+    );
+    let wire = jsonl_line(&[
+        ("id", "wire-1".into()),
+        ("text", orig.text().into()),
+        ("date", "2024-05-01T12:00:00Z".into()),
+        ("source", "Wire Service".into()),
+        ("url", "https://wire.example/1".into()),
+    ]);
+    let env = TestEnv::new();
+    env.write("in/courier.rss", rss);
+    env.write("in/metro.atom", atom);
+    env.write("in/gazette.html", page);
+    env.write("in/wire.jsonl.gz", gzip(wire.as_bytes()));
+    env.write("in/more.jsonl.zst", zstd(filler("z", 2).as_bytes()));
+    env.write("in/note.txt", unrelated(71).text());
+    let (run, report) = env.scan_json(&["in"]);
+    run.expect_code(0);
+    assert_eq!(stat(&report, "documents"), 8, "{run}");
+    let c = &report["document_clusters"][0];
+    assert_eq!(
+        cluster_sets(&report),
+        vec![set_of(&[
+            "courier-1",
+            "in/gazette.html",
+            "urn:metro:9",
+            "wire-1"
+        ])],
+        "{run}"
+    );
+    // The earliest dated member is named and the members run by date.
+    assert_eq!(c["earliest"], "wire-1");
+    let order: Vec<&str> = c["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["doc"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ["wire-1", "in/gazette.html", "courier-1", "urn:metro:9"]
+    );
+    let m = member(&report, "courier-1").unwrap();
+    assert_eq!(m["source"], "Daily Courier");
+    assert_eq!(m["url"], "https://courier.example/s/1");
+    assert_eq!(m["date"], "2024-05-03T09:00:00Z");
+    assert_eq!(m["path"], "in/courier.rss");
+    let g = member(&report, "in/gazette.html").unwrap();
+    assert_eq!(g["source"], "Harbor Gazette");
+    assert_eq!(g["date"], "2024-05-02T18:00:00Z");
+    assert_eq!(member(&report, "wire-1").unwrap()["source"], "Wire Service");
+    // The text report says it too.
+    let text = env.scan(&["in"]);
+    assert!(
+        text.stdout.contains("earliest (likely original): wire-1")
+            && text.stdout.contains("2024-05-03T09:00:00Z · Daily Courier"),
+        "{text}"
+    );
+}
+
+#[test]
+fn malformed_feeds_and_entity_bombs_are_skipped_or_read_safely() {
+    let env = TestEnv::new();
+    env.write("in/broken.rss", "<rss><channel><item><title>cut off");
+    env.write(
+        "in/bomb.xml",
+        r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>
+<rss version="2.0"><channel><title>t</title><item><guid>x</guid><description>&e;&e;&e;&e;</description></item></channel></rss>"#,
+    );
+    env.write("in/ok.txt", unrelated(80).text());
+    let (run, report) = env.scan_json(&["in"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("in/broken.rss")
+            && run.stderr.contains("not a readable RSS or Atom feed"),
+        "{run}"
+    );
+    assert!(stat(&report, "skipped_inputs") >= 1, "{run}");
+    assert!(
+        stat(&report, "bytes") < 1_000_000,
+        "an entity bomb was expanded:\n{run}"
+    );
+}

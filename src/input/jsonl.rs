@@ -12,6 +12,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::Meta;
 use crate::config::InputConfig;
 
 /// The fields reprint takes from a record.
@@ -21,11 +22,12 @@ pub struct Record {
     pub id: Option<String>,
     /// The text field.
     pub text: String,
+    /// URL, title, date and source, where the record has them.
+    pub meta: Meta,
 }
 
 struct Fields<'a> {
-    text_field: &'a str,
-    id_field: &'a str,
+    cfg: &'a InputConfig,
 }
 
 enum Raw {
@@ -36,6 +38,8 @@ enum Raw {
 struct Extracted<'de> {
     id: Raw,
     text: Option<&'de RawValue>,
+    /// URL, title, date, source.
+    meta: [Raw; 4],
 }
 
 impl<'de> DeserializeSeed<'de> for Fields<'_> {
@@ -56,12 +60,17 @@ impl<'de> Visitor<'de> for Fields<'_> {
         let mut out = Extracted {
             id: Raw::Missing,
             text: None,
+            meta: [Raw::Missing, Raw::Missing, Raw::Missing, Raw::Missing],
         };
+        let c = self.cfg;
+        let meta_fields = [&c.url_field, &c.title_field, &c.date_field, &c.source_field];
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == self.text_field {
+            if key == c.text_field {
                 out.text = Some(map.next_value()?);
-            } else if key == self.id_field {
+            } else if key == c.id_field {
                 out.id = Raw::Value(map.next_value()?);
+            } else if let Some(i) = meta_fields.iter().position(|f| **f == key) {
+                out.meta[i] = Raw::Value(map.next_value()?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -85,23 +94,24 @@ fn kind_of(v: &Value) -> &'static str {
 /// the text or id is replaced with U+FFFD; the flag says it was.
 pub fn parse_line(raw: &[u8], cfg: &InputConfig) -> Result<(Record, bool), String> {
     let mut text = String::new();
-    let (id, lossy) = parse_line_into(raw, cfg, &mut text)?;
-    Ok((Record { id, text }, lossy))
+    let (id, meta, lossy) = parse_line_into(raw, cfg, &mut text)?;
+    Ok((Record { id, text, meta }, lossy))
 }
 
 /// [`parse_line`] with the text written into `text` (cleared first; reuse
-/// it between lines): returns the id and whether invalid UTF-8 was replaced.
+/// it between lines): returns the id, the metadata and whether invalid
+/// UTF-8 was replaced.
 pub fn parse_line_into(
     raw: &[u8],
     cfg: &InputConfig,
     text: &mut String,
-) -> Result<(Option<String>, bool), String> {
+) -> Result<(Option<String>, Meta, bool), String> {
     match parse_into(raw, cfg, text) {
-        Ok(id) => Ok((id, false)),
+        Ok((id, meta)) => Ok((id, meta, false)),
         Err(msg) if std::str::from_utf8(raw).is_ok() => Err(msg),
         Err(_) => {
             let lossy = String::from_utf8_lossy(raw);
-            parse_into(lossy.as_bytes(), cfg, text).map(|id| (id, true))
+            parse_into(lossy.as_bytes(), cfg, text).map(|(id, meta)| (id, meta, true))
         }
     }
 }
@@ -110,17 +120,18 @@ pub fn parse_line_into(
 /// what is wrong and how to fix it.
 pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
     let mut text = String::new();
-    let id = parse_into(line, cfg, &mut text)?;
-    Ok(Record { id, text })
+    let (id, meta) = parse_into(line, cfg, &mut text)?;
+    Ok(Record { id, text, meta })
 }
 
-/// Parses `line` into `text` and returns the id.
-fn parse_into(line: &[u8], cfg: &InputConfig, text: &mut String) -> Result<Option<String>, String> {
+/// Parses `line` into `text` and returns the id and metadata.
+fn parse_into(
+    line: &[u8],
+    cfg: &InputConfig,
+    text: &mut String,
+) -> Result<(Option<String>, Meta), String> {
     text.clear();
-    let seed = Fields {
-        text_field: &cfg.text_field,
-        id_field: &cfg.id_field,
-    };
+    let seed = Fields { cfg };
     let mut de = serde_json::Deserializer::from_slice(line);
     let ex = seed
         .deserialize(&mut de)
@@ -156,7 +167,28 @@ fn parse_into(line: &[u8], cfg: &InputConfig, text: &mut String) -> Result<Optio
         Raw::Value(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    Ok(id)
+    let [url, title, date, source] = ex.meta;
+    let string = |r: Raw| match r {
+        Raw::Value(Value::String(s)) => {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!s.is_empty()).then_some(s)
+        }
+        _ => None,
+    };
+    let date = match date {
+        Raw::Value(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|d| super::format_date(&d)),
+        other => string(other).and_then(|s| super::normalize_date(&s)),
+    };
+    let meta = Meta {
+        url: string(url),
+        title: string(title),
+        date,
+        source: string(source),
+    };
+    Ok((id, meta))
 }
 
 /// Appends the string that the JSON string literal `lit` (quotes included,

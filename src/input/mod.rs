@@ -14,6 +14,8 @@
 
 mod chunks;
 pub mod compress;
+pub mod feed;
+pub mod html;
 mod jsonl;
 mod walk;
 
@@ -37,6 +39,128 @@ pub enum SourceKind {
     Text,
     /// One JSON object per line, each a document.
     JsonLines,
+    /// An HTML page: one document, its article text.
+    Html,
+    /// An RSS or Atom feed: one document per item.
+    Feed,
+}
+
+impl SourceKind {
+    /// Whether the file is read whole (every kind but JSON Lines).
+    pub fn whole_file(self) -> bool {
+        self != SourceKind::JsonLines
+    }
+}
+
+/// What a source says about a document besides its text. Every field is
+/// optional; dates are RFC 3339 in UTC (`2024-05-02T08:30:00Z`), so they
+/// sort as strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// Where it was published.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: Option<String>,
+    /// When it was published.
+    pub date: Option<String>,
+    /// The outlet (a feed's title, a JSONL source field, a page's site name).
+    pub source: Option<String>,
+}
+
+impl Meta {
+    /// Whether no field is known.
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none() && self.title.is_none() && self.date.is_none() && self.source.is_none()
+    }
+}
+
+/// A date in RFC 3339 UTC, seconds precision.
+pub(crate) fn format_date(d: &chrono::DateTime<chrono::Utc>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Reads a date as RFC 3339 / ISO 8601 (`2024-05-02T08:30:00+02:00`,
+/// `2024-05-02 08:30:00`, `2024-05-02`) or RFC 2822 (`Thu, 02 May 2024
+/// 08:30:00 GMT`); `None` when it is none of these. Times without a zone are
+/// taken as UTC.
+pub fn normalize_date(s: &str) -> Option<String> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    let s = s.trim();
+    let utc = DateTime::parse_from_rfc3339(s)
+        .or_else(|_| DateTime::parse_from_rfc2822(s))
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+                .or_else(|| {
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .ok()
+                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                })
+                .map(|n| n.and_utc())
+        })?;
+    Some(format_date(&utc))
+}
+
+/// A document of a file read whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileDoc {
+    /// The id the file gives (a feed item's guid), if any.
+    pub id: Option<String>,
+    /// Its text.
+    pub text: String,
+    /// Its metadata.
+    pub meta: Meta,
+}
+
+/// Reads a whole-file source ([`SourceKind::whole_file`]) into its
+/// documents, and whether invalid UTF-8 had to be replaced. `Err` is the
+/// skip message.
+pub fn read_file_docs(src: &Source) -> Result<(Vec<FileDoc>, bool), String> {
+    let bytes = compress::read_all(&src.path, src.compression).map_err(|e| {
+        format!("could not be read ({e}); skipped. Check that it exists and is readable")
+    })?;
+    match src.kind {
+        SourceKind::Feed => {
+            let items = feed::parse(&bytes)?;
+            Ok((
+                items
+                    .into_iter()
+                    .map(|i| FileDoc {
+                        id: i.id,
+                        text: i.text,
+                        meta: i.meta,
+                    })
+                    .collect(),
+                false,
+            ))
+        }
+        SourceKind::Html => {
+            let (page, lossy) = decode_text(bytes)?;
+            let (text, meta) = html::extract(&page);
+            Ok((
+                vec![FileDoc {
+                    id: None,
+                    text,
+                    meta,
+                }],
+                lossy,
+            ))
+        }
+        SourceKind::Text | SourceKind::JsonLines => {
+            let (text, lossy) = decode_text(bytes)?;
+            Ok((
+                vec![FileDoc {
+                    id: None,
+                    text,
+                    meta: Meta::default(),
+                }],
+                lossy,
+            ))
+        }
+    }
 }
 
 /// One file to read.
@@ -167,7 +291,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
 pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
     let src = &sources[loc.source as usize];
     match src.kind {
-        SourceKind::Text => reread_file(src),
+        SourceKind::Text | SourceKind::Html | SourceKind::Feed => reread_file(src, loc),
         SourceKind::JsonLines if src.compression != Compression::None => {
             let mut text = String::new();
             reread_stream(src, &[*loc], cfg, |_, t| text = t.to_string())
@@ -187,10 +311,19 @@ pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<St
     }
 }
 
-/// The text of a text file read again.
-fn reread_file(src: &Source) -> Result<String, String> {
-    let bytes = compress::read_all(&src.path, src.compression).map_err(read_again_error)?;
-    decode_text(bytes).map(|(t, _)| t)
+/// The text of a document of a whole-file source read again (its item
+/// number is `loc.line`).
+fn reread_file(src: &Source, loc: &Locator) -> Result<String, String> {
+    let (docs, _) = read_file_docs(src).map_err(|m| format!("could not read it again: {m}"))?;
+    pick(&docs, loc).map(str::to_string)
+}
+
+/// The text of item `loc.line` (1-based) of a whole file's documents.
+fn pick<'d>(docs: &'d [FileDoc], loc: &Locator) -> Result<&'d str, String> {
+    let i = (loc.line as usize).wrapping_sub(1);
+    docs.get(i)
+        .map(|d| d.text.as_str())
+        .ok_or_else(|| format!("changed since it was first read: item {} is gone", loc.line))
 }
 
 /// Reads the records at `locs` of a compressed JSON Lines source again, in
@@ -305,8 +438,8 @@ where
             let (first, prev, next) = (&locs[order[begin]], &locs[order[i - 1]], &locs[order[i]]);
             let src = &sources[next.source as usize];
             next.source == first.source
-                && src.kind == SourceKind::JsonLines
-                && (src.compression != Compression::None
+                && (src.kind.whole_file()
+                    || src.compression != Compression::None
                     || (next.offset <= prev.offset + prev.len + SPAN_GAP
                         && next.offset + next.len <= first.offset + SPAN_MAX))
         };
@@ -331,13 +464,20 @@ where
                         .map(|(k, r)| (members[k], r))
                         .collect();
                 }
-                if src.kind == SourceKind::Text {
-                    let text = reread_file(src);
+                if src.kind.whole_file() {
+                    // The file is read (and parsed) once for all its documents.
+                    let docs = read_file_docs(src)
+                        .map(|(d, _)| d)
+                        .map_err(|m| format!("could not read it again: {m}"));
                     return members
                         .iter()
                         .map(|&i| {
-                            let r = text.as_deref().map(|t| map(state, i, t));
-                            (i, r.map_err(Clone::clone))
+                            let r = docs
+                                .as_ref()
+                                .map_err(Clone::clone)
+                                .and_then(|d| pick(d, &locs[i]))
+                                .map(|t| map(state, i, t));
+                            (i, r)
                         })
                         .collect::<Vec<_>>();
                 }

@@ -12,6 +12,10 @@ use crate::error::{Error, Result};
 const TEXT_EXTS: &[&str] = &["txt", "md"];
 /// Extensions read as JSON Lines.
 const JSONL_EXTS: &[&str] = &["jsonl", "ndjson"];
+/// Extensions read as HTML pages.
+const HTML_EXTS: &[&str] = &["html", "htm", "xhtml"];
+/// Extensions read as RSS or Atom feeds.
+const FEED_EXTS: &[&str] = &["xml", "rss", "atom"];
 
 /// What standard input holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,17 +44,27 @@ pub struct Discovered {
 /// How a file is read, from its extension: `.gz` and `.zst` name the
 /// compression, the extension before them the format (`a.jsonl.gz`).
 fn format_by_ext(path: &Path, cfg: &InputConfig) -> Option<(SourceKind, Compression)> {
-    let ext = path.extension()?.to_str()?;
-    match Compression::from_ext(ext) {
-        Some(c) => kind_by_ext(Path::new(path.file_stem()?), cfg).map(|k| (k, c)),
-        None => kind_by_ext(path, cfg).map(|k| (k, Compression::None)),
-    }
+    let ext = path.extension().and_then(|e| e.to_str());
+    let c = ext.and_then(Compression::from_ext);
+    let inner = match c {
+        Some(_) => Path::new(path.file_stem()?),
+        None => path,
+    };
+    let kind = match cfg.format {
+        Some(forced) => Some(forced),
+        None => kind_by_ext(inner, cfg),
+    };
+    kind.map(|k| (k, c.unwrap_or_default()))
 }
 
 fn kind_by_ext(path: &Path, cfg: &InputConfig) -> Option<SourceKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if JSONL_EXTS.contains(&ext.as_str()) {
         Some(SourceKind::JsonLines)
+    } else if HTML_EXTS.contains(&ext.as_str()) {
+        Some(SourceKind::Html)
+    } else if FEED_EXTS.contains(&ext.as_str()) {
+        Some(SourceKind::Feed)
     } else if TEXT_EXTS.contains(&ext.as_str())
         || cfg
             .extra_text_exts
@@ -191,6 +205,25 @@ mod tests {
         assert_eq!(f("a.txt"), Some((SourceKind::Text, Compression::None)));
         assert_eq!(f("backup.tar.gz"), None);
         assert_eq!(f("a.gz"), None);
+        assert_eq!(f("page.HTM"), Some((SourceKind::Html, Compression::None)));
+        assert_eq!(f("news.rss"), Some((SourceKind::Feed, Compression::None)));
+        assert_eq!(
+            f("news.atom.gz"),
+            Some((SourceKind::Feed, Compression::Gzip))
+        );
+        let forced = InputConfig {
+            format: Some(SourceKind::JsonLines),
+            ..Default::default()
+        };
+        let g = |p: &str| format_by_ext(Path::new(p), &forced);
+        assert_eq!(
+            g("dump.json"),
+            Some((SourceKind::JsonLines, Compression::None))
+        );
+        assert_eq!(
+            g("dump.json.zst"),
+            Some((SourceKind::JsonLines, Compression::Zstd))
+        );
     }
 
     #[test]

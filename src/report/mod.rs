@@ -249,7 +249,12 @@ pub struct DocumentCluster {
     /// The member the others are scored against: the one with the most
     /// distinct shingles (the most complete version), ties to the smallest id.
     pub representative: String,
-    /// The representative first, then the others by id.
+    /// The earliest dated member: the likely original (absent when no
+    /// member has a date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<String>,
+    /// By date (earliest first, undated last, ties by id) when any member
+    /// has a date; otherwise the representative first, then by id.
     pub members: Vec<Member>,
     /// The verified pairs that joined the cluster, by `(a, b)`.
     pub pairs: Vec<Pair>,
@@ -270,6 +275,18 @@ pub struct Member {
     pub jaccard: f64,
     /// Exact containment with the representative (1 for the representative).
     pub containment: f64,
+    /// Where it was published, if its source says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its headline, if its source says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Its publication date (RFC 3339, UTC), if its source says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The outlet, if its source says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A verified pair.

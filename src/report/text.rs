@@ -49,6 +49,9 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "cluster {} — {} documents, representative {}",
             c.id, c.size, c.representative
         )?;
+        if let Some(e) = &c.earliest {
+            writeln!(out, "  earliest (likely original): {e}")?;
+        }
         for m in &c.members {
             let place = if m.line > 1 || m.doc != m.path {
                 format!("  ({}:{})", m.path, m.line)
@@ -63,6 +66,14 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     "    {}{}  jaccard {:.3}  containment {:.3}",
                     m.doc, place, m.jaccard, m.containment
                 )?;
+            }
+            let about: Vec<&str> = [&m.date, &m.source, &m.title, &m.url]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            if !about.is_empty() {
+                writeln!(out, "      {}", about.join(" · "))?;
             }
         }
     }

@@ -1,0 +1,205 @@
+//! HTML pages → article text and metadata.
+//!
+//! The page is parsed by `scraper` (html5ever, the browsers' algorithm, so
+//! any byte soup parses). The text keeps what a reader sees as the article:
+//! script, style, navigation, header, footer, asides, forms and similar
+//! chrome are dropped; each block element (paragraph, heading, list item,
+//! quote, table cell, ...) becomes its own paragraph, separated by a blank
+//! line, with whitespace inside it collapsed. The tree is walked without
+//! recursion, so nesting depth costs no stack.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node, Selector};
+
+use super::Meta;
+
+/// Elements whose whole subtree is page chrome, not article text.
+const CHROME: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "button", "select", "iframe", "svg", "canvas", "object", "embed", "menu", "dialog", "head",
+];
+
+/// Elements that end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figcaption",
+    "figure",
+    "address",
+    "hr",
+    "br",
+    "body",
+];
+
+/// An HTML page's article text (paragraphs separated by blank lines) and
+/// metadata.
+pub fn extract(html: &str) -> (String, Meta) {
+    let doc = Html::parse_document(html);
+    (text_of(&doc), meta_of(&doc))
+}
+
+/// The text of an HTML fragment (a feed item's content), as [`extract`].
+pub fn fragment_text(html: &str) -> String {
+    text_of(&Html::parse_fragment(html))
+}
+
+fn text_of(doc: &Html) -> String {
+    let mut out = String::new();
+    let mut para = String::new();
+    // Depth inside chrome elements (their text is skipped).
+    let mut skip = 0usize;
+    let end_para = |para: &mut String, out: &mut String| {
+        let t = para.trim();
+        if !t.is_empty() {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(t);
+        }
+        para.clear();
+    };
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    let name = e.name();
+                    if skip > 0 || CHROME.contains(&name) {
+                        skip += 1;
+                    } else if BLOCKS.contains(&name) {
+                        end_para(&mut para, &mut out);
+                    }
+                }
+                Node::Text(t) if skip == 0 => {
+                    // Whitespace collapses to one space; text nodes that
+                    // touch (`a<b>b</b>.`) stay joined.
+                    if t.starts_with(char::is_whitespace)
+                        && !para.is_empty()
+                        && !para.ends_with(' ')
+                    {
+                        para.push(' ');
+                    }
+                    for (i, word) in t.split_whitespace().enumerate() {
+                        if i > 0 {
+                            para.push(' ');
+                        }
+                        para.push_str(word);
+                    }
+                    if t.ends_with(char::is_whitespace) && !para.is_empty() && !para.ends_with(' ')
+                    {
+                        para.push(' ');
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if BLOCKS.contains(&e.name()) {
+                        end_para(&mut para, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    end_para(&mut para, &mut out);
+    out
+}
+
+fn meta_of(doc: &Html) -> Meta {
+    let first = |css: &str, attr: Option<&str>| -> Option<String> {
+        let sel = Selector::parse(css).ok()?;
+        let el = doc.select(&sel).next()?;
+        let v = match attr {
+            Some(a) => el.value().attr(a)?.to_string(),
+            None => el.text().collect::<String>(),
+        };
+        let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!v.is_empty()).then_some(v)
+    };
+    Meta {
+        url: first("link[rel=canonical]", Some("href"))
+            .or_else(|| first("meta[property='og:url']", Some("content"))),
+        title: first("meta[property='og:title']", Some("content"))
+            .or_else(|| first("title", None))
+            .or_else(|| first("h1", None)),
+        date: first("meta[property='article:published_time']", Some("content"))
+            .or_else(|| first("meta[name=date]", Some("content")))
+            .or_else(|| first("time[datetime]", Some("datetime")))
+            .and_then(|d| super::normalize_date(&d)),
+        source: first("meta[property='og:site_name']", Some("content")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_text_without_chrome_and_with_paragraphs() {
+        let page = r#"<!doctype html><html><head><title>Harbor strike ends</title>
+            <link rel="canonical" href="https://example.com/a/1">
+            <meta property="article:published_time" content="2024-05-02T08:30:00+02:00">
+            <meta property="og:site_name" content="The Example Post">
+            <style>p { color: red }</style><script>var x = "not text";</script></head>
+            <body><header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header>
+            <article><h1>Harbor strike ends</h1>
+            <p>Dock workers   voted on <b>Friday</b> to end
+               the strike.</p><p>The port reopens on Monday.</p>
+            <ul><li>First item</li><li>Second item</li></ul></article>
+            <aside>Most read: something else</aside>
+            <footer>Leave a reply. Cookies help us.</footer></body></html>"#;
+        let (text, meta) = extract(page);
+        assert_eq!(
+            text,
+            "Harbor strike ends\n\nDock workers voted on Friday to end the strike.\n\n\
+             The port reopens on Monday.\n\nFirst item\n\nSecond item"
+        );
+        assert_eq!(meta.url.as_deref(), Some("https://example.com/a/1"));
+        assert_eq!(meta.title.as_deref(), Some("Harbor strike ends"));
+        assert_eq!(meta.date.as_deref(), Some("2024-05-02T06:30:00Z"));
+        assert_eq!(meta.source.as_deref(), Some("The Example Post"));
+    }
+
+    #[test]
+    fn deeply_nested_and_broken_html_is_fine() {
+        // (html5ever's cost grows with depth × elements: 20k levels take ~1 s.)
+        let deep = format!("{}deep text{}", "<div>".repeat(20_000), "</div>".repeat(10));
+        assert_eq!(extract(&deep).0, "deep text");
+        let soup = "<p>unclosed <b>bold <i>both</p> after </i></b> <<>> &amp; &bogus;";
+        let (text, _) = extract(soup);
+        assert!(text.contains("unclosed bold both"), "{text:?}");
+        assert!(text.contains("& &bogus;"), "{text:?}");
+        assert_eq!(extract("").0, "");
+    }
+
+    #[test]
+    fn fragments_keep_paragraphs() {
+        assert_eq!(
+            fragment_text("<p>One.</p><p>Two &amp; three.</p>"),
+            "One.\n\nTwo & three."
+        );
+        assert_eq!(fragment_text("plain text, no tags"), "plain text, no tags");
+    }
+}
