@@ -235,6 +235,10 @@ pub struct ScanArgs {
     /// Do not print input warnings on standard error (they stay in the report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Fail on any input problem: a skipped file or record, or a warning,
+    /// ends the scan with status 2 and no report (the problems are printed).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `reprint eval`.

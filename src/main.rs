@@ -94,13 +94,19 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
         eprintln!("reprint: stages: {}", stages.join(", "));
     }
     if !args.quiet {
-        for i in &r.issues {
-            let tag = match i.kind {
-                IssueKind::Warning => "warning",
-                IssueKind::Skipped => "skipped",
-            };
-            eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
+        print_issues(r);
+    }
+    if args.strict && !r.issues.is_empty() {
+        if args.quiet {
+            // The problems are the whole message: print them anyway.
+            print_issues(r);
         }
+        eprintln!(
+            "reprint: --strict: {} input problem(s), listed above; no report written. \
+             Fix or remove those inputs, or scan without --strict to skip them",
+            r.issues.len()
+        );
+        return Ok(EXIT_ERROR);
     }
     let format = args.format.into();
     match &args.output {
@@ -127,6 +133,17 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// Prints the report's input problems on standard error, one per line.
+fn print_issues(r: &reprint::Report) {
+    for i in &r.issues {
+        let tag = match i.kind {
+            IssueKind::Warning => "warning",
+            IssueKind::Skipped => "skipped",
+        };
+        eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
+    }
 }
 
 /// Whether the report holds a finding of one of the `fail_on` kinds (all kinds when empty).

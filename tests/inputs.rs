@@ -241,3 +241,90 @@ fn malformed_feeds_and_entity_bombs_are_skipped_or_read_safely() {
         "an entity bomb was expanded:\n{run}"
     );
 }
+
+/// `tests/fixtures/bad`: one malformed input of each kind (see its README).
+fn bad_fixtures() -> String {
+    format!("{}/tests/fixtures/bad", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_bad_fixture_is_named_explained_and_counted_and_the_rest_is_read() {
+    let env = TestEnv::new();
+    let dir = bad_fixtures();
+    let (run, report) = env.scan_json(&[&dir]);
+    run.expect_code(2);
+    let expect = [
+        ("binary.txt: looks like a binary file", "skipped"),
+        ("invalid-utf8.txt: is not valid UTF-8", "warning"),
+        (
+            "not-well-formed.rss: not a readable RSS or Atom feed",
+            "skipped",
+        ),
+        ("records.jsonl:2: invalid JSON", "skipped"),
+        ("records.jsonl:3: not a JSON object", "skipped"),
+        ("records.jsonl:4: no `text` field", "skipped"),
+        ("records.jsonl:5: field `text` is a number", "skipped"),
+        (
+            "records.jsonl:6: id `good-1` is used by an earlier document",
+            "warning",
+        ),
+        ("truncated.jsonl.gz: reading stopped after line", "skipped"),
+        ("truncated.jsonl.zst: reading stopped after line", "skipped"),
+    ];
+    for (what, kind) in expect {
+        assert!(
+            run.stderr
+                .contains(&format!("reprint: {kind}: {dir}/{what}")),
+            "missing `{kind}: {what}`:\n{run}"
+        );
+    }
+    assert_eq!(stat(&report, "skipped_inputs"), 4, "{run}");
+    assert_eq!(stat(&report, "skipped_records"), 4, "{run}");
+    assert_eq!(stat(&report, "warnings"), 2, "{run}");
+    // What could be read was: the good records, the records before each
+    // cut, the lossy text, the empty files, the deep page, the bomb feed.
+    assert_eq!(stat(&report, "empty_documents"), 2, "{run}");
+    assert!(stat(&report, "documents") >= 8, "{run}");
+    let issues = report["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 10);
+}
+
+#[test]
+fn strict_turns_any_input_problem_into_an_error_without_a_report() {
+    let env = TestEnv::new();
+    let dir = format!("{}/records.jsonl", bad_fixtures());
+    let run = env.scan(&[&dir, "--strict", "--format", "json"]);
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "no report with --strict:\n{run}");
+    assert!(
+        run.stderr.contains("records.jsonl:2: invalid JSON")
+            && run.stderr.contains("--strict: 5 input problem(s)"),
+        "{run}"
+    );
+    // Quiet still says what failed.
+    let run = env.scan(&[&dir, "--strict", "-q"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("records.jsonl:3: not a JSON object"),
+        "{run}"
+    );
+    // A clean input passes.
+    env.write("ok.jsonl", record("a", &unrelated(3).text()));
+    env.scan(&["ok.jsonl", "--strict"]).expect_code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_symlink_loop_is_reported_once_and_the_scan_goes_on() {
+    let env = TestEnv::new();
+    env.write("root/a/story.txt", unrelated(4).text());
+    std::os::unix::fs::symlink(env.path("root"), env.path("root/a/loop")).unwrap();
+    let (run, report) = env.scan_json(&["root"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("root/a/loop") && run.stderr.contains("symbolic link loop"),
+        "{run}"
+    );
+    assert_eq!(stat(&report, "documents"), 1);
+    assert_eq!(stat(&report, "skipped_inputs"), 1);
+}
