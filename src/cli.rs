@@ -78,6 +78,10 @@ pub struct InputArgs {
     /// feeds; .gz/.zst after any of them is decompressed).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
+    /// Largest document in MiB: a longer JSON Lines record, or a larger text
+    /// file, page or feed, is skipped and reported instead of held in memory.
+    #[arg(long, default_value_t = 64, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_record_mb: u64,
     /// What standard input (`-`) holds.
     #[arg(long, value_enum, default_value_t = StdinFormatArg::Jsonl)]
     pub stdin_format: StdinFormatArg,
@@ -331,6 +335,7 @@ pub fn build_config(
             date_field: input.date_field.clone(),
             source_field: input.source_field.clone(),
             format: input.input_format.map(Into::into),
+            max_record_bytes: (input.max_record_mb << 20) as usize,
         },
         matching,
         granularity: match p.map(|p| p.granularity) {

@@ -47,6 +47,9 @@ pub struct InputConfig {
     /// Read every file in this format, whatever its extension (`None`: by
     /// extension).
     pub format: Option<SourceKind>,
+    /// Largest document read, in bytes: a longer JSON Lines record or a
+    /// larger file is skipped (and reported) instead of held in memory.
+    pub max_record_bytes: usize,
 }
 
 impl Default for InputConfig {
@@ -61,6 +64,7 @@ impl Default for InputConfig {
             date_field: "date".into(),
             source_field: "source".into(),
             format: None,
+            max_record_bytes: 64 << 20,
         }
     }
 }

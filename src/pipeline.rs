@@ -23,8 +23,8 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::input::{
-    compress, discover, parse_line_into, read_file_docs, reread_each, Chunk, ChunkReader, Issue,
-    IssueKind, LineSpan, Locator, Meta, Source, SourceKind, StdinFormat,
+    compress, discover, oversized_message, parse_line_into, read_file_docs, reread_each, Chunk,
+    ChunkReader, Issue, IssueKind, LineSpan, Locator, Meta, Source, SourceKind, StdinFormat,
 };
 use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
@@ -548,7 +548,7 @@ impl Signer<'_> {
 
     fn sign_file(&self, source: u32, sources: &[Source], scratch: &mut Scratch) -> Vec<Signed> {
         let src = &sources[source as usize];
-        let (docs, lossy) = match read_file_docs(src) {
+        let (docs, lossy) = match read_file_docs(src, self.input) {
             Ok(d) => d,
             Err(msg) => return vec![Signed::skipped(vec![Issue::skipped_file(&src.name, msg)])],
         };
@@ -731,7 +731,7 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
 fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
     let src = &sources[source as usize];
     let mut reader = match compress::open(&src.path, src.compression) {
-        Ok(stream) => ChunkReader::new(stream),
+        Ok(stream) => ChunkReader::new(stream).with_max_line(signer.input.max_record_bytes),
         Err(e) => {
             first.issues.push(Issue::skipped_file(
                 &src.name,
@@ -755,6 +755,12 @@ fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut Firs
     while more {
         items.clear();
         items.extend(cur.lines.iter().map(|&span| Item::Line { source, span }));
+        let max = signer.input.max_record_bytes;
+        first
+            .issues
+            .extend(cur.oversized.iter().map(|&(line, bytes)| {
+                Issue::skipped_record(&src.name, line, oversized_message(Some(bytes), max))
+            }));
         let lines_before = reader.lines_read();
         let (read, signed) = rayon::join(
             || reader.next_chunk(&mut next, BATCH_BYTES),

@@ -328,3 +328,42 @@ fn a_directory_symlink_loop_is_reported_once_and_the_scan_goes_on() {
     assert_eq!(stat(&report, "documents"), 1);
     assert_eq!(stat(&report, "skipped_inputs"), 1);
 }
+
+#[test]
+fn an_over_long_record_or_file_is_skipped_not_held() {
+    let long = "word ".repeat(600_000); // 3 MB
+    let lines = format!(
+        "{}{}{}",
+        record("before", &unrelated(90).text()),
+        record("huge", &long),
+        record("after", &unrelated(91).text())
+    );
+    let env = TestEnv::new();
+    env.write("in/records.jsonl", lines);
+    env.write("in/big.txt", &long);
+    env.write("in/small.txt", unrelated(92).text());
+    let (run, report) = env.scan_json(&["in", "--max-record-mb", "1"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("in/records.jsonl:2: is 3000023 bytes long, over the 1 MiB limit"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("raise --max-record-mb"), "{run}");
+    assert!(
+        run.stderr
+            .contains("in/big.txt: is too large, over the 1 MiB limit"),
+        "{run}"
+    );
+    assert_eq!(
+        stat(&report, "documents"),
+        3,
+        "before, after, small:\n{run}"
+    );
+    assert_eq!(stat(&report, "skipped_records"), 1);
+    assert_eq!(stat(&report, "skipped_inputs"), 1);
+    // Under the default limit both are read.
+    let (run, report) = env.scan_json(&["in"]);
+    run.expect_code(0);
+    assert_eq!(stat(&report, "documents"), 5);
+}

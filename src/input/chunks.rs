@@ -29,6 +29,10 @@ pub struct Chunk {
     pub bytes: Vec<u8>,
     /// The lines that are not blank, in order.
     pub lines: Vec<LineSpan>,
+    /// Lines longer than the reader's limit, passed over: `(line number,
+    /// bytes)`, in line order. A line is never held beyond the limit plus
+    /// one read.
+    pub oversized: Vec<(u64, u64)>,
 }
 
 /// Reads a file chunk by chunk; each chunk ends at a newline (or the end of
@@ -46,6 +50,10 @@ pub struct ChunkReader<R> {
     /// A read error met after some whole lines: those are handed out first,
     /// the error on the next call.
     failed: Option<io::Error>,
+    /// Longest line held; longer ones are skipped (`carry` holds the start
+    /// of one while `skipping`).
+    max_line: usize,
+    skipping: bool,
 }
 
 /// Bytes asked of the operating system per read.
@@ -68,6 +76,62 @@ impl<R: Read> ChunkReader<R> {
             offset: 0,
             eof: false,
             failed: None,
+            max_line: usize::MAX,
+            skipping: false,
+        }
+    }
+
+    /// Passes over lines longer than `max` bytes instead of holding them
+    /// (they are listed in [`Chunk::oversized`]), so memory stays bounded
+    /// whatever the input.
+    pub fn with_max_line(mut self, max: usize) -> Self {
+        self.max_line = max.max(1);
+        self
+    }
+
+    /// When the line being read (after the last newline of `chunk`) is over
+    /// the limit, moves it to `carry` to be passed over and returns whether
+    /// nothing is left to hand out before it (then the caller starts over).
+    fn split_if_too_long(&mut self, chunk: &mut Chunk, last_newline: Option<usize>) -> bool {
+        let keep = last_newline.map_or(0, |i| i + 1);
+        if chunk.bytes.len() - keep <= self.max_line {
+            return false;
+        }
+        self.carry = chunk.bytes.split_off(keep);
+        self.skipping = true;
+        chunk.bytes.is_empty()
+    }
+
+    /// Discards the line whose start is in `carry`, up to and including its
+    /// newline; returns its length.
+    fn skip_line(&mut self) -> io::Result<u64> {
+        let mut skipped = 0u64;
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.carry) {
+                skipped += i as u64;
+                self.carry.drain(..=i);
+                self.offset += skipped + 1;
+                return Ok(skipped);
+            }
+            skipped += self.carry.len() as u64;
+            self.carry.clear();
+            if self.eof {
+                self.offset += skipped;
+                return Ok(skipped);
+            }
+            self.carry.resize(READ_SIZE, 0);
+            let n = loop {
+                match self.inner.read(&mut self.carry) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.carry.clear();
+                        return Err(e);
+                    }
+                }
+            };
+            self.carry.truncate(n);
+            self.eof = n == 0;
         }
     }
 
@@ -83,52 +147,82 @@ impl<R: Read> ChunkReader<R> {
     pub fn next_chunk(&mut self, chunk: &mut Chunk, target: usize) -> io::Result<bool> {
         chunk.bytes.clear();
         chunk.lines.clear();
+        chunk.oversized.clear();
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
-        std::mem::swap(&mut chunk.bytes, &mut self.carry);
-        let base = self.offset;
-        let mut last_newline = memchr::memrchr(b'\n', &chunk.bytes);
-        while !self.eof && (chunk.bytes.len() < target || last_newline.is_none()) {
-            let old = chunk.bytes.len();
-            chunk.bytes.resize(old + READ_SIZE, 0);
-            let n = loop {
-                match self.inner.read(&mut chunk.bytes[old..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+        let (base, last_newline) = loop {
+            if self.skipping {
+                self.skipping = false;
+                match self.skip_line() {
+                    Ok(len) => {
+                        self.lines += 1;
+                        chunk.oversized.push((self.lines, len));
+                    }
+                    Err(e) if chunk.oversized.is_empty() => return Err(e),
                     Err(e) => {
-                        chunk.bytes.truncate(old);
-                        let Some(i) = last_newline else {
-                            chunk.bytes.clear();
-                            return Err(e);
-                        };
-                        // Hand out the whole lines read so far; the cut
-                        // line after them is lost with the error.
-                        chunk.bytes.truncate(i + 1);
+                        // Report the lines passed over first.
                         self.failed = Some(e);
-                        break 0;
+                        return Ok(true);
                     }
                 }
-            };
-            if self.failed.is_some() {
-                break;
             }
-            chunk.bytes.truncate(old + n);
-            if n == 0 {
-                self.eof = true;
-            } else if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[old..]) {
-                last_newline = Some(old + i);
+            std::mem::swap(&mut chunk.bytes, &mut self.carry);
+            let base = self.offset;
+            let mut last_newline = memchr::memrchr(b'\n', &chunk.bytes);
+            let mut restart = self.split_if_too_long(chunk, last_newline);
+            while !restart
+                && !self.skipping
+                && !self.eof
+                && (chunk.bytes.len() < target || last_newline.is_none())
+            {
+                let old = chunk.bytes.len();
+                chunk.bytes.resize(old + READ_SIZE, 0);
+                let n = loop {
+                    match self.inner.read(&mut chunk.bytes[old..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            chunk.bytes.truncate(old);
+                            match last_newline {
+                                // Hand out the whole lines read so far; the
+                                // cut line after them is lost with the error.
+                                Some(i) => chunk.bytes.truncate(i + 1),
+                                None => chunk.bytes.clear(),
+                            }
+                            if chunk.bytes.is_empty() && chunk.oversized.is_empty() {
+                                return Err(e);
+                            }
+                            self.failed = Some(e);
+                            break 0;
+                        }
+                    }
+                };
+                if self.failed.is_some() {
+                    break;
+                }
+                chunk.bytes.truncate(old + n);
+                if n == 0 {
+                    self.eof = true;
+                } else if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[old..]) {
+                    last_newline = Some(old + i);
+                }
+                restart = self.split_if_too_long(chunk, last_newline);
             }
-        }
+            if !restart {
+                break (base, last_newline);
+            }
+        };
         if chunk.bytes.is_empty() {
-            return Ok(false);
+            return Ok(!chunk.oversized.is_empty() || self.failed.is_some());
         }
-        // Keep the partial last line for the next chunk.
         let whole = match last_newline {
-            Some(i) if !self.eof || self.failed.is_some() => i + 1,
+            Some(i) if !self.eof || self.failed.is_some() || self.skipping => i + 1,
             _ => chunk.bytes.len(),
         };
-        self.carry.extend_from_slice(&chunk.bytes[whole..]);
+        if !self.skipping {
+            self.carry.extend_from_slice(&chunk.bytes[whole..]);
+        }
         chunk.bytes.truncate(whole);
         self.offset = base + whole as u64;
 
@@ -140,7 +234,10 @@ impl<R: Read> ChunkReader<R> {
             if end > start && chunk.bytes[end - 1] == b'\r' {
                 end -= 1;
             }
-            if !chunk.bytes[start..end].iter().all(u8::is_ascii_whitespace) {
+            if next - start > self.max_line {
+                // Arrived whole in one read: still over the limit.
+                chunk.oversized.push((self.lines, (next - start) as u64));
+            } else if !chunk.bytes[start..end].iter().all(u8::is_ascii_whitespace) {
                 chunk.lines.push(LineSpan {
                     line: self.lines,
                     offset: base + start as u64,
@@ -243,6 +340,40 @@ mod tests {
         for (_, offset, line) in &want {
             let o = *offset as usize;
             assert_eq!(&data[o..o + line.len()], &line[..]);
+        }
+    }
+
+    #[test]
+    fn over_long_lines_are_passed_over_and_listed() {
+        // Lines 2, 4 and 5 are over the 10-byte limit; 6 too, at the end.
+        let data = b"short 1\nthis one is far too long\nshort 3\n0123456789ABC\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nok 6\nfinal line that is long";
+        for step in [1, 3, 7, 100] {
+            for target in [1, 8, 1000] {
+                let mut r = ChunkReader::new(Trickle { data, step }).with_max_line(10);
+                let (mut lines, mut over) = (Vec::new(), Vec::new());
+                let mut c = Chunk::default();
+                while r.next_chunk(&mut c, target).unwrap() {
+                    over.extend(c.oversized.iter().copied());
+                    for l in &c.lines {
+                        lines.push((l.line, l.offset, c.bytes[l.start..l.end].to_vec()));
+                    }
+                }
+                let tag = format!("step {step} target {target}");
+                assert_eq!(over, [(2, 24), (4, 13), (5, 38), (7, 23)], "{tag}");
+                assert_eq!(
+                    lines,
+                    [
+                        (1, 0, b"short 1".to_vec()),
+                        (3, 33, b"short 3".to_vec()),
+                        (6, 94, b"ok 6".to_vec()),
+                    ],
+                    "{tag}"
+                );
+                for (_, offset, line) in &lines {
+                    let o = *offset as usize;
+                    assert_eq!(&data[o..o + line.len()], &line[..], "{tag}");
+                }
+            }
         }
     }
 

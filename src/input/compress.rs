@@ -67,14 +67,15 @@ pub fn open(path: &Path, c: Compression) -> io::Result<Stream> {
     })
 }
 
-/// Reads the whole of `path`, decompressed.
-pub fn read_all(path: &Path, c: Compression) -> io::Result<Vec<u8>> {
-    if c == Compression::None {
-        return std::fs::read(path);
+/// Reads the whole of `path`, decompressed; `Ok(None)` when that is more
+/// than `max` bytes (nothing beyond `max + 1` bytes is held).
+pub fn read_all(path: &Path, c: Compression, max: usize) -> io::Result<Option<Vec<u8>>> {
+    if c == Compression::None && std::fs::metadata(path)?.len() > max as u64 {
+        return Ok(None);
     }
     let mut out = Vec::new();
-    open(path, c)?.read_to_end(&mut out)?;
-    Ok(out)
+    open(path, c)?.take(max as u64 + 1).read_to_end(&mut out)?;
+    Ok((out.len() <= max).then_some(out))
 }
 
 fn corrupt(what: &str, detail: &str) -> io::Error {
@@ -120,10 +121,14 @@ mod tests {
         let packed = gzip(&text);
         let whole = dir.path().join("a.jsonl.gz");
         std::fs::write(&whole, &packed).unwrap();
-        assert_eq!(read_all(&whole, Compression::Gzip).unwrap(), text);
+        assert_eq!(
+            read_all(&whole, Compression::Gzip, 1 << 20).unwrap(),
+            Some(text)
+        );
+        assert_eq!(read_all(&whole, Compression::Gzip, 100).unwrap(), None);
         let cut = dir.path().join("b.jsonl.gz");
         std::fs::write(&cut, &packed[..packed.len() / 2]).unwrap();
-        let e = read_all(&cut, Compression::Gzip).unwrap_err();
+        let e = read_all(&cut, Compression::Gzip, 1 << 20).unwrap_err();
         assert!(e.to_string().contains("truncated gzip"), "{e}");
     }
 
@@ -132,7 +137,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl.zst");
         std::fs::write(&p, b"plain text, not a frame").unwrap();
-        let e = read_all(&p, Compression::Zstd).unwrap_err();
+        let e = read_all(&p, Compression::Zstd, 1 << 20).unwrap_err();
         assert!(e.to_string().contains("zstd"), "{e}");
     }
 

@@ -104,6 +104,18 @@ pub fn normalize_date(s: &str) -> Option<String> {
     Some(format_date(&utc))
 }
 
+/// The message for a document over `--max-record-mb`.
+pub fn oversized_message(bytes: Option<u64>, max: usize) -> String {
+    let what = match bytes {
+        Some(b) => format!("is {b} bytes long"),
+        None => "is too large".to_string(),
+    };
+    format!(
+        "{what}, over the {} MiB limit for one document; skipped. Split it, or raise --max-record-mb",
+        max >> 20
+    )
+}
+
 /// A document of a file read whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileDoc {
@@ -118,10 +130,13 @@ pub struct FileDoc {
 /// Reads a whole-file source ([`SourceKind::whole_file`]) into its
 /// documents, and whether invalid UTF-8 had to be replaced. `Err` is the
 /// skip message.
-pub fn read_file_docs(src: &Source) -> Result<(Vec<FileDoc>, bool), String> {
-    let bytes = compress::read_all(&src.path, src.compression).map_err(|e| {
-        format!("could not be read ({e}); skipped. Check that it exists and is readable")
-    })?;
+pub fn read_file_docs(src: &Source, cfg: &InputConfig) -> Result<(Vec<FileDoc>, bool), String> {
+    let max = cfg.max_record_bytes;
+    let bytes = compress::read_all(&src.path, src.compression, max)
+        .map_err(|e| {
+            format!("could not be read ({e}); skipped. Check that it exists and is readable")
+        })?
+        .ok_or_else(|| oversized_message(None, max))?;
     match src.kind {
         SourceKind::Feed => {
             let items = feed::parse(&bytes)?;
@@ -291,7 +306,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
 pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
     let src = &sources[loc.source as usize];
     match src.kind {
-        SourceKind::Text | SourceKind::Html | SourceKind::Feed => reread_file(src, loc),
+        SourceKind::Text | SourceKind::Html | SourceKind::Feed => reread_file(src, loc, cfg),
         SourceKind::JsonLines if src.compression != Compression::None => {
             let mut text = String::new();
             reread_stream(src, &[*loc], cfg, |_, t| text = t.to_string())
@@ -313,8 +328,9 @@ pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<St
 
 /// The text of a document of a whole-file source read again (its item
 /// number is `loc.line`).
-fn reread_file(src: &Source, loc: &Locator) -> Result<String, String> {
-    let (docs, _) = read_file_docs(src).map_err(|m| format!("could not read it again: {m}"))?;
+fn reread_file(src: &Source, loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
+    let (docs, _) =
+        read_file_docs(src, cfg).map_err(|m| format!("could not read it again: {m}"))?;
     pick(&docs, loc).map(str::to_string)
 }
 
@@ -466,7 +482,7 @@ where
                 }
                 if src.kind.whole_file() {
                     // The file is read (and parsed) once for all its documents.
-                    let docs = read_file_docs(src)
+                    let docs = read_file_docs(src, cfg)
                         .map(|(d, _)| d)
                         .map_err(|m| format!("could not read it again: {m}"));
                     return members
