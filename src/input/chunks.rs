@@ -119,19 +119,10 @@ impl<R: Read> ChunkReader<R> {
                 self.offset += skipped;
                 return Ok(skipped);
             }
-            self.carry.resize(READ_SIZE, 0);
-            let n = loop {
-                match self.inner.read(&mut self.carry) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        self.carry.clear();
-                        return Err(e);
-                    }
-                }
-            };
-            self.carry.truncate(n);
-            self.eof = n == 0;
+            let n = (&mut self.inner)
+                .take(READ_SIZE as u64)
+                .read_to_end(&mut self.carry)?;
+            self.eof = n < READ_SIZE;
         }
     }
 
@@ -177,35 +168,31 @@ impl<R: Read> ChunkReader<R> {
                 && (chunk.bytes.len() < target || last_newline.is_none())
             {
                 let old = chunk.bytes.len();
-                chunk.bytes.resize(old + READ_SIZE, 0);
-                let n = loop {
-                    match self.inner.read(&mut chunk.bytes[old..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => {
-                            chunk.bytes.truncate(old);
-                            match last_newline {
-                                // Hand out the whole lines read so far; the
-                                // cut line after them is lost with the error.
-                                Some(i) => chunk.bytes.truncate(i + 1),
-                                None => chunk.bytes.clear(),
-                            }
-                            if chunk.bytes.is_empty() && chunk.oversized.is_empty() {
-                                return Err(e);
-                            }
-                            self.failed = Some(e);
-                            break 0;
-                        }
-                    }
-                };
-                if self.failed.is_some() {
-                    break;
-                }
-                chunk.bytes.truncate(old + n);
-                if n == 0 {
-                    self.eof = true;
-                } else if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[old..]) {
+                // `read_to_end` fills spare capacity without zeroing it
+                // first, and keeps what it read before an error.
+                chunk.bytes.reserve(READ_SIZE);
+                let read = (&mut self.inner)
+                    .take(READ_SIZE as u64)
+                    .read_to_end(&mut chunk.bytes);
+                if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[old..]) {
                     last_newline = Some(old + i);
+                }
+                match read {
+                    // Less than asked for: the source is exhausted.
+                    Ok(n) => self.eof = n < READ_SIZE,
+                    Err(e) => {
+                        match last_newline {
+                            // Hand out the whole lines read so far; the cut
+                            // line after them is lost with the error.
+                            Some(i) => chunk.bytes.truncate(i + 1),
+                            None => chunk.bytes.clear(),
+                        }
+                        if chunk.bytes.is_empty() && chunk.oversized.is_empty() {
+                            return Err(e);
+                        }
+                        self.failed = Some(e);
+                        break;
+                    }
                 }
                 restart = self.split_if_too_long(chunk, last_newline);
             }
