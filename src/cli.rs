@@ -87,6 +87,15 @@ pub struct InputArgs {
     pub stdin_format: StdinFormatArg,
 }
 
+/// Whether documents of one outlet may match each other.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SameSourceArg {
+    /// Match them like any others.
+    Match,
+    /// Never match two documents with the same `source`.
+    Skip,
+}
+
 /// A forced input format.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum InputFormatArg {
@@ -149,6 +158,14 @@ pub struct MatchArgs {
     /// LSH rows per band (with --bands).
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
+    /// `skip`: never match two documents of the same outlet (their `source`
+    /// metadata), such as a site republishing its own story.
+    #[arg(long, value_enum, default_value_t = SameSourceArg::Match, value_name = "match|skip")]
+    pub same_source: SameSourceArg,
+    /// Only match documents published at most DAYS apart (by their `date`
+    /// metadata; pairs with an undated document are matched as usual).
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<u32>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -322,6 +339,8 @@ pub fn build_config(
         containment: parse_containment(&m.containment)?,
         bands: m.bands,
         rows: m.rows,
+        skip_same_source: matches!(m.same_source, SameSourceArg::Skip),
+        window_days: m.window,
     };
     Ok(Config {
         paths,

@@ -89,6 +89,11 @@ pub struct MatchConfig {
     pub bands: Option<usize>,
     /// Explicit LSH rows per band; derived from the thresholds when `None`.
     pub rows: Option<usize>,
+    /// Never match two documents that name the same outlet (`source`).
+    pub skip_same_source: bool,
+    /// Only match documents published at most this many days apart (pairs
+    /// with an undated member are matched as usual).
+    pub window_days: Option<u32>,
 }
 
 impl Default for MatchConfig {
@@ -102,6 +107,8 @@ impl Default for MatchConfig {
             containment: Some(DEFAULT_CONTAINMENT),
             bands: None,
             rows: None,
+            skip_same_source: false,
+            window_days: None,
         }
     }
 }

@@ -214,7 +214,8 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         threshold: m.threshold,
         containment: m.containment,
     };
-    let (edges, vstats) = verify::verify_groups(&groups, |d| &sets[d as usize], rule);
+    let allowed = pair_filter(&first.docs, m);
+    let (edges, vstats) = verify::verify_groups(&groups, |d| &sets[d as usize], allowed, rule);
     let mut uf = UnionFind::new(first.docs.len());
     for e in &edges {
         uf.union(e.a, e.b);
@@ -248,6 +249,8 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         sketch: m.sketch.name(),
         threshold: m.threshold,
         containment: m.containment,
+        same_source: if m.skip_same_source { "skip" } else { "match" },
+        window_days: m.window_days,
         lsh_threshold: lsh_threshold(m),
         bands: p.bands,
         rows: p.rows,
@@ -318,6 +321,43 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         sources: discovered.sources,
         timings,
     })
+}
+
+/// Which document pairs may match at all: `--same-source skip` keeps two
+/// documents of one outlet apart, `--window DAYS` two documents published
+/// further apart than that. Pairs that lack the metadata are allowed.
+fn pair_filter<'d>(docs: &'d [DocInfo], m: &MatchConfig) -> impl Fn(u32, u32) -> bool + Sync + 'd {
+    let skip_same = m.skip_same_source;
+    let window = m.window_days.map(|d| i64::from(d) * 86_400);
+    let meta = |d: u32| docs[d as usize].meta.as_deref();
+    let seconds: Vec<Option<i64>> = match window {
+        Some(_) => docs
+            .iter()
+            .map(|d| {
+                let date = d.meta.as_deref()?.date.as_deref()?;
+                Some(chrono::DateTime::parse_from_rfc3339(date).ok()?.timestamp())
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    move |a: u32, b: u32| {
+        if skip_same {
+            let source = |d| meta(d).and_then(|m| m.source.as_deref());
+            if let (Some(x), Some(y)) = (source(a), source(b)) {
+                if x == y {
+                    return false;
+                }
+            }
+        }
+        if let Some(w) = window {
+            if let (Some(x), Some(y)) = (seconds[a as usize], seconds[b as usize]) {
+                if (x - y).abs() > w {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 /// Adds a warning for every document whose id an earlier document already has.
@@ -881,7 +921,7 @@ fn paragraph_stage(
             Err(msg) => first.issues.push(reread_issue(sources, loc, msg)),
         }
     }
-    let (edges, vstats) = verify::verify_groups(&groups, |u| &sets[u as usize], rule);
+    let (edges, vstats) = verify::verify_groups(&groups, |u| &sets[u as usize], |_, _| true, rule);
     drop(sets);
     let mut uf = UnionFind::new(first.paras.len());
     for e in &edges {

@@ -108,16 +108,23 @@ pub struct VerifyStats {
 }
 
 /// Verifies every group as described in the module docs. `set(d)` returns
-/// document `d`'s sorted shingle set. Returns the accepted edges, sorted and
-/// unique by `(a, b)`.
-pub fn verify_groups<'s, T, F>(groups: &[Vec<u32>], set: F, rule: Rule) -> (Vec<Edge>, VerifyStats)
+/// document `d`'s sorted shingle set; a pair for which `allowed` is false is
+/// never compared nor matched (`--same-source skip`, `--window`). Returns
+/// the accepted edges, sorted and unique by `(a, b)`.
+pub fn verify_groups<'s, T, F, P>(
+    groups: &[Vec<u32>],
+    set: F,
+    allowed: P,
+    rule: Rule,
+) -> (Vec<Edge>, VerifyStats)
 where
     T: Ord + Copy + Sync + 's,
     F: Fn(u32) -> &'s [T] + Sync,
+    P: Fn(u32, u32) -> bool + Sync,
 {
     let (mut edges, stats) = groups
         .par_iter()
-        .map(|g| verify_group(g, &set, rule))
+        .map(|g| verify_group(g, &set, &allowed, rule))
         .reduce(
             || (Vec::new(), VerifyStats::default()),
             |(mut e1, s1), (e2, s2)| {
@@ -136,14 +143,23 @@ where
     (edges, stats)
 }
 
-fn verify_group<'s, T, F>(group: &[u32], set: &F, rule: Rule) -> (Vec<Edge>, VerifyStats)
+fn verify_group<'s, T, F, P>(
+    group: &[u32],
+    set: &F,
+    allowed: &P,
+    rule: Rule,
+) -> (Vec<Edge>, VerifyStats)
 where
     T: Ord + Copy + 's,
     F: Fn(u32) -> &'s [T],
+    P: Fn(u32, u32) -> bool,
 {
     let mut edges = Vec::new();
     let mut stats = VerifyStats::default();
     let mut accept = |x: u32, y: u32, stats: &mut VerifyStats| {
+        if !allowed(x, y) {
+            return false;
+        }
         let s = scores(set(x), set(y));
         stats.compared += 1;
         let ok = rule.accepts(&s);
@@ -257,7 +273,7 @@ mod tests {
             threshold: 0.8,
             containment: None,
         };
-        let (edges, stats) = verify_groups(&[group], |d| &sets[d as usize], rule);
+        let (edges, stats) = verify_groups(&[group], |d| &sets[d as usize], |_, _| true, rule);
         assert_eq!(stats.compared, 9_999);
         assert_eq!(edges.len(), 9_999);
     }
@@ -270,7 +286,7 @@ mod tests {
             threshold: 0.8,
             containment: None,
         };
-        let (edges, _) = verify_groups(&[vec![0, 1, 2]], |d| &sets[d as usize], rule);
+        let (edges, _) = verify_groups(&[vec![0, 1, 2]], |d| &sets[d as usize], |_, _| true, rule);
         assert_eq!(edges.len(), 1);
         assert_eq!((edges[0].a, edges[0].b), (1, 2));
     }
@@ -289,7 +305,12 @@ mod tests {
             threshold: 0.8,
             containment: None,
         };
-        let (edges, stats) = verify_groups(&[vec![0, 1, 2, 3]], |d| &sets[d as usize], rule);
+        let (edges, stats) = verify_groups(
+            &[vec![0, 1, 2, 3]],
+            |d| &sets[d as usize],
+            |_, _| true,
+            rule,
+        );
         let pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.a, e.b)).collect();
         assert_eq!(pairs, vec![(0, 1), (2, 3)]);
         // Only pairs already joined are skipped; none were when these were compared.
@@ -304,7 +325,7 @@ mod tests {
             threshold: 0.5,
             containment: None,
         };
-        let (edges, stats) = verify_groups(&[group], |d| &sets[d as usize], rule);
+        let (edges, stats) = verify_groups(&[group], |d| &sets[d as usize], |_, _| true, rule);
         assert!(edges.is_empty());
         assert!(stats.compared <= (MAX_ROUNDS * 1000) as u64);
     }

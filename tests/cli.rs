@@ -201,6 +201,8 @@ fn json_report_field_names_are_the_documented_schema() {
             "sketch",
             "threshold",
             "containment",
+            "same_source",
+            "window_days",
             "lsh_threshold",
             "bands",
             "rows",
@@ -223,6 +225,8 @@ fn json_report_field_names_are_the_documented_schema() {
     assert_eq!(p["containment"], 0.85);
     assert_eq!(p["bands"], 24);
     assert_eq!(p["rows"], 4);
+    assert_eq!(p["same_source"], "match");
+    assert_eq!(p["window_days"], Value::Null);
     assert!(p["normalization"].as_str().is_some_and(|n| !n.is_empty()));
     unit_score(&p["lsh_threshold"], "lsh_threshold");
 

@@ -367,3 +367,88 @@ fn an_over_long_record_or_file_is_skipped_not_held() {
     run.expect_code(0);
     assert_eq!(stat(&report, "documents"), 5);
 }
+
+/// A JSONL record with a source and a date.
+fn dated(id: &str, text: &str, source: &str, date: &str) -> String {
+    jsonl_line(&[
+        ("id", id.into()),
+        ("text", text.into()),
+        ("source", source.into()),
+        ("date", date.into()),
+    ])
+}
+
+#[test]
+fn same_source_skip_and_window_keep_pairs_apart() {
+    let a = article(30);
+    let env = TestEnv::new();
+    env.write(
+        "site.jsonl",
+        [
+            dated("x-1", &a.text(), "Site X", "2024-05-01"),
+            dated(
+                "x-2",
+                &exact_copy(&a).text(),
+                "Site X",
+                "2024-05-02T10:00:00Z",
+            ),
+        ]
+        .concat(),
+    );
+    let (run, r) = env.scan_json(&["site.jsonl"]);
+    run.expect_code(0);
+    assert_eq!(cluster_sets(&r), vec![set_of(&["x-1", "x-2"])]);
+    let (run, r) = env.scan_json(&["site.jsonl", "--same-source", "skip"]);
+    run.expect_code(0);
+    assert!(cluster_sets(&r).is_empty(), "{run}");
+    assert_eq!(r["params"]["same_source"], "skip");
+
+    let b = article(31);
+    let wire = |undated: bool| {
+        let mut lines = vec![
+            dated("w-may-1", &b.text(), "Wire", "2024-05-01T00:00:00Z"),
+            dated("p-may-6", &b.text(), "Paper", "2024-05-06T00:00:00Z"),
+            dated("m-jun-15", &b.text(), "Magazine", "2024-06-15T00:00:00Z"),
+        ];
+        if undated {
+            lines.push(record("undated", &b.text()));
+        }
+        lines.concat()
+    };
+    env.write("wire.jsonl", wire(true));
+    let (run, r) = env.scan_json(&["wire.jsonl", "--window", "7"]);
+    run.expect_code(0);
+    // June is more than 7 days from May; the undated copy matches everyone,
+    // so it joins all three into one cluster, but June's own pairs with the
+    // May copies are not verified.
+    assert_eq!(r["params"]["window_days"], 7);
+    let c = cluster_of(&r, "m-jun-15").expect("clustered through the undated copy");
+    let pairs: Vec<(String, String)> = c["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        !pairs.iter().any(|(a, b)| {
+            let may = |x: &str| x.contains("-may-");
+            (a == "m-jun-15" && may(b)) || (b == "m-jun-15" && may(a))
+        }),
+        "{pairs:?}"
+    );
+    // Without the undated copy, June stands alone.
+    env.write("wire.jsonl", wire(false));
+    let (run, r) = env.scan_json(&["wire.jsonl", "--window", "7"]);
+    run.expect_code(0);
+    assert_eq!(
+        cluster_sets(&r),
+        vec![set_of(&["p-may-6", "w-may-1"])],
+        "{run}"
+    );
+    assert_eq!(r["document_clusters"][0]["earliest"], "w-may-1");
+}

@@ -172,6 +172,11 @@ pub struct Params {
     pub threshold: f64,
     /// Containment threshold, or null when the containment rule is off.
     pub containment: Option<f64>,
+    /// Whether documents of one outlet were kept from matching (`skip`) or
+    /// not (`match`).
+    pub same_source: &'static str,
+    /// The publication window in days, or null when there is none.
+    pub window_days: Option<u32>,
     /// The Jaccard the LSH bands were tuned for (see README, "Thresholds").
     pub lsh_threshold: f64,
     /// LSH bands.
