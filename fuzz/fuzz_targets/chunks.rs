@@ -29,7 +29,10 @@ fuzz_target!(|input: (u8, u8, &[u8])| {
     let mut r = ChunkReader::new(Trickle { data, step }).with_max_line(max);
     let mut c = Chunk::default();
     let mut seen = Vec::new();
-    while r.next_chunk(&mut c, 17).expect("in-memory reads do not fail") {
+    while r
+        .next_chunk(&mut c, 17)
+        .expect("in-memory reads do not fail")
+    {
         for l in &c.lines {
             let o = l.offset as usize;
             assert_eq!(&data[o..o + (l.end - l.start)], &c.bytes[l.start..l.end]);

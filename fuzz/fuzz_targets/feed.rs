@@ -8,6 +8,10 @@ use reprint::input::feed;
 fuzz_target!(|data: &[u8]| {
     if let Ok(items) = feed::parse(data) {
         let total: usize = items.iter().map(|i| i.text.len()).sum();
-        assert!(total <= 4 * data.len() + 64, "{total} bytes of text from {} of input", data.len());
+        assert!(
+            total <= 4 * data.len() + 64,
+            "{total} bytes of text from {} of input",
+            data.len()
+        );
     }
 });

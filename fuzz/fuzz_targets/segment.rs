@@ -27,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(words.hashes, whole);
     for k in [1, 3, 5] {
         let n = shingles(&text, k, &mut ShingleScratch::default()).len();
-        let want = if whole.is_empty() { 0 } else { whole.len().saturating_sub(k - 1).max(1) };
+        let want = if whole.is_empty() {
+            0
+        } else {
+            whole.len().saturating_sub(k - 1).max(1)
+        };
         assert_eq!(n, want);
     }
 });

@@ -547,6 +547,48 @@ mod tests {
         assert_eq!(decode_text(b"abc".to_vec()).unwrap(), ("abc".into(), false));
     }
 
+    /// A file that disappears, or changes, between the first read and the
+    /// re-read: every record asked for gets a message, none a panic.
+    #[test]
+    fn a_file_gone_or_changed_before_the_re_read_is_an_error_per_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = InputConfig::default();
+        let mk = |name: &str, kind, compression| Source {
+            path: dir.path().join(name),
+            name: name.into(),
+            kind,
+            compression,
+        };
+        let sources = vec![
+            mk("gone.jsonl", SourceKind::JsonLines, Compression::None),
+            mk("gone.jsonl.gz", SourceKind::JsonLines, Compression::Gzip),
+            mk("gone.rss", SourceKind::Feed, Compression::None),
+            mk("changed.jsonl", SourceKind::JsonLines, Compression::None),
+        ];
+        std::fs::write(&sources[3].path, "{\"text\": \"now shorter\"}\n").unwrap();
+        let loc = |source, line, offset, len| Locator {
+            source,
+            line,
+            offset,
+            len,
+        };
+        let locs = [
+            loc(0, 1, 0, 10),
+            loc(1, 3, 40, 10),
+            loc(2, 2, 1, 0),
+            loc(3, 1, 0, 12),
+        ];
+        let out = reread_each(&sources, &cfg, &locs, || (), |_, _, t| t.to_string());
+        assert_eq!(out.len(), 4);
+        for r in &out[..3] {
+            let e = r.as_ref().unwrap_err();
+            assert!(e.starts_with("could not read it again"), "{e}");
+        }
+        let e = out[3].as_ref().unwrap_err();
+        assert!(e.contains("changed since it was first read"), "{e}");
+        assert!(reread(&sources, &locs[0], &cfg).is_err());
+    }
+
     #[test]
     fn invalid_utf8_is_replaced_and_flagged() {
         let (t, lossy) = decode_text(b"caf\xe9 au lait".to_vec()).unwrap();
