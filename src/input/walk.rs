@@ -57,6 +57,41 @@ fn format_by_ext(path: &Path, cfg: &InputConfig) -> Option<(SourceKind, Compress
     kind.map(|k| (k, c.unwrap_or_default()))
 }
 
+/// A feed or an HTML page told by its first bytes, for files whose
+/// extension says nothing: `<rss`, `<feed`, `<rdf:RDF` (after an optional
+/// `<?xml ...?>` and comments) make a feed; `<!doctype html` or `<html` a
+/// page.
+fn kind_by_content(path: &Path) -> Option<SourceKind> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .ok()?
+        .take(1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("<?xml") {
+            rest = r.split_once("?>")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->")?.1.trim_start();
+        } else {
+            break;
+        }
+    }
+    if ["<rss", "<feed", "<rdf:rdf"]
+        .iter()
+        .any(|t| rest.starts_with(t))
+    {
+        Some(SourceKind::Feed)
+    } else if rest.starts_with("<!doctype html") || rest.starts_with("<html") {
+        Some(SourceKind::Html)
+    } else {
+        None
+    }
+}
+
 fn kind_by_ext(path: &Path, cfg: &InputConfig) -> Option<SourceKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     if JSONL_EXTS.contains(&ext.as_str()) {
@@ -116,12 +151,19 @@ pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Res
             continue;
         }
         if !p.is_dir() {
-            // A file named explicitly is read whatever its extension.
+            // A file named explicitly is read whatever its extension: a feed
+            // or page by its content, else as text.
             let (kind, compression) = format_by_ext(p, cfg).unwrap_or_else(|| {
                 let c = p
                     .extension()
                     .and_then(|e| Compression::from_ext(e.to_str()?));
-                (SourceKind::Text, c.unwrap_or_default())
+                match c {
+                    Some(c) => (SourceKind::Text, c),
+                    None => (
+                        kind_by_content(p).unwrap_or(SourceKind::Text),
+                        Compression::None,
+                    ),
+                }
             });
             out.sources.push(Source {
                 path: p.clone(),
@@ -160,7 +202,9 @@ pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Res
             if !entry.file_type().is_file() {
                 continue;
             }
-            match format_by_ext(entry.path(), cfg) {
+            let format = format_by_ext(entry.path(), cfg)
+                .or_else(|| kind_by_content(entry.path()).map(|k| (k, Compression::None)));
+            match format {
                 Some((kind, compression)) => out.sources.push(Source {
                     path: entry.path().to_path_buf(),
                     name: display_name(entry.path()),
@@ -224,6 +268,32 @@ mod tests {
             g("dump.json.zst"),
             Some((SourceKind::JsonLines, Compression::Zstd))
         );
+    }
+
+    #[test]
+    fn feeds_and_pages_are_told_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (
+                "a",
+                "<?xml version=\"1.0\"?>\n<!-- c -->\n<rss version=\"2.0\">",
+                Some(SourceKind::Feed),
+            ),
+            (
+                "b",
+                "\u{feff}<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                Some(SourceKind::Feed),
+            ),
+            ("c", "<!DOCTYPE html><html>", Some(SourceKind::Html)),
+            ("d", "  <HTML lang=en>", Some(SourceKind::Html)),
+            ("e", "Plain words about <rss> feeds.", None),
+            ("f", "<?xml unterminated", None),
+        ];
+        for (name, head, want) in cases {
+            let p = dir.path().join(name);
+            std::fs::write(&p, head).unwrap();
+            assert_eq!(kind_by_content(&p), want, "{head}");
+        }
     }
 
     #[test]
