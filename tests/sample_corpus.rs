@@ -209,3 +209,32 @@ fn the_spun_and_the_pasted_twice_pages_are_doubled_documents() {
     let first: Vec<&str> = phrases[0].as_str().unwrap().split(' ').take(4).collect();
     assert!(text.contains(&first.join(" ")), "{first:?}");
 }
+
+#[test]
+fn the_feed_rail_story_and_its_page_reprint_cluster_with_the_feed_item_earliest() {
+    let r = scan_sample();
+    let feed_item = "lakeshore-wire-2024-0611-rail";
+    let page = "corpus/pages/aster-bay-courier-rail.html";
+    let c = cluster_of(&r, feed_item).expect("the feed's rail story is clustered");
+    let got: std::collections::BTreeSet<String> = c["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["doc"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, set_of(&[feed_item, page]), "{c:#}");
+    assert_eq!(c["earliest"], feed_item);
+    let item = member(&r, feed_item).unwrap();
+    assert_eq!(item["path"], "corpus/feeds/lakeshore-wire.rss");
+    assert_eq!(item["source"], "Lakeshore Wire");
+    assert_eq!(item["date"], "2024-06-11T07:15:00Z");
+    let p = member(&r, page).unwrap();
+    assert_eq!(p["source"], "Aster Bay Courier");
+    assert_eq!(p["date"], "2024-06-11T14:30:00Z");
+    assert_eq!(
+        p["url"],
+        "https://asterbay-courier.example/news/tern-valley-rail-reopens"
+    );
+    // The cherry story in the same feed matches nothing.
+    assert!(cluster_of(&r, "lakeshore-wire-2024-0612-cherries").is_none());
+}
