@@ -23,8 +23,9 @@ use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZA
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::input::{
-    compress, discover, oversized_message, parse_line_into, read_file_docs, reread_each, Chunk,
-    ChunkReader, Issue, IssueKind, LineSpan, Locator, Meta, Source, SourceKind, StdinFormat,
+    compress, discover, oversized_message, parse_line_into, read_file_docs, reread_each,
+    unreadable_message, Chunk, ChunkReader, Issue, IssueKind, LineSpan, Locator, Meta, Source,
+    SourceKind, StdinFormat,
 };
 use crate::lsh::{self, LshParams, SeenKeys};
 use crate::minhash::{MinHasher, SignatureMatrix};
@@ -773,10 +774,9 @@ fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut Firs
     let mut reader = match compress::open(&src.path, src.compression) {
         Ok(stream) => ChunkReader::new(stream).with_max_line(signer.input.max_record_bytes),
         Err(e) => {
-            first.issues.push(Issue::skipped_file(
-                &src.name,
-                format!("could not be read ({e}); skipped. Check that it exists and is readable"),
-            ));
+            first
+                .issues
+                .push(Issue::skipped_file(&src.name, unreadable_message(e)));
             return;
         }
     };

@@ -5,9 +5,7 @@
 //! line comes with its 1-based number and byte offset, so any record can be
 //! found again and every message can name its line.
 
-use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
 
 /// One line of a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +56,6 @@ pub struct ChunkReader<R> {
 
 /// Bytes asked of the operating system per read.
 const READ_SIZE: usize = 1 << 20;
-
-impl ChunkReader<File> {
-    /// Opens `path` for reading.
-    pub fn open(path: &Path) -> io::Result<Self> {
-        Ok(Self::new(File::open(path)?))
-    }
-}
 
 impl<R: Read> ChunkReader<R> {
     /// Reads from `inner`.

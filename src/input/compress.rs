@@ -31,15 +31,6 @@ impl Compression {
             _ => None,
         }
     }
-
-    /// The name used in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Compression::None => "plain",
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-        }
-    }
 }
 
 /// A boxed reader that can cross threads.

@@ -8,21 +8,12 @@
 //! source. The XML reader does not expand entities declared in a DTD, so an
 //! entity bomb stays small.
 
-use super::{html, Meta};
+use super::{html, FileDoc, Meta};
 
-/// One item of a feed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedItem {
-    /// guid / id, else link, else title (`None` when the item has none).
-    pub id: Option<String>,
-    /// Plain text, paragraphs separated by blank lines.
-    pub text: String,
-    /// Link, title, date, and the feed's title.
-    pub meta: Meta,
-}
-
-/// Parses a feed. `Err` says what is wrong, for the skip message.
-pub fn parse(bytes: &[u8]) -> Result<Vec<FeedItem>, String> {
+/// Parses a feed into one document per item (id: guid / id, else link,
+/// else title; `None` when the item has none). `Err` says what is wrong,
+/// for the skip message.
+pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
     let parser = feed_rs::parser::Builder::new()
         // No guid: fall back to the link, then the title (empty: no id).
         .id_generator(|links, title, _| {
@@ -49,7 +40,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FeedItem>, String> {
                 .or_else(|| e.summary.as_ref().map(|s| s.content.as_str()))
                 .unwrap_or_default();
             let id = e.id.trim().to_string();
-            FeedItem {
+            FileDoc {
                 id: (!id.is_empty()).then_some(id),
                 text: html::fragment_text(body),
                 meta: Meta {

@@ -133,49 +133,29 @@ pub struct FileDoc {
 pub fn read_file_docs(src: &Source, cfg: &InputConfig) -> Result<(Vec<FileDoc>, bool), String> {
     let max = cfg.max_record_bytes;
     let bytes = compress::read_all(&src.path, src.compression, max)
-        .map_err(|e| {
-            format!("could not be read ({e}); skipped. Check that it exists and is readable")
-        })?
+        .map_err(unreadable_message)?
         .ok_or_else(|| oversized_message(None, max))?;
-    match src.kind {
-        SourceKind::Feed => {
-            let items = feed::parse(&bytes)?;
-            Ok((
-                items
-                    .into_iter()
-                    .map(|i| FileDoc {
-                        id: i.id,
-                        text: i.text,
-                        meta: i.meta,
-                    })
-                    .collect(),
-                false,
-            ))
-        }
-        SourceKind::Html => {
-            let (page, lossy) = decode_text(bytes)?;
-            let (text, meta) = html::extract(&page);
-            Ok((
-                vec![FileDoc {
-                    id: None,
-                    text,
-                    meta,
-                }],
-                lossy,
-            ))
-        }
-        SourceKind::Text | SourceKind::JsonLines => {
-            let (text, lossy) = decode_text(bytes)?;
-            Ok((
-                vec![FileDoc {
-                    id: None,
-                    text,
-                    meta: Meta::default(),
-                }],
-                lossy,
-            ))
-        }
+    if src.kind == SourceKind::Feed {
+        return Ok((feed::parse(&bytes)?, false));
     }
+    let (text, lossy) = decode_text(bytes)?;
+    let (text, meta) = match src.kind {
+        SourceKind::Html => html::extract(&text),
+        _ => (text, Meta::default()),
+    };
+    Ok((
+        vec![FileDoc {
+            id: None,
+            text,
+            meta,
+        }],
+        lossy,
+    ))
+}
+
+/// The message for a file that cannot be opened or read.
+pub fn unreadable_message(e: std::io::Error) -> String {
+    format!("could not be read ({e}); skipped. Check that it exists and is readable")
 }
 
 /// One file to read.
@@ -304,34 +284,15 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), String> {
 
 /// Reads the text at `loc` again (one document; see [`reread_each`] for many).
 pub fn reread(sources: &[Source], loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
-    let src = &sources[loc.source as usize];
-    match src.kind {
-        SourceKind::Text | SourceKind::Html | SourceKind::Feed => reread_file(src, loc, cfg),
-        SourceKind::JsonLines if src.compression != Compression::None => {
-            let mut text = String::new();
-            reread_stream(src, &[*loc], cfg, |_, t| text = t.to_string())
-                .into_iter()
-                .next()
-                .expect("one record asked")
-                .1?;
-            Ok(text)
-        }
-        SourceKind::JsonLines => {
-            let mut buf = Vec::new();
-            read_range(&src.path, loc.offset, loc.len, &mut buf)?;
-            let mut text = String::new();
-            record_text(&buf, cfg, &mut text)?;
-            Ok(text)
-        }
-    }
-}
-
-/// The text of a document of a whole-file source read again (its item
-/// number is `loc.line`).
-fn reread_file(src: &Source, loc: &Locator, cfg: &InputConfig) -> Result<String, String> {
-    let (docs, _) =
-        read_file_docs(src, cfg).map_err(|m| format!("could not read it again: {m}"))?;
-    pick(&docs, loc).map(str::to_string)
+    reread_each(
+        sources,
+        cfg,
+        std::slice::from_ref(loc),
+        || (),
+        |_, _, t| t.to_string(),
+    )
+    .pop()
+    .expect("one locator, one result")
 }
 
 /// The text of item `loc.line` (1-based) of a whole file's documents.
