@@ -44,6 +44,192 @@ Examples:
   reprint eval labelled.jsonl                  precision, recall, F1 and ARI over duplicate pairs
   reprint eval reuters.jsonl --exact           also the recall of LSH against exact all-pairs Jaccard")]
     Eval(EvalArgs),
+    /// Check new documents against a persistent index of everything seen
+    /// before; exit 1 on a new finding (for CI).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Build and maintain the persistent index that `check` compares with.
+    #[command(subcommand)]
+    Index(IndexCommand),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  reprint check scrape/2026-11-23/ --index .reprint/index.sqlite
+  reprint check today.jsonl --update                  add today's documents once checked
+  reprint check today/ --baseline .reprint/baseline.json --format sarif -o reprint.sarif
+  reprint check today/ --write-baseline .reprint/baseline.json   accept every current finding
+
+Findings involve a checked document: copies of indexed or other new documents
+(with the indexed document's id, origin and dates), repeated paragraphs, and
+documents that print their article twice. Findings whose fingerprint is in
+--baseline are shown as known.
+
+Exit status: 0 nothing new, 1 a new finding, 2 error (bad usage, an unusable
+index or baseline, or an input that had to be skipped; then --update adds nothing).";
+
+/// `reprint index` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Add documents to the index (documents whose content is already there are skipped).
+    #[command(after_help = "\
+Examples:
+  reprint index add archive/ --index .reprint/index.sqlite
+  reprint index add 2026-11-*.jsonl.gz")]
+    Add(IndexAddArgs),
+    /// Print the index's counts, size and parameters.
+    Stats(IndexStatsArgs),
+    /// Remove documents by id or by date, so the index does not grow forever.
+    #[command(after_help = "\
+Examples:
+  reprint index remove --id wire-2025-0001
+  reprint index remove --seen-before 2026-01-01       drop what was first seen before 2026
+  reprint index remove --published-before 2025-06-01")]
+    Remove(IndexRemoveArgs),
+    /// Run SQLite's integrity check on the index.
+    Verify(IndexStatsArgs),
+}
+
+/// Where the index is.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The index file (created with its directory when missing).
+    #[arg(long, default_value = ".reprint/index.sqlite", value_name = "FILE")]
+    pub index: PathBuf,
+    /// Seconds to wait while another process writes the index before
+    /// failing with "index is locked".
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub lock_timeout: f64,
+}
+
+/// Arguments of `reprint index add`.
+#[derive(Debug, Args)]
+pub struct IndexAddArgs {
+    /// Directories or files to add (as for `scan`), or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    #[command(flatten)]
+    pub paragraphs: ParagraphArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not print input warnings on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `reprint index stats` and `verify`.
+#[derive(Debug, Args)]
+pub struct IndexStatsArgs {
+    #[command(flatten)]
+    pub index: IndexArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `reprint index remove`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).multiple(true).args(["id", "seen_before", "published_before"])))]
+pub struct IndexRemoveArgs {
+    /// Remove the documents with this id (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub id: Vec<String>,
+    /// Remove documents first seen before this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub seen_before: Option<String>,
+    /// Remove documents published before this date (undated ones stay).
+    #[arg(long, value_name = "DATE")]
+    pub published_before: Option<String>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    #[command(flatten)]
+    pub paragraphs: ParagraphArgs,
+}
+
+/// Arguments of `reprint check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The new documents: directories, files, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+    /// After the check, add the checked documents to the index (one
+    /// transaction; not when an input had to be skipped).
+    #[arg(long)]
+    pub update: bool,
+    /// Accepted findings (a file written by --write-baseline): shown as
+    /// known, they do not fail the check.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Text)]
+    pub format: CheckFormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    #[command(flatten)]
+    pub paragraphs: ParagraphArgs,
+    /// Do not print input warnings on standard error (they stay in the report).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Check report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormatArg {
+    /// Human-readable text.
+    Text,
+    /// One JSON object (schema in the README).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+impl From<CheckFormatArg> for reprint::report::check::CheckFormat {
+    fn from(f: CheckFormatArg) -> Self {
+        use reprint::report::check::CheckFormat;
+        match f {
+            CheckFormatArg::Text => CheckFormat::Text,
+            CheckFormatArg::Json => CheckFormat::Json,
+            CheckFormatArg::Sarif => CheckFormat::Sarif,
+            CheckFormatArg::Github => CheckFormat::Github,
+        }
+    }
+}
+
+impl IndexArgs {
+    /// The engine's view.
+    pub fn options(&self) -> Result<reprint::check::IndexOptions, String> {
+        if !(self.lock_timeout.is_finite() && self.lock_timeout >= 0.0) {
+            return Err(format!(
+                "--lock-timeout takes seconds (0 or more), not {}",
+                self.lock_timeout
+            ));
+        }
+        Ok(reprint::check::IndexOptions {
+            path: self.index.clone(),
+            lock_timeout: std::time::Duration::from_secs_f64(self.lock_timeout.min(86_400.0)),
+        })
+    }
 }
 
 /// How inputs are read.
@@ -323,7 +509,7 @@ fn parse_containment(s: &str) -> Result<Option<f64>, String> {
 /// The one place where arguments become a [`Config`].
 pub fn build_config(
     paths: Vec<PathBuf>,
-    input: &InputArgs,
+    input: Option<&InputArgs>,
     m: &MatchArgs,
     p: Option<&ParagraphArgs>,
 ) -> Result<Config, String> {
@@ -344,17 +530,20 @@ pub fn build_config(
     };
     Ok(Config {
         paths,
-        input: InputConfig {
-            extra_text_exts: input.ext.clone(),
-            hidden: input.hidden,
-            text_field: input.text_field.clone(),
-            id_field: input.id_field.clone(),
-            url_field: input.url_field.clone(),
-            title_field: input.title_field.clone(),
-            date_field: input.date_field.clone(),
-            source_field: input.source_field.clone(),
-            format: input.input_format.map(Into::into),
-            max_record_bytes: (input.max_record_mb << 20) as usize,
+        input: match input {
+            Some(input) => InputConfig {
+                extra_text_exts: input.ext.clone(),
+                hidden: input.hidden,
+                text_field: input.text_field.clone(),
+                id_field: input.id_field.clone(),
+                url_field: input.url_field.clone(),
+                title_field: input.title_field.clone(),
+                date_field: input.date_field.clone(),
+                source_field: input.source_field.clone(),
+                format: input.input_format.map(Into::into),
+                max_record_bytes: (input.max_record_mb << 20) as usize,
+            },
+            None => InputConfig::default(),
         },
         matching,
         granularity: match p.map(|p| p.granularity) {

@@ -42,6 +42,24 @@ pub enum Error {
         message: String,
     },
 
+    /// The persistent index cannot be used.
+    #[error("{}: {message}", .path.display())]
+    Index {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+
+    /// A baseline file is unusable.
+    #[error("{}: {message}", .path.display())]
+    Baseline {
+        /// The baseline file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+
     /// Serializing a report failed.
     #[error("could not write the JSON report: {0}")]
     Json(#[from] serde_json::Error),

@@ -41,12 +41,14 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod cluster;
 pub mod config;
 pub mod doubled;
 pub mod error;
 pub mod eval;
 pub mod exact;
+pub mod index;
 pub mod input;
 pub mod lsh;
 pub mod minhash;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, EvalArgs, ScanArgs};
+use cli::{CheckArgs, Cli, Command, EvalArgs, IndexCommand, ScanArgs};
 use reprint::eval::{dense_labels, read_labels, score};
 use reprint::exact::all_pairs;
 use reprint::input::{reread, IssueKind};
@@ -25,6 +25,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Eval(args) => run_eval(args),
+        Command::Check(args) => run_check(args),
+        Command::Index(cmd) => run_index(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -47,26 +49,16 @@ fn is_broken_pipe(e: &Error) -> bool {
 fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     let cfg = cli::build_config(
         args.paths,
-        &args.input,
+        Some(&args.input),
         &args.matching,
         Some(&args.paragraphs),
     )
     .map_err(Error::InvalidParam)?;
-    if let Some(out) = &args.output {
-        // Fail before a long scan, not after it.
-        let dir = out.parent().filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir {
-            if !dir.is_dir() {
-                return Err(Error::InvalidParam(format!(
-                    "-o {}: directory {} does not exist; create it first",
-                    out.display(),
-                    dir.display()
-                )));
-            }
-        }
-    }
+    // Fail before a long scan, not after it.
+    check_output_dir(args.output.as_deref())?;
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
+        extra: None,
     };
     let outcome = scan(&cfg, opts)?;
     let r = &outcome.report;
@@ -109,22 +101,8 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
         return Ok(EXIT_ERROR);
     }
     let format = args.format.into();
-    match &args.output {
-        Some(path) => {
-            // Streamed to the file: a large report is never held whole.
-            let io_err = |e| Error::io(path, e);
-            let file = std::fs::File::create(path).map_err(io_err)?;
-            let mut out = io::BufWriter::with_capacity(1 << 20, file);
-            report::write(r, format, &mut out)?;
-            out.flush().map_err(io_err)?;
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            report::write(r, format, &mut out)?;
-            out.flush().map_err(|e| Error::io("<stdout>", e))?;
-        }
-    }
+    // Streamed to the file: a large report is never held whole.
+    write_output(args.output.as_deref(), |out| report::write(r, format, out))?;
     let skipped = r.stats.skipped_inputs + r.stats.skipped_records;
     Ok(if skipped > 0 {
         EXIT_ERROR
@@ -135,15 +113,202 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     })
 }
 
+/// Fails early when `-o FILE`'s directory does not exist.
+fn check_output_dir(out: Option<&std::path::Path>) -> Result<(), Error> {
+    let Some(out) = out else { return Ok(()) };
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(Error::InvalidParam(format!(
+                "-o {}: directory {} does not exist; create it first",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes to FILE, or to standard output.
+fn write_output(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<(), Error> {
+    match output {
+        Some(path) => {
+            let io_err = |e| Error::io(path, e);
+            let file = std::fs::File::create(path).map_err(io_err)?;
+            let mut out = io::BufWriter::with_capacity(1 << 20, file);
+            write(&mut out)?;
+            out.flush().map_err(io_err)
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write(&mut out)?;
+            out.flush().map_err(|e| Error::io("<stdout>", e))
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Error> {
+    let cfg = cli::build_config(
+        args.paths,
+        Some(&args.input),
+        &args.matching,
+        Some(&args.paragraphs),
+    )
+    .map_err(Error::InvalidParam)?;
+    let ix = args.index.options().map_err(Error::InvalidParam)?;
+    check_output_dir(args.output.as_deref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(reprint::check::Baseline::read)
+        .transpose()?;
+    let opts = ScanOptions {
+        stdin_format: args.input.stdin_format.into(),
+        extra: None,
+    };
+    let copts = reprint::check::CheckOptions {
+        update: args.update,
+        baseline,
+    };
+    let report = reprint::check::check(&cfg, &opts, &ix, &copts)?;
+    if !args.quiet {
+        print_issues(&report.scan);
+    }
+    if let Some(path) = &args.write_baseline {
+        reprint::check::Baseline::of(&report).write(path)?;
+    }
+    let format = args.format.into();
+    write_output(args.output.as_deref(), |out| {
+        report::check::write_check(&report, format, out)
+    })?;
+    let skipped = report.scan.stats.skipped_inputs + report.scan.stats.skipped_records;
+    if skipped > 0 && args.update {
+        eprintln!(
+            "reprint: --update: the index was not updated, because {skipped} input(s) were skipped (listed above)"
+        );
+    }
+    Ok(if skipped > 0 {
+        EXIT_ERROR
+    } else if report.summary.new_findings > 0 {
+        EXIT_FOUND
+    } else {
+        0
+    })
+}
+
+fn run_index(cmd: IndexCommand) -> Result<u8, Error> {
+    match cmd {
+        IndexCommand::Add(args) => {
+            let cfg = cli::build_config(
+                args.paths,
+                Some(&args.input),
+                &args.matching,
+                Some(&args.paragraphs),
+            )
+            .map_err(Error::InvalidParam)?;
+            let ix = args.index.options().map_err(Error::InvalidParam)?;
+            let opts = ScanOptions {
+                stdin_format: args.input.stdin_format.into(),
+                extra: None,
+            };
+            let out = reprint::check::add(&cfg, &opts, &ix)?;
+            if !args.quiet {
+                for i in &out.issues {
+                    print_issue(i);
+                }
+            }
+            if args.json {
+                write_output(None, |w| {
+                    serde_json::to_writer_pretty(&mut *w, &out)?;
+                    writeln!(w).map_err(|e| Error::io("<stdout>", e))
+                })?;
+            } else {
+                println!(
+                    "{}: {} documents read, {} added, {} already indexed, {} without words; {} documents in the index",
+                    ix.path.display(),
+                    out.documents,
+                    out.added.added,
+                    out.added.known,
+                    out.empty,
+                    out.total
+                );
+            }
+            let skipped = out.issues.iter().any(|i| i.kind == IssueKind::Skipped);
+            Ok(if skipped { EXIT_ERROR } else { 0 })
+        }
+        IndexCommand::Stats(args) => {
+            let ix = args.index.options().map_err(Error::InvalidParam)?;
+            let s = reprint::check::stats(&ix)?;
+            if args.json {
+                write_output(None, |w| {
+                    serde_json::to_writer_pretty(&mut *w, &s)?;
+                    writeln!(w).map_err(|e| Error::io("<stdout>", e))
+                })?;
+            } else {
+                println!("index: {} (format {})", s.path, s.format_version);
+                println!("documents: {}", s.documents);
+                println!(
+                    "lookup keys: {} document, {} paragraph",
+                    s.document_keys, s.paragraph_keys
+                );
+                if let (Some(a), Some(b)) = (&s.first_seen_min, &s.first_seen_max) {
+                    println!("first seen: {a} .. {b}");
+                }
+                println!("size on disk: {} bytes", s.bytes_on_disk);
+                let params: Vec<String> =
+                    s.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                println!("parameters: {}", params.join(" "));
+            }
+            Ok(0)
+        }
+        IndexCommand::Verify(args) => {
+            let ix = args.index.options().map_err(Error::InvalidParam)?;
+            reprint::check::verify(&ix)?;
+            println!("{}: ok", ix.path.display());
+            Ok(0)
+        }
+        IndexCommand::Remove(args) => {
+            let cfg = cli::build_config(Vec::new(), None, &args.matching, Some(&args.paragraphs))
+                .map_err(Error::InvalidParam)?;
+            let ix = args.index.options().map_err(Error::InvalidParam)?;
+            let date = |flag: &str, d: &str| {
+                reprint::input::normalize_date(d).ok_or_else(|| {
+                    Error::InvalidParam(format!(
+                        "{flag} takes a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not `{d}`"
+                    ))
+                })
+            };
+            use reprint::index::Selection;
+            let mut sel: Vec<Selection> = args.id.iter().cloned().map(Selection::Id).collect();
+            if let Some(d) = &args.seen_before {
+                sel.push(Selection::SeenBefore(date("--seen-before", d)?));
+            }
+            if let Some(d) = &args.published_before {
+                sel.push(Selection::PublishedBefore(date("--published-before", d)?));
+            }
+            let n = reprint::check::remove(&cfg, &ix, &sel)?;
+            println!("{}: {n} documents removed", ix.path.display());
+            Ok(0)
+        }
+    }
+}
+
+/// Prints one input problem on standard error.
+fn print_issue(i: &reprint::input::Issue) {
+    let tag = match i.kind {
+        IssueKind::Warning => "warning",
+        IssueKind::Skipped => "skipped",
+    };
+    eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
+}
+
 /// Prints the report's input problems on standard error, one per line.
 fn print_issues(r: &reprint::Report) {
-    for i in &r.issues {
-        let tag = match i.kind {
-            IssueKind::Warning => "warning",
-            IssueKind::Skipped => "skipped",
-        };
-        eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
-    }
+    r.issues.iter().for_each(print_issue);
 }
 
 /// Whether the report holds a finding of one of the `fail_on` kinds (all kinds when empty).
@@ -164,8 +329,13 @@ fn has_failing_findings(r: &reprint::Report, fail_on: &[cli::FailOn]) -> bool {
 }
 
 fn run_eval(args: EvalArgs) -> Result<u8, Error> {
-    let cfg = cli::build_config(vec![args.labels.clone()], &args.input, &args.matching, None)
-        .map_err(Error::InvalidParam)?;
+    let cfg = cli::build_config(
+        vec![args.labels.clone()],
+        Some(&args.input),
+        &args.matching,
+        None,
+    )
+    .map_err(Error::InvalidParam)?;
     let labels = read_labels(&args.labels, &cfg.input, &args.label_field)?;
     let outcome = scan(&cfg, ScanOptions::default())?;
     let docs = &outcome.docs;

@@ -22,6 +22,7 @@ use crate::cluster::UnionFind;
 use crate::config::{Config, InputConfig, MatchConfig, ParagraphConfig, NORMALIZATION};
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
+use crate::index;
 use crate::input::{
     compress, discover, oversized_message, parse_line_into, read_file_docs, reread_each,
     unreadable_message, Chunk, ChunkReader, Issue, IssueKind, LineSpan, Locator, Meta, Source,
@@ -103,10 +104,22 @@ pub struct ScanOutcome {
 }
 
 /// Options of a scan that are not about matching.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// What standard input holds.
     pub stdin_format: StdinFormat,
+    /// A JSON Lines file read after the PATHs, under its own name: the
+    /// indexed documents that `check` compares the new ones with.
+    pub extra: Option<ExtraSource>,
+}
+
+/// A JSON Lines file of documents added to a scan (see [`ScanOptions::extra`]).
+#[derive(Debug, Clone)]
+pub struct ExtraSource {
+    /// Where it is.
+    pub path: std::path::PathBuf,
+    /// The name its documents show as their path.
+    pub name: String,
 }
 
 /// Runs a whole scan: reads every input, finds and verifies duplicates, and
@@ -114,6 +127,12 @@ pub struct ScanOptions {
 pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     cfg.matching.validate()?;
     cfg.paragraphs.validate()?;
+    let pool = thread_pool(cfg)?;
+    pool.install(|| scan_in_pool(cfg, &opts))
+}
+
+/// A rayon pool of `--threads` workers (all cores by default).
+fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = cfg.threads {
         if n == 0 {
@@ -121,13 +140,12 @@ pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         }
         builder = builder.num_threads(n);
     }
-    let pool = builder
+    builder
         .build()
-        .map_err(|e| Error::InvalidParam(format!("could not start worker threads: {e}")))?;
-    pool.install(|| scan_in_pool(cfg, opts))
+        .map_err(|e| Error::InvalidParam(format!("could not start worker threads: {e}")))
 }
 
-fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
+fn scan_in_pool(cfg: &Config, opts: &ScanOptions) -> Result<ScanOutcome> {
     let start = Instant::now();
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -136,9 +154,18 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
         lap = Instant::now();
     };
     let m = &cfg.matching;
-    let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+    let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+    if let Some(extra) = &opts.extra {
+        discovered.sources.push(Source {
+            path: extra.path.clone(),
+            name: extra.name.clone(),
+            kind: SourceKind::JsonLines,
+            compression: compress::Compression::None,
+        });
+    }
     let sources = &discovered.sources[..];
     let signer = Signer {
+        records: false,
         input: &cfg.input,
         m,
         hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
@@ -324,6 +351,140 @@ fn scan_in_pool(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
     })
 }
 
+/// What reading the inputs for the index gave (the records went to the sink).
+#[derive(Debug)]
+pub struct RecordsOutcome {
+    /// Documents read.
+    pub documents: u64,
+    /// Documents without a word (they make no record).
+    pub empty: u64,
+    /// Problems with the inputs, sorted.
+    pub issues: Vec<Issue>,
+    /// The sources read.
+    pub sources: Vec<Source>,
+}
+
+/// Reads every input and hands the index records of its documents to
+/// `sink`, a batch at a time in input order. A sink error stops the
+/// reading and is returned.
+pub fn index_records(
+    cfg: &Config,
+    opts: &ScanOptions,
+    sink: &mut (dyn FnMut(Vec<index::Record>) -> Result<()> + Send),
+) -> Result<RecordsOutcome> {
+    cfg.matching.validate()?;
+    cfg.paragraphs.validate()?;
+    let pool = thread_pool(cfg)?;
+    pool.install(|| {
+        let m = &cfg.matching;
+        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let signer = record_signer(cfg);
+        let mut out = RecordSink {
+            sources: &discovered.sources,
+            sink,
+            error: None,
+            documents: 0,
+            empty: 0,
+            issues: discovered.issues.clone(),
+        };
+        debug_assert_eq!(signer.m, m);
+        read_all(&discovered.sources, &signer, &mut out);
+        if let Some(e) = out.error {
+            return Err(e);
+        }
+        let mut issues = out.issues;
+        issues.sort();
+        Ok(RecordsOutcome {
+            documents: out.documents,
+            empty: out.empty,
+            issues,
+            sources: discovered.sources,
+        })
+    })
+}
+
+/// The index record of one text, as [`index_records`] would make it
+/// (`None` for a text without words).
+pub fn index_record_of(cfg: &Config, id: &str, text: &str) -> Option<index::Record> {
+    let signer = record_signer(cfg);
+    let loc = Locator {
+        source: 0,
+        line: 1,
+        offset: 0,
+        len: 0,
+    };
+    let mut scratch = Scratch::default();
+    let signed = signer.sign_doc(
+        text.to_string(),
+        id.to_string(),
+        loc,
+        Meta::default(),
+        Vec::new(),
+        &mut scratch,
+    );
+    signed.record.map(|r| *r)
+}
+
+fn record_signer(cfg: &Config) -> Signer<'_> {
+    let m = &cfg.matching;
+    Signer {
+        records: true,
+        input: &cfg.input,
+        m,
+        hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
+        paragraphs: Some(ParagraphSigner {
+            cfg: &cfg.paragraphs,
+            hasher: MinHasher::new(cfg.paragraphs.num_perm, m.seed ^ 0x9A4A_6A4A),
+            p: paragraph_lsh_params(m, &cfg.paragraphs),
+        }),
+        online: None,
+    }
+}
+
+/// The first pass's output in records mode.
+struct RecordSink<'s> {
+    sources: &'s [Source],
+    sink: &'s mut (dyn FnMut(Vec<index::Record>) -> Result<()> + Send),
+    error: Option<Error>,
+    documents: u64,
+    empty: u64,
+    issues: Vec<Issue>,
+}
+
+impl Absorb for RecordSink<'_> {
+    fn absorb(&mut self, outcomes: Vec<Signing>) {
+        let mut batch = Vec::new();
+        let all = outcomes.into_iter().flat_map(|o| match o {
+            Signing::One(s) => vec![s],
+            Signing::Many(v) => v,
+        });
+        for s in all {
+            self.issues.extend(s.issues);
+            if let Some((info, _, _)) = s.doc {
+                self.documents += 1;
+                self.empty += u64::from(info.empty);
+            }
+            if let Some(mut r) = s.record {
+                r.path = self.sources[r.source as usize].name.clone();
+                batch.push(*r);
+            }
+        }
+        if self.error.is_none() && !batch.is_empty() {
+            if let Err(e) = (self.sink)(batch) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+
+    fn stopped(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
 /// Which document pairs may match at all: `--same-source skip` keeps two
 /// documents of one outlet apart, `--window DAYS` two documents published
 /// further apart than that. Pairs that lack the metadata are allowed.
@@ -405,6 +566,34 @@ struct FirstPass {
     sets: Vec<Vec<u64>>,
 }
 
+/// Where the first pass puts what it signs: the scan's state, or a sink of
+/// index records.
+trait Absorb {
+    /// Takes a batch of signed work items, in input order.
+    fn absorb(&mut self, outcomes: Vec<Signing>);
+    /// Takes a problem with an input.
+    fn issue(&mut self, issue: Issue);
+    /// Whether reading should stop (the sink failed).
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+impl Absorb for FirstPass {
+    fn absorb(&mut self, outcomes: Vec<Signing>) {
+        for o in outcomes {
+            match o {
+                Signing::One(s) => self.absorb_one(s),
+                Signing::Many(v) => v.into_iter().for_each(|s| self.absorb_one(s)),
+            }
+        }
+    }
+
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+}
+
 impl FirstPass {
     fn new(num_perm: usize) -> Self {
         FirstPass {
@@ -416,15 +605,6 @@ impl FirstPass {
             paras: Vec::new(),
             para_keys: Vec::new(),
             doubled: Vec::new(),
-        }
-    }
-
-    fn absorb(&mut self, outcomes: Vec<Signing>) {
-        for o in outcomes {
-            match o {
-                Signing::One(s) => self.absorb_one(s),
-                Signing::Many(v) => v.into_iter().for_each(|s| self.absorb_one(s)),
-            }
         }
     }
 
@@ -453,6 +633,8 @@ struct Signed {
     /// The document, its signature and its verification set if it already
     /// shares an LSH bucket (empty otherwise).
     doc: Option<(DocInfo, Vec<u32>, Vec<u64>)>,
+    /// What the index keeps of it (records mode, documents with words).
+    record: Option<Box<index::Record>>,
     paras: Vec<Unit>,
     para_keys: Vec<u64>,
     doubled: Option<Doubled>,
@@ -463,6 +645,7 @@ impl Signed {
     fn skipped(issues: Vec<Issue>) -> Self {
         Signed {
             doc: None,
+            record: None,
             paras: Vec::new(),
             para_keys: Vec::new(),
             doubled: None,
@@ -473,6 +656,8 @@ impl Signed {
 
 /// What the first pass needs to sign a document.
 struct Signer<'c> {
+    /// Whether to make an index record of every document.
+    records: bool,
     input: &'c InputConfig,
     m: &'c MatchConfig,
     hasher: MinHasher,
@@ -560,6 +745,21 @@ impl Signer<'_> {
             }
             _ => (Vec::new(), None),
         };
+        let content = match (&self.paragraphs, &paras) {
+            (Some(ps), Some(paras)) if self.records && !empty => {
+                let words = &scratch.para_words;
+                let min = ps.cfg.min_words.max(1);
+                Some(Content {
+                    hash: index::content_hash(&words.hashes),
+                    paragraphs: (0..paras.len())
+                        .map(|i| words.of(i))
+                        .filter(|w| w.len() >= min)
+                        .map(index::content_hash)
+                        .collect(),
+                })
+            }
+            _ => None,
+        };
         Sketch {
             sig,
             set,
@@ -567,6 +767,7 @@ impl Signer<'_> {
             units,
             keys,
             doubled,
+            content,
         }
     }
 
@@ -689,8 +890,11 @@ impl Signer<'_> {
             units: paras,
             keys: para_keys,
             doubled,
+            content,
         } = self.sign(&text, scratch);
         let bytes = text.len() as u64;
+        let record = content
+            .map(|c| Box::new(self.record(&id, loc, &meta, c, &sig, &paras, &para_keys, &text)));
         // Give the buffer back for the next record.
         scratch.text = text;
         Signed {
@@ -705,10 +909,58 @@ impl Signer<'_> {
                 sig,
                 set,
             )),
+            record,
             paras,
             para_keys,
             doubled,
             issues,
+        }
+    }
+
+    /// What the index keeps of a document: its keys (cut to 32 bits; the
+    /// first [`index::PARAGRAPH_BANDS`] bands of each paragraph), hashes,
+    /// signature and packed text.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        id: &str,
+        loc: Locator,
+        meta: &Meta,
+        content: Content,
+        sig: &[u32],
+        units: &[Unit],
+        para_keys: &[u64],
+        text: &str,
+    ) -> index::Record {
+        let mut doc_keys = Vec::new();
+        lsh::band_keys(sig, lsh_params(self.m), &mut doc_keys);
+        let pb = self.paragraphs.as_ref().map_or(1, |ps| ps.p.bands);
+        let keep = pb.min(index::PARAGRAPH_BANDS);
+        let mut paragraph_keys: Vec<u32> = para_keys
+            .chunks(pb)
+            .flat_map(|k| k[..keep].iter().map(|&k| index::short_key(k)))
+            .collect();
+        paragraph_keys.sort_unstable();
+        paragraph_keys.dedup();
+        let mut keys: Vec<u32> = doc_keys.iter().map(|&k| index::short_key(k)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        index::Record {
+            id: id.to_string(),
+            source: loc.source,
+            line: loc.line,
+            meta: meta.clone(),
+            path: String::new(),
+            content_hash: content.hash,
+            signature: sig.to_vec(),
+            doc_keys: keys,
+            paragraph_keys,
+            paragraphs: units
+                .iter()
+                .zip(content.paragraphs)
+                .map(|(u, h)| (u.start_line, u.end_line, h))
+                .collect(),
+            packed_text: index::pack_text(text),
         }
     }
 }
@@ -730,10 +982,18 @@ struct Sketch {
     units: Vec<Unit>,
     keys: Vec<u64>,
     doubled: Option<Doubled>,
+    /// Content hashes (records mode).
+    content: Option<Content>,
+}
+
+/// Hashes of a document's normalized words, whole and per paragraph unit.
+struct Content {
+    hash: u64,
+    paragraphs: Vec<u64>,
 }
 
 /// Signs a batch of text files (they need no chunk) and absorbs the result.
-fn run_batch(items: &mut Vec<Item>, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
+fn run_batch(items: &mut Vec<Item>, sources: &[Source], signer: &Signer, first: &mut impl Absorb) {
     first.absorb(sign_batch(items, &[], sources, signer));
     items.clear();
 }
@@ -747,9 +1007,12 @@ fn sign_batch(items: &[Item], chunk: &[u8], sources: &[Source], signer: &Signer)
         .collect()
 }
 
-fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
+fn read_all(sources: &[Source], signer: &Signer, first: &mut impl Absorb) {
     let mut items = Vec::new();
     for (si, src) in sources.iter().enumerate() {
+        if first.stopped() {
+            return;
+        }
         let source = si as u32;
         match src.kind {
             SourceKind::Text | SourceKind::Html | SourceKind::Feed => {
@@ -769,22 +1032,25 @@ fn read_all(sources: &[Source], signer: &Signer, first: &mut FirstPass) {
 
 /// Signs the records of one JSON Lines file, reading the next chunk while
 /// the current one is signed.
-fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut FirstPass) {
+fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut impl Absorb) {
     let src = &sources[source as usize];
     let mut reader = match compress::open(&src.path, src.compression) {
         Ok(stream) => ChunkReader::new(stream).with_max_line(signer.input.max_record_bytes),
         Err(e) => {
-            first
-                .issues
-                .push(Issue::skipped_file(&src.name, unreadable_message(e)));
+            first.issue(Issue::skipped_file(&src.name, unreadable_message(e)));
             return;
         }
     };
-    let stopped = |first: &mut FirstPass, lines: u64, e: std::io::Error| {
-        first.issues.push(Issue::skipped_file(
-            &src.name,
-            format!("reading stopped after line {lines} ({e}); the records before it were kept"),
-        ));
+    let stopped = |first: &mut _, lines: u64, e: std::io::Error| {
+        Absorb::issue(
+            first,
+            Issue::skipped_file(
+                &src.name,
+                format!(
+                    "reading stopped after line {lines} ({e}); the records before it were kept"
+                ),
+            ),
+        );
     };
     let (mut cur, mut next) = (Chunk::default(), Chunk::default());
     let mut more = match reader.next_chunk(&mut cur, BATCH_BYTES) {
@@ -792,15 +1058,17 @@ fn read_jsonl(source: u32, sources: &[Source], signer: &Signer, first: &mut Firs
         Err(e) => return stopped(first, reader.lines_read(), e),
     };
     let mut items = Vec::new();
-    while more {
+    while more && !first.stopped() {
         items.clear();
         items.extend(cur.lines.iter().map(|&span| Item::Line { source, span }));
         let max = signer.input.max_record_bytes;
-        first
-            .issues
-            .extend(cur.oversized.iter().map(|&(line, bytes)| {
-                Issue::skipped_record(&src.name, line, oversized_message(Some(bytes), max))
-            }));
+        for &(line, bytes) in &cur.oversized {
+            first.issue(Issue::skipped_record(
+                &src.name,
+                line,
+                oversized_message(Some(bytes), max),
+            ));
+        }
         let lines_before = reader.lines_read();
         let (read, signed) = rayon::join(
             || reader.next_chunk(&mut next, BATCH_BYTES),
@@ -1011,6 +1279,7 @@ fn paragraph_stage(
                         start_line: unit.start_line,
                         end_line: unit.end_line,
                         excerpt: short(u),
+                        first_seen: None,
                     }
                 })
                 .collect();
@@ -1175,6 +1444,7 @@ fn build_clusters(
                         title: field(|m| &m.title),
                         date: field(|m| &m.date),
                         source: field(|m| &m.source),
+                        first_seen: None,
                     }
                 })
                 .collect();

@@ -6,7 +6,10 @@
 //! added. All lists are sorted before they get here, so a report does not
 //! depend on thread count.
 
+pub mod check;
+pub mod github;
 mod json;
+pub mod sarif;
 mod text;
 
 use std::io::Write;
@@ -133,6 +136,9 @@ pub struct ParagraphMember {
     pub end_line: u32,
     /// The paragraph's first 60 characters.
     pub excerpt: String,
+    /// When the index first saw its document (`check` only: set for indexed documents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
 }
 
 /// Name and version of the program.
@@ -292,6 +298,9 @@ pub struct Member {
     /// The outlet, if its source says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// When the index first saw it (`check` only: set for indexed documents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
 }
 
 /// A verified pair.

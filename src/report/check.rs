@@ -1,0 +1,330 @@
+//! The report of `reprint check`: findings that involve the checked
+//! documents, each with a stable fingerprint, in text, JSON, SARIF or
+//! GitHub workflow annotations.
+
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Report, Tool};
+use crate::error::{Error, Result};
+
+/// The version of the check report's JSON schema.
+pub const CHECK_SCHEMA_VERSION: u32 = 1;
+
+/// Formats of a check report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the files).
+    Github,
+}
+
+/// The whole result of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Schema version, [`CHECK_SCHEMA_VERSION`].
+    pub version: u32,
+    /// The program that wrote it.
+    pub tool: Tool,
+    /// The index checked against.
+    pub index: IndexSummary,
+    /// Counts.
+    pub summary: CheckSummary,
+    /// Every finding that involves a checked document: new ones first,
+    /// then by path, line and kind.
+    pub findings: Vec<Finding>,
+    /// The scan behind the findings: the checked documents together with
+    /// the indexed documents that share an LSH key with them (indexed
+    /// members carry `first_seen`).
+    pub scan: Report,
+}
+
+/// The index a check used.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexSummary {
+    /// Its file.
+    pub path: String,
+    /// Documents it held before the check.
+    pub documents: u64,
+    /// Whether the file existed (a missing index is an empty one).
+    pub existed: bool,
+}
+
+/// Counts of a check.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckSummary {
+    /// Documents read from the PATHs.
+    pub documents_checked: u64,
+    /// Of them, documents already in the index (same id and content): not
+    /// compared with their own indexed copy.
+    pub already_indexed: u64,
+    /// Indexed documents brought back as candidates and compared.
+    pub indexed_compared: u64,
+    /// Findings in all.
+    pub findings: u64,
+    /// Findings not in the baseline: these fail the check.
+    pub new_findings: u64,
+    /// Findings in the baseline.
+    pub known_findings: u64,
+    /// Documents added to the index (`--update`), if it was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<u64>,
+    /// Documents not added because their content was already indexed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_added_known: Option<u64>,
+}
+
+/// What a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The document is a near-duplicate of other documents.
+    DuplicateDocument,
+    /// Most of the document's paragraphs reappear in a longer document.
+    ParagraphReprint,
+    /// The document holds its own article twice.
+    DoubledDocument,
+    /// A paragraph reprinted from (or into) a few other documents.
+    ReprintedParagraph,
+    /// A paragraph that repeats across many unrelated documents.
+    BoilerplateParagraph,
+    /// A paragraph repeated inside one document.
+    RepeatedWithinDocument,
+}
+
+impl FindingKind {
+    /// Every kind, in rule order.
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::DuplicateDocument,
+        FindingKind::ParagraphReprint,
+        FindingKind::DoubledDocument,
+        FindingKind::ReprintedParagraph,
+        FindingKind::BoilerplateParagraph,
+        FindingKind::RepeatedWithinDocument,
+    ];
+
+    /// The snake-case name (JSON, SARIF rule id suffix).
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateDocument => "duplicate_document",
+            FindingKind::ParagraphReprint => "paragraph_reprint",
+            FindingKind::DoubledDocument => "doubled_document",
+            FindingKind::ReprintedParagraph => "reprinted_paragraph",
+            FindingKind::BoilerplateParagraph => "boilerplate_paragraph",
+            FindingKind::RepeatedWithinDocument => "repeated_within_document",
+        }
+    }
+
+    /// A one-line description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateDocument => {
+                "The document is a near-duplicate of another document (new or indexed)."
+            }
+            FindingKind::ParagraphReprint => {
+                "Most of the document's paragraphs reappear in another, longer document."
+            }
+            FindingKind::DoubledDocument => {
+                "The document prints its article twice (verbatim or reworded)."
+            }
+            FindingKind::ReprintedParagraph => {
+                "A paragraph of the document reappears in a few other documents."
+            }
+            FindingKind::BoilerplateParagraph => {
+                "A paragraph of the document repeats across many unrelated documents."
+            }
+            FindingKind::RepeatedWithinDocument => "A paragraph is repeated inside the document.",
+        }
+    }
+}
+
+/// Whether a finding fails the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not in the baseline: fails the check.
+    New,
+    /// In the baseline: shown, does not fail.
+    Known,
+}
+
+/// One finding about one checked document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `new` or `known`.
+    pub status: Status,
+    /// What was found.
+    pub kind: FindingKind,
+    /// Stable fingerprint (16 hex digits) of the content found, the same
+    /// on every run and for every document that holds it; baselines list
+    /// these.
+    pub fingerprint: String,
+    /// The checked document's id.
+    pub doc: String,
+    /// Its file.
+    pub path: String,
+    /// The line in that file the finding points at (the paragraph's first
+    /// line in a text file; the record's line in JSON Lines; the document's
+    /// position in a feed).
+    pub line: u64,
+    /// One sentence saying what it matches.
+    pub message: String,
+    /// The documents it matches, indexed ones first (earliest first), at
+    /// most [`MAX_MATCHES`].
+    pub matches: Vec<Match>,
+    /// Matching documents beyond those listed.
+    pub more_matches: usize,
+    /// The cluster in `scan` (document or paragraph cluster id), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<usize>,
+}
+
+/// Matches listed per finding.
+pub const MAX_MATCHES: usize = 10;
+
+/// A document a finding matches.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    /// Its id.
+    pub doc: String,
+    /// Its origin: the file it was read from (for an indexed document, when it was added).
+    pub path: String,
+    /// Its line there.
+    pub line: u64,
+    /// Whether it comes from the index.
+    pub indexed: bool,
+    /// When the index first saw it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// Its publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Its outlet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Its URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Exact Jaccard with the checked document, where the pair was verified directly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jaccard: Option<f64>,
+    /// Exact containment with the checked document, where verified directly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containment: Option<f64>,
+    /// The paragraph's first line in that document (paragraph findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_line: Option<u32>,
+}
+
+impl Match {
+    /// `path:line`, plus the id when it says more.
+    pub fn origin(&self) -> String {
+        format!("{}:{}", self.path, self.line)
+    }
+}
+
+/// Writes `report` in `format`.
+pub fn write_check(report: &CheckReport, format: CheckFormat, out: &mut dyn Write) -> Result<()> {
+    match format {
+        CheckFormat::Text => write_check_text(report, out),
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out).map_err(serde_json::Error::io)?;
+            Ok(())
+        }
+        CheckFormat::Sarif => super::sarif::write_sarif(report, out),
+        CheckFormat::Github => super::github::write_github(report, out),
+    }
+}
+
+fn write_check_text(r: &CheckReport, out: &mut dyn Write) -> Result<()> {
+    let w = |e| Error::io("<output>", e);
+    let s = &r.summary;
+    writeln!(
+        out,
+        "reprint check: {} documents checked against {} ({} indexed documents{}); {} compared with them",
+        s.documents_checked,
+        r.index.path,
+        r.index.documents,
+        if r.index.existed { "" } else { ", new index" },
+        s.indexed_compared,
+    )
+    .map_err(w)?;
+    if s.already_indexed > 0 {
+        writeln!(
+            out,
+            "{} of them were already in the index (same id and content)",
+            s.already_indexed
+        )
+        .map_err(w)?;
+    }
+    writeln!(
+        out,
+        "{} findings: {} new, {} known (baseline)",
+        s.findings, s.new_findings, s.known_findings
+    )
+    .map_err(w)?;
+    for f in &r.findings {
+        let tag = match f.status {
+            Status::New => "NEW  ",
+            Status::Known => "known",
+        };
+        writeln!(
+            out,
+            "\n{tag} {}:{}  {}  [{}]  {}",
+            f.path,
+            f.line,
+            f.kind.name(),
+            f.fingerprint,
+            f.doc
+        )
+        .map_err(w)?;
+        writeln!(out, "      {}", f.message).map_err(w)?;
+        for m in &f.matches {
+            let mut line = format!(
+                "      {} {}  {}",
+                if m.indexed { "indexed" } else { "new    " },
+                m.doc,
+                m.origin()
+            );
+            if let Some(d) = &m.date {
+                line.push_str(&format!("  published {d}"));
+            }
+            if let Some(s) = &m.source {
+                line.push_str(&format!("  ({s})"));
+            }
+            if let Some(t) = &m.first_seen {
+                line.push_str(&format!("  first seen {t}"));
+            }
+            if let (Some(j), Some(c)) = (m.jaccard, m.containment) {
+                line.push_str(&format!("  Jaccard {j:.2}, containment {c:.2}"));
+            }
+            writeln!(out, "{line}").map_err(w)?;
+        }
+        if f.more_matches > 0 {
+            writeln!(out, "      … and {} more", f.more_matches).map_err(w)?;
+        }
+    }
+    if s.new_findings == 0 {
+        writeln!(out, "\nok: nothing new").map_err(w)?;
+    }
+    if let Some(n) = s.added {
+        writeln!(
+            out,
+            "index updated: {n} documents added, {} already there",
+            s.not_added_known.unwrap_or(0)
+        )
+        .map_err(w)?;
+    }
+    Ok(())
+}
