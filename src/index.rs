@@ -233,15 +233,7 @@ impl Index {
         let c = &self.conn;
         let e = |e| self.err(e);
         c.busy_timeout(lock_timeout).map_err(e)?;
-        let app: i64 = c
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(e)?;
-        let version: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(e)?;
-        let tables: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(e)?;
+        let (app, version, tables) = self.header()?;
         if tables > 0 && app != APPLICATION_ID {
             return Err(Error::Index {
                 path: self.path.clone(),
@@ -311,8 +303,40 @@ impl Index {
         Ok(found.as_deref() == Some(id))
     }
 
-    fn create(&self, params: &[(String, String)]) -> Result<()> {
+    /// Application id, format version and table count, read in one
+    /// snapshot (another process may be creating the index right now).
+    fn header(&self) -> Result<(i64, i64, i64)> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let one = |sql: &str| -> Result<i64> {
+            tx.query_row(sql, [], |r| r.get(0)).map_err(|e| self.err(e))
+        };
+        let h = (
+            one("PRAGMA application_id")?,
+            one("PRAGMA user_version")?,
+            one("SELECT count(*) FROM sqlite_master")?,
+        );
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(h)
+    }
+
+    fn create(&self, params: &[(String, String)]) -> Result<()> {
+        // IMMEDIATE: one creator at a time; a second one finds the tables
+        // there and only checks the parameters.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        let tables: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'meta'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if tables > 0 {
+            return self.conn.execute_batch("COMMIT").map_err(|e| self.err(e));
+        }
+        let tx = &self.conn;
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID};
              PRAGMA user_version = {FORMAT_VERSION};
@@ -347,7 +371,7 @@ impl Index {
             put.execute(params!["created", now()])
                 .map_err(|e| self.err(e))?;
         }
-        tx.commit().map_err(|e| self.err(e))
+        tx.execute_batch("COMMIT").map_err(|e| self.err(e))
     }
 
     /// The parameters the index was built with.

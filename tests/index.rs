@@ -1,0 +1,424 @@
+//! The persistent index and `reprint check`: findings against history,
+//! baselines, CI formats, and reliability (kill -9 at random moments,
+//! two writers at once, damaged files).
+
+mod common;
+
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+const INDEX: &str = "ix/index.sqlite";
+
+impl TestEnv {
+    fn run(&self, args: &[&str]) -> Run {
+        let mut c = self.cmd();
+        c.args(args);
+        Run::from(c.output().expect("run reprint"))
+    }
+
+    fn check_json(&self, args: &[&str]) -> (Run, Value) {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        all.extend(["--index", INDEX, "--format", "json"]);
+        let run = self.run(&all);
+        let json = run.json();
+        (run, json)
+    }
+
+    fn index_docs(&self) -> u64 {
+        let run = self.run(&["index", "stats", "--index", INDEX, "--json"]);
+        run.expect_code(0);
+        run.json()["documents"].as_u64().expect("documents")
+    }
+}
+
+fn dated(id: &str, text: &str, date: &str, source: &str) -> String {
+    jsonl_line(&[
+        ("id", Value::from(id)),
+        ("text", Value::from(text)),
+        ("date", Value::from(date)),
+        ("source", Value::from(source)),
+        ("url", Value::from(format!("https://news.example/{id}"))),
+    ])
+}
+
+/// Day 1 in the index: three wire stories. Day 2: a trimmed reprint of one
+/// of them, an exact copy of another under a new id, and a fresh story.
+fn two_days() -> TestEnv {
+    let env = TestEnv::new();
+    let day1: String = (0..3)
+        .map(|i| {
+            dated(
+                &format!("wire-{i}"),
+                &article(10 + i).text(),
+                "2026-11-20T08:00:00Z",
+                "Wire",
+            )
+        })
+        .collect();
+    env.write("day1/wire.jsonl", day1);
+    env.write(
+        "day2/herald.jsonl",
+        format!(
+            "{}{}{}",
+            dated(
+                "herald-1",
+                &trimmed_reprint(&article(10), 3).text(),
+                "2026-11-21T09:00:00Z",
+                "Herald"
+            ),
+            dated(
+                "herald-2",
+                &exact_copy(&article(12)).text(),
+                "2026-11-21T10:00:00Z",
+                "Herald"
+            ),
+            dated(
+                "herald-3",
+                &unrelated(77).text(),
+                "2026-11-21T11:00:00Z",
+                "Herald"
+            ),
+        ),
+    );
+    env.run(&["index", "add", "day1", "--index", INDEX])
+        .expect_code(0);
+    env
+}
+
+fn findings_of<'r>(report: &'r Value, kind: &str) -> Vec<&'r Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .collect()
+}
+
+#[test]
+fn check_names_the_indexed_document_each_new_one_copies() {
+    let env = two_days();
+    assert_eq!(env.index_docs(), 3);
+    let (run, report) = env.check_json(&["day2"]);
+    run.expect_code(1);
+    let docs = findings_of(&report, "duplicate_document");
+    let by_doc = |id: &str| {
+        *docs
+            .iter()
+            .find(|f| f["doc"] == id)
+            .unwrap_or_else(|| panic!("no finding for {id}:\n{run}"))
+    };
+    for (new, old) in [("herald-1", "wire-0"), ("herald-2", "wire-2")] {
+        let f = by_doc(new);
+        assert_eq!(f["status"], "new");
+        assert_eq!(f["path"], "day2/herald.jsonl");
+        let m = &f["matches"][0];
+        assert_eq!(m["doc"], old, "{f}");
+        assert_eq!(m["indexed"], true);
+        assert_eq!(m["path"], "day1/wire.jsonl");
+        assert_eq!(m["date"], "2026-11-20T08:00:00Z");
+        assert!(m["first_seen"].as_str().is_some_and(|t| t.ends_with('Z')));
+        assert!(f["message"].as_str().unwrap().contains(old));
+    }
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["doc"] != "herald-3"),
+        "the fresh story is not a finding:\n{run}"
+    );
+    assert_eq!(report["summary"]["documents_checked"], 3);
+    assert_eq!(report["index"]["documents"], 3);
+
+    // The same check in text names them too.
+    let text = env.run(&["check", "day2", "--index", INDEX]);
+    text.expect_code(1);
+    assert!(text.stdout.contains("copies indexed `wire-0`"), "{text}");
+}
+
+#[test]
+fn baseline_accepts_findings_and_update_adds_the_day() {
+    let env = two_days();
+    let (run, first) = env.check_json(&["day2", "--write-baseline", "baseline.json"]);
+    run.expect_code(1);
+    let new = first["summary"]["new_findings"].as_u64().unwrap();
+    assert!(new >= 2, "{run}");
+    let baseline: Value =
+        serde_json::from_slice(&std::fs::read(env.path("baseline.json")).unwrap()).unwrap();
+    assert_eq!(baseline["version"], 1);
+
+    // With the baseline, everything is known: exit 0; --update adds the day.
+    let (run, second) = env.check_json(&["day2", "--baseline", "baseline.json", "--update"]);
+    run.expect_code(0);
+    assert_eq!(second["summary"]["new_findings"], 0);
+    assert_eq!(second["summary"]["known_findings"], new);
+    // herald-2 has the same content as wire-2: it is not stored twice.
+    assert_eq!(second["summary"]["added"], 2, "{run}");
+    assert_eq!(second["summary"]["not_added_known"], 1);
+    assert_eq!(env.index_docs(), 5);
+
+    // Checking the same day again: its documents are already indexed as
+    // themselves, and the fingerprints are stable.
+    let (run, third) = env.check_json(&["day2", "--baseline", "baseline.json"]);
+    run.expect_code(0);
+    assert_eq!(third["summary"]["already_indexed"], 2, "{run}");
+    let fps = |r: &Value| -> Vec<String> {
+        let mut v: Vec<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "duplicate_document")
+            .map(|f| format!("{}:{}", f["doc"], f["fingerprint"]))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(fps(&first), fps(&third));
+
+    // A new copy tomorrow is new again, and names the day-2 text it copies.
+    env.write(
+        "day3/post.jsonl",
+        dated(
+            "post-1",
+            &lightly_edited(&article(11), 5, 3).text(),
+            "2026-11-22T07:00:00Z",
+            "Post",
+        ),
+    );
+    let (run, fourth) = env.check_json(&["day3", "--baseline", "baseline.json"]);
+    run.expect_code(1);
+    let f = findings_of(&fourth, "duplicate_document");
+    assert_eq!(f.len(), 1, "{run}");
+    assert_eq!(f[0]["status"], "new");
+    assert_eq!(f[0]["matches"][0]["doc"], "wire-1");
+}
+
+#[test]
+fn sarif_and_github_formats() {
+    let env = two_days();
+    let run = env.run(&["check", "day2", "--index", INDEX, "--format", "sarif"]);
+    run.expect_code(1);
+    let sarif = run.json();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "reprint");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert_eq!(r["level"], "error");
+        assert_eq!(r["baselineState"], "new");
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "day2/herald.jsonl");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        let fp = r["partialFingerprints"]["reprintFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fp.len(), 16);
+    }
+    // Fingerprints are the same on a second run.
+    let again = env
+        .run(&["check", "day2", "--index", INDEX, "--format", "sarif"])
+        .json();
+    assert_eq!(again["runs"][0]["results"], run0["results"]);
+
+    let gh = env.run(&["check", "day2", "--index", INDEX, "--format", "github"]);
+    gh.expect_code(1);
+    let annotations: Vec<&str> = gh.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), results.len(), "{gh}");
+    assert!(annotations
+        .iter()
+        .all(|l| l.starts_with("::error file=day2/herald.jsonl,line=")));
+}
+
+#[test]
+fn other_parameters_and_damaged_files_are_clear_errors() {
+    let env = two_days();
+    let run = env.run(&["check", "day2", "--index", INDEX, "--shingle-size", "5"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(INDEX) && run.stderr.contains("shingle_size: index 3 vs this run 5"),
+        "{run}"
+    );
+
+    env.write(
+        "junk.sqlite",
+        b"this is not a database at all, just text".repeat(200),
+    );
+    let run = env.run(&["check", "day2", "--index", "junk.sqlite"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("junk.sqlite") && run.stderr.contains("damaged"),
+        "{run}"
+    );
+
+    // A truncated copy of a real index.
+    for _ in 0..40 {
+        let more: String = (100..160)
+            .map(|i| record(&format!("x{i}"), &unrelated(i).text()))
+            .collect();
+        env.write("more/x.jsonl", more);
+    }
+    env.run(&["index", "add", "more", "--index", INDEX])
+        .expect_code(0);
+    let bytes = std::fs::read(env.path(INDEX)).unwrap();
+    assert!(bytes.len() > 16_384);
+    for cut in [bytes.len() / 2, 4096, 100] {
+        env.write("cut.sqlite", &bytes[..cut]);
+        let run = env.run(&["check", "day2", "--index", "cut.sqlite"]);
+        assert_eq!(run.code, 2, "a truncated index is an error:\n{run}");
+        assert!(run.stderr.contains("cut.sqlite"), "{run}");
+        assert!(!run.stderr.contains("panicked"), "{run}");
+    }
+    let run = env.run(&["index", "stats", "--index", "missing.sqlite"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("no index here"), "{run}");
+}
+
+#[test]
+fn remove_by_id_and_by_date() {
+    let env = two_days();
+    let run = env.run(&["index", "remove", "--id", "wire-0", "--index", INDEX]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("1 documents removed"), "{run}");
+    assert_eq!(env.index_docs(), 2);
+    // herald-1 no longer has anything to copy.
+    let (_, report) = env.check_json(&["day2"]);
+    assert!(findings_of(&report, "duplicate_document")
+        .iter()
+        .all(|f| f["doc"] != "herald-1"));
+    let run = env.run(&[
+        "index",
+        "remove",
+        "--published-before",
+        "2026-11-21",
+        "--index",
+        INDEX,
+    ]);
+    run.expect_code(0);
+    assert_eq!(env.index_docs(), 0);
+    env.run(&["index", "verify", "--index", INDEX])
+        .expect_code(0);
+    let stats = env
+        .run(&["index", "stats", "--index", INDEX, "--json"])
+        .json();
+    assert_eq!(stats["document_keys"], 0, "keys go with their documents");
+    assert_eq!(stats["paragraph_keys"], 0);
+}
+
+/// Many small files, so `index add` commits many batches.
+fn many_files(env: &TestEnv, dir: &str, n: u64, seed: u64) {
+    for i in 0..n {
+        env.write(&format!("{dir}/{i:05}.txt"), unrelated(seed + i).text());
+    }
+}
+
+#[test]
+fn two_writers_at_once_both_succeed_or_one_is_told_it_is_locked() {
+    let env = TestEnv::new();
+    many_files(&env, "a", 1200, 1000);
+    many_files(&env, "b", 1200, 5000);
+    let bin = assert_cmd::cargo::cargo_bin("reprint");
+    let spawn = |dir: &str| {
+        StdCommand::new(&bin)
+            .args(["index", "add", dir, "--index", INDEX, "-j", "1"])
+            .current_dir(env.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn("a"), spawn("b"));
+    let (a, b) = (
+        Run::from(a.wait_with_output().unwrap()),
+        Run::from(b.wait_with_output().unwrap()),
+    );
+    a.expect_code(0);
+    b.expect_code(0);
+    assert_eq!(env.index_docs(), 2400);
+    env.run(&["index", "verify", "--index", INDEX])
+        .expect_code(0);
+
+    // A writer that holds the lock longer than --lock-timeout: a clear error.
+    let conn = rusqlite::Connection::open(env.path(INDEX)).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE;").unwrap();
+    many_files(&env, "c", 3, 9000);
+    let run = env.run(&[
+        "index",
+        "add",
+        "c",
+        "--index",
+        INDEX,
+        "--lock-timeout",
+        "0.2",
+    ]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("index is locked"), "{run}");
+    conn.execute_batch("ROLLBACK;").unwrap();
+    drop(conn);
+    env.run(&["index", "add", "c", "--index", INDEX])
+        .expect_code(0);
+    assert_eq!(env.index_docs(), 2403);
+}
+
+#[test]
+fn kill_9_at_random_moments_loses_nothing_committed() {
+    let env = TestEnv::new();
+    many_files(&env, "day", 2500, 20_000);
+    let bin = assert_cmd::cargo::cargo_bin("reprint");
+    let mut rng = Rng::new(0x5EED_CAFE);
+    let mut last = 0u64;
+    let mut killed = 0;
+    for round in 0..24 {
+        // Alternate the two writers: `index add` (a transaction per batch)
+        // and `check --update` (one transaction at the end).
+        let args: &[&str] = if round % 3 == 2 {
+            &[
+                "check", "day", "--update", "--index", INDEX, "-q", "-j", "1",
+            ]
+        } else {
+            &["index", "add", "day", "--index", INDEX, "-q", "-j", "1"]
+        };
+        let mut child = StdCommand::new(&bin)
+            .args(args)
+            .current_dir(env.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let delay = Duration::from_millis(rng.range(0, 900) as u64);
+        let start = Instant::now();
+        while start.elapsed() < delay {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            killed += 1;
+        }
+        child.wait().unwrap();
+        let verify = env.run(&["index", "verify", "--index", INDEX]);
+        if !env.path(INDEX).exists() {
+            continue;
+        }
+        verify.expect_code(0);
+        let now = env.index_docs();
+        assert!(now >= last, "round {round}: {now} documents after {last}");
+        last = now;
+    }
+    assert!(
+        killed >= 10,
+        "only {killed} of the runs were killed mid-way"
+    );
+    env.run(&["index", "add", "day", "--index", INDEX, "-q"])
+        .expect_code(0);
+    assert_eq!(env.index_docs(), 2500);
+}
