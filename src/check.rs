@@ -30,7 +30,7 @@ use crate::report::check::{
     CheckReport, CheckSummary, Finding, FindingKind, IndexSummary, Match, Status,
     CHECK_SCHEMA_VERSION, MAX_MATCHES,
 };
-use crate::report::{Member, ParagraphMember, Report, Tool};
+use crate::report::{Member, Report, Tool};
 
 /// The path a check's indexed documents carry inside its scan, before
 /// they get their origins back.
@@ -101,13 +101,31 @@ pub struct AddOutcome {
 pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOutcome> {
     let mut index = open(cfg, ix, Mode::Create)?;
     let first_seen = index::now();
-    let mut added = Added::default();
-    let out = pipeline::index_records(cfg, opts, &mut |batch| {
-        let a = index.add(&batch, &first_seen)?;
-        added.added += a.added;
-        added.known += a.known;
-        Ok(())
+    // A writer thread stores one batch while the next is read and signed.
+    let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+    let writer = std::thread::spawn(move || -> Result<(Index, Added)> {
+        let mut added = Added::default();
+        for batch in batches {
+            let a = index.add(&batch, &first_seen)?;
+            added.added += a.added;
+            added.known += a.known;
+        }
+        Ok((index, added))
+    });
+    let read = pipeline::index_records(cfg, opts, &mut |batch| {
+        // A closed channel means the writer failed; its error is returned below.
+        send.send(batch).map_err(|_| Error::Index {
+            path: ix.path.clone(),
+            message: "the index writer stopped".into(),
+        })
+    });
+    drop(send);
+    let written = writer.join().map_err(|_| Error::Index {
+        path: ix.path.clone(),
+        message: "the index writer panicked".into(),
     })?;
+    let (index, added) = written?;
+    let out = read?;
     Ok(AddOutcome {
         documents: out.documents,
         empty: out.empty,
@@ -127,10 +145,9 @@ pub fn remove(cfg: &Config, ix: &IndexOptions, selections: &[Selection]) -> Resu
     }
     chosen.sort_by_key(|(rowid, _)| *rowid);
     chosen.dedup_by_key(|(rowid, _)| *rowid);
-    let docs: Vec<(i64, Option<Record>)> = chosen
-        .into_iter()
-        .map(|(rowid, text)| (rowid, pipeline::index_record_of(cfg, "", &text)))
-        .collect();
+    let (rowids, texts): (Vec<i64>, Vec<String>) = chosen.into_iter().unzip();
+    let records = pipeline::index_records_of(cfg, &texts);
+    let docs: Vec<(i64, Option<Record>)> = rowids.into_iter().zip(records).collect();
     index.remove(&docs)
 }
 
@@ -392,34 +409,29 @@ fn file_path() -> PathBuf {
 /// Gives the indexed members of a scan their origin and first-seen time,
 /// and drops what involves no checked document.
 fn restore_origins(scan: &mut Report, history: &[Stored]) {
-    let stored = |line: u64| &history[(line - 1) as usize];
-    let fix_member = |m: &mut Member| {
-        if m.path == SPOOL_NAME {
-            let s = stored(m.line);
-            m.path = s.path.clone();
-            m.line = s.line;
-            m.first_seen = Some(s.first_seen.clone());
+    let restore = |path: &mut String, line: &mut u64, first_seen: &mut Option<String>| {
+        if path == SPOOL_NAME {
+            let s = &history[(*line - 1) as usize];
+            *path = s.path.clone();
+            *line = s.line;
+            *first_seen = Some(s.first_seen.clone());
         }
     };
     scan.document_clusters
         .retain(|c| c.members.iter().any(|m| m.path != SPOOL_NAME));
     for (i, c) in scan.document_clusters.iter_mut().enumerate() {
         c.id = i + 1;
-        c.members.iter_mut().for_each(fix_member);
-    }
-    let fix_para = |m: &mut ParagraphMember| {
-        if m.path == SPOOL_NAME {
-            let s = stored(m.line);
-            m.path = s.path.clone();
-            m.line = s.line;
-            m.first_seen = Some(s.first_seen.clone());
+        for m in &mut c.members {
+            restore(&mut m.path, &mut m.line, &mut m.first_seen);
         }
-    };
+    }
     scan.paragraph_clusters
         .retain(|c| c.members.iter().any(|m| m.path != SPOOL_NAME));
     for (i, c) in scan.paragraph_clusters.iter_mut().enumerate() {
         c.id = i + 1;
-        c.members.iter_mut().for_each(fix_para);
+        for m in &mut c.members {
+            restore(&mut m.path, &mut m.line, &mut m.first_seen);
+        }
     }
     scan.doubled_documents.retain(|d| d.path != SPOOL_NAME);
     scan.issues.retain(|i| i.path != SPOOL_NAME);

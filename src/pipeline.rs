@@ -166,6 +166,7 @@ fn scan_in_pool(cfg: &Config, opts: &ScanOptions) -> Result<ScanOutcome> {
     let sources = &discovered.sources[..];
     let signer = Signer {
         records: false,
+        doc_p: lsh_params(m),
         input: &cfg.input,
         m,
         hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
@@ -403,9 +404,9 @@ pub fn index_records(
     })
 }
 
-/// The index record of one text, as [`index_records`] would make it
-/// (`None` for a text without words).
-pub fn index_record_of(cfg: &Config, id: &str, text: &str) -> Option<index::Record> {
+/// The index records of texts, as [`index_records`] would make them
+/// (`None` for a text without words), in parallel.
+pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Record>> {
     let signer = record_signer(cfg);
     let loc = Locator {
         source: 0,
@@ -413,22 +414,27 @@ pub fn index_record_of(cfg: &Config, id: &str, text: &str) -> Option<index::Reco
         offset: 0,
         len: 0,
     };
-    let mut scratch = Scratch::default();
-    let signed = signer.sign_doc(
-        text.to_string(),
-        id.to_string(),
-        loc,
-        Meta::default(),
-        Vec::new(),
-        &mut scratch,
-    );
-    signed.record.map(|r| *r)
+    texts
+        .par_iter()
+        .map_init(Scratch::default, |scratch, text| {
+            let signed = signer.sign_doc(
+                text.clone(),
+                String::new(),
+                loc,
+                Meta::default(),
+                Vec::new(),
+                scratch,
+            );
+            signed.record.map(|r| *r)
+        })
+        .collect()
 }
 
 fn record_signer(cfg: &Config) -> Signer<'_> {
     let m = &cfg.matching;
     Signer {
         records: true,
+        doc_p: lsh_params(m),
         input: &cfg.input,
         m,
         hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
@@ -658,6 +664,8 @@ impl Signed {
 struct Signer<'c> {
     /// Whether to make an index record of every document.
     records: bool,
+    /// Document LSH parameters (chosen once: choosing costs a search).
+    doc_p: LshParams,
     input: &'c InputConfig,
     m: &'c MatchConfig,
     hasher: MinHasher,
@@ -933,7 +941,7 @@ impl Signer<'_> {
         text: &str,
     ) -> index::Record {
         let mut doc_keys = Vec::new();
-        lsh::band_keys(sig, lsh_params(self.m), &mut doc_keys);
+        lsh::band_keys(sig, self.doc_p, &mut doc_keys);
         let pb = self.paragraphs.as_ref().map_or(1, |ps| ps.p.bands);
         let keep = pb.min(index::PARAGRAPH_BANDS);
         let mut paragraph_keys: Vec<u32> = para_keys

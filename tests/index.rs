@@ -422,3 +422,72 @@ fn kill_9_at_random_moments_loses_nothing_committed() {
         .expect_code(0);
     assert_eq!(env.index_docs(), 2500);
 }
+
+#[test]
+fn paragraph_findings_work_against_history() {
+    let env = TestEnv::new();
+    let footer = "Comments on this story are moderated by our staff before they appear, \
+                  and we keep the right to remove any that break our community rules.";
+    let wire = article(40);
+    // Day 1: four unrelated pages of a site, each with the footer; one wire story.
+    let day1: String = (0..4)
+        .map(|i| {
+            record(
+                &format!("site-{i}"),
+                &format!("{}\n\n{footer}", unrelated(400 + i).text()),
+            )
+        })
+        .chain(std::iter::once(record("wire-40", &wire.text())))
+        .collect();
+    env.write("day1/site.jsonl", day1);
+    env.run(&["index", "add", "day1", "--index", INDEX])
+        .expect_code(0);
+    // Day 2: a new page with the footer, and a long roundup that reprints
+    // two paragraphs of the wire story inside unrelated text.
+    let paras: Vec<&str> = wire.paragraphs.iter().map(String::as_str).collect();
+    let roundup = format!(
+        "{}\n\n{}\n\n{}\n\n{}",
+        unrelated(500).text(),
+        paras[1],
+        paras[2],
+        unrelated(501).text()
+    );
+    env.write(
+        "day2/new.jsonl",
+        format!(
+            "{}{}",
+            record(
+                "site-new",
+                &format!("{}\n\n{footer}", unrelated(450).text())
+            ),
+            record("roundup", &roundup)
+        ),
+    );
+    let (run, report) = env.check_json(&["day2"]);
+    run.expect_code(1);
+    let boiler = findings_of(&report, "boilerplate_paragraph");
+    let f = boiler
+        .iter()
+        .find(|f| f["doc"] == "site-new")
+        .unwrap_or_else(|| panic!("no boilerplate finding for the new page:\n{run}"));
+    let indexed: Vec<&Value> = f["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["indexed"] == true)
+        .collect();
+    assert_eq!(indexed.len(), 4, "{f}");
+    let reprinted = findings_of(&report, "reprinted_paragraph");
+    assert!(
+        reprinted
+            .iter()
+            .filter(|f| f["doc"] == "roundup")
+            .all(|f| f["matches"][0]["doc"] == "wire-40" && f["matches"][0]["indexed"] == true),
+        "{run}"
+    );
+    assert_eq!(
+        reprinted.iter().filter(|f| f["doc"] == "roundup").count(),
+        2,
+        "{run}"
+    );
+}
