@@ -36,6 +36,9 @@ use crate::report::{Member, Report, Tool};
 /// they get their origins back.
 const SPOOL_NAME: &str = "<index>";
 
+/// SQLite page cache while adding documents.
+const WRITE_CACHE_MIB: u32 = 256;
+
 /// Where the index is and how long to wait for another writer.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -100,6 +103,7 @@ pub struct AddOutcome {
 /// committed).
 pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOutcome> {
     let mut index = open(cfg, ix, Mode::Create)?;
+    index.set_cache_mib(WRITE_CACHE_MIB)?;
     let first_seen = index::now();
     // A writer thread stores one batch while the next is read and signed.
     let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
@@ -350,6 +354,7 @@ pub fn check(
     };
     if copts.update && !skipped {
         if let Some(i) = &mut index {
+            i.set_cache_mib(WRITE_CACHE_MIB)?;
             let a = i.add(&records, &index::now())?;
             summary.added = Some(a.added);
             summary.not_added_known = Some(a.known);

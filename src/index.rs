@@ -271,7 +271,8 @@ impl Index {
         }
         c.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
-        c.pragma_update(None, "cache_size", -262_144).map_err(e)?;
+        // 32 MiB of page cache for look-ups; writers raise it (`set_cache_mib`).
+        c.pragma_update(None, "cache_size", -32_768).map_err(e)?;
         match params {
             Some(params) => {
                 if tables == 0 {
@@ -281,6 +282,14 @@ impl Index {
             }
             None => Ok(()),
         }
+    }
+
+    /// Sets SQLite's page cache: bulk writes insert keys all over the
+    /// lookup tables and go faster with more of them cached.
+    pub fn set_cache_mib(&self, mib: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))
+            .map_err(|e| self.err(e))
     }
 
     /// Documents held.
