@@ -139,21 +139,30 @@ pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOut
     })
 }
 
-/// Removes the selected documents (and their keys) in one transaction;
-/// returns how many went.
+/// Removes the selected documents and their keys, a transaction per
+/// chunk of [`REMOVE_CHUNK`]; returns how many went.
 pub fn remove(cfg: &Config, ix: &IndexOptions, selections: &[Selection]) -> Result<u64> {
     let mut index = open(cfg, ix, Mode::Existing)?;
-    let mut chosen: Vec<(i64, String)> = Vec::new();
+    let mut chosen: Vec<i64> = Vec::new();
     for s in selections {
         chosen.extend(index.select(s)?);
     }
-    chosen.sort_by_key(|(rowid, _)| *rowid);
-    chosen.dedup_by_key(|(rowid, _)| *rowid);
-    let (rowids, texts): (Vec<i64>, Vec<String>) = chosen.into_iter().unzip();
-    let records = pipeline::index_records_of(cfg, &texts);
-    let docs: Vec<(i64, Option<Record>)> = rowids.into_iter().zip(records).collect();
-    index.remove(&docs)
+    chosen.sort_unstable();
+    chosen.dedup();
+    // A transaction per chunk: texts are re-signed for their keys, so only
+    // a chunk of them is in memory at a time.
+    let mut removed = 0;
+    for chunk in chosen.chunks(REMOVE_CHUNK) {
+        let texts = index.texts(chunk)?;
+        let records = pipeline::index_records_of(cfg, &texts);
+        let docs: Vec<(i64, Option<Record>)> = chunk.iter().copied().zip(records).collect();
+        removed += index.remove(&docs)?;
+    }
+    Ok(removed)
 }
+
+/// Documents removed per transaction.
+const REMOVE_CHUNK: usize = 4096;
 
 /// Counts and parameters of an existing index (any parameters).
 pub fn stats(ix: &IndexOptions) -> Result<index::Stats> {
@@ -268,6 +277,19 @@ pub fn check(
     ix: &IndexOptions,
     copts: &CheckOptions,
 ) -> Result<CheckReport> {
+    // The inputs are read twice: standard input is copied once, first.
+    let mut opts = opts.clone();
+    let _stdin = match cfg.paths.iter().any(|p| p.as_os_str() == "-") {
+        true if opts.stdin_file.is_none() => {
+            let mut spool = tempfile::NamedTempFile::new().map_err(|e| Error::io("-", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| Error::io("-", e))?;
+            opts.stdin_file = Some(spool.path().to_path_buf());
+            Some(spool)
+        }
+        _ => None,
+    };
+    let opts = &opts;
     let mut records: Vec<Record> = Vec::new();
     let read = pipeline::index_records(cfg, opts, &mut |batch| {
         records.extend(batch);

@@ -589,31 +589,45 @@ impl Index {
         Ok(out)
     }
 
-    /// Row ids (with id and text) of the documents a removal selects.
-    pub fn select(&self, sel: &Selection) -> Result<Vec<(i64, String)>> {
+    /// Row ids of the documents a removal selects, ascending.
+    pub fn select(&self, sel: &Selection) -> Result<Vec<i64>> {
         let (sql, arg): (&str, String) = match sel {
-            Selection::Id(id) => ("SELECT rowid, text FROM docs WHERE id = ?1", id.clone()),
-            Selection::SeenBefore(t) => (
-                "SELECT rowid, text FROM docs WHERE first_seen < ?1",
-                t.clone(),
-            ),
+            Selection::Id(id) => ("SELECT rowid FROM docs WHERE id = ?1", id.clone()),
+            Selection::SeenBefore(t) => ("SELECT rowid FROM docs WHERE first_seen < ?1", t.clone()),
             Selection::PublishedBefore(t) => (
-                "SELECT rowid, text FROM docs WHERE date IS NOT NULL AND date < ?1",
+                "SELECT rowid FROM docs WHERE date IS NOT NULL AND date < ?1",
                 t.clone(),
             ),
         };
         let mut q = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = q
-            .query_map([arg], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
+            .query_map([arg], |r| r.get::<_, i64>(0))
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for r in rows {
-            let (rowid, packed) = r.map_err(|e| self.err(e))?;
-            out.push((rowid, unpack_text(&packed).unwrap_or_default()));
-        }
+        let mut out = rows
+            .collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(|e| self.err(e))?;
+        out.sort_unstable();
         Ok(out)
+    }
+
+    /// The texts of these rows (empty for a damaged or missing one).
+    pub fn texts(&self, rowids: &[i64]) -> Result<Vec<String>> {
+        let mut q = self
+            .conn
+            .prepare_cached("SELECT text FROM docs WHERE rowid = ?1")
+            .map_err(|e| self.err(e))?;
+        rowids
+            .iter()
+            .map(|&rowid| {
+                let packed: Option<Vec<u8>> = q
+                    .query_row([rowid], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))?;
+                Ok(packed
+                    .and_then(|p| unpack_text(&p).ok())
+                    .unwrap_or_default())
+            })
+            .collect()
     }
 
     /// Removes documents and their keys (`keys` as their records give
@@ -807,8 +821,9 @@ mod tests {
         assert_eq!(docs[0].text, "the text of the story");
         assert_eq!(docs[0].meta.date.as_deref(), Some("2026-11-20T00:00:00Z"));
         let sel = ix.select(&Selection::Id("a".into())).unwrap();
+        assert_eq!(ix.texts(&sel).unwrap(), vec!["the text of the story"]);
         let gone = ix
-            .remove(&[(sel[0].0, Some(record("a", 1, &[10, 20])))])
+            .remove(&[(sel[0], Some(record("a", 1, &[10, 20])))])
             .unwrap();
         assert_eq!(gone, 1);
         let s = ix.stats().unwrap();

@@ -58,6 +58,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     check_output_dir(args.output.as_deref())?;
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
+        stdin_file: None,
         extra: None,
     };
     let outcome = scan(&cfg, opts)?;
@@ -168,6 +169,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         .transpose()?;
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
+        stdin_file: None,
         extra: None,
     };
     let copts = reprint::check::CheckOptions {
@@ -213,6 +215,7 @@ fn run_index(cmd: IndexCommand) -> Result<u8, Error> {
             let ix = args.index.options().map_err(Error::InvalidParam)?;
             let opts = ScanOptions {
                 stdin_format: args.input.stdin_format.into(),
+                stdin_file: None,
                 extra: None,
             };
             let out = reprint::check::add(&cfg, &opts, &ix)?;

@@ -24,7 +24,7 @@ use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::error::{Error, Result};
 use crate::index;
 use crate::input::{
-    compress, discover, oversized_message, parse_line_into, read_file_docs, reread_each,
+    compress, discover_with, oversized_message, parse_line_into, read_file_docs, reread_each,
     unreadable_message, Chunk, ChunkReader, Issue, IssueKind, LineSpan, Locator, Meta, Source,
     SourceKind, StdinFormat,
 };
@@ -108,6 +108,9 @@ pub struct ScanOutcome {
 pub struct ScanOptions {
     /// What standard input holds.
     pub stdin_format: StdinFormat,
+    /// Standard input, already copied to this file (for runs that read
+    /// their inputs twice).
+    pub stdin_file: Option<std::path::PathBuf>,
     /// A JSON Lines file read after the PATHs, under its own name: the
     /// indexed documents that `check` compares the new ones with.
     pub extra: Option<ExtraSource>,
@@ -154,7 +157,12 @@ fn scan_in_pool(cfg: &Config, opts: &ScanOptions) -> Result<ScanOutcome> {
         lap = Instant::now();
     };
     let m = &cfg.matching;
-    let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+    let mut discovered = discover_with(
+        &cfg.paths,
+        &cfg.input,
+        opts.stdin_format,
+        opts.stdin_file.as_deref(),
+    )?;
     if let Some(extra) = &opts.extra {
         discovered.sources.push(Source {
             path: extra.path.clone(),
@@ -378,7 +386,12 @@ pub fn index_records(
     let pool = thread_pool(cfg)?;
     pool.install(|| {
         let m = &cfg.matching;
-        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let discovered = discover_with(
+            &cfg.paths,
+            &cfg.input,
+            opts.stdin_format,
+            opts.stdin_file.as_deref(),
+        )?;
         let signer = record_signer(cfg);
         let mut out = RecordSink {
             sources: &discovered.sources,

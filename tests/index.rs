@@ -491,3 +491,23 @@ fn paragraph_findings_work_against_history() {
         "{run}"
     );
 }
+
+#[test]
+fn check_reads_standard_input_once_for_both_passes() {
+    let env = two_days();
+    let mut c = env.cmd();
+    c.args(["check", "-", "--index", INDEX, "--format", "json"])
+        .write_stdin(std::fs::read(env.path("day2/herald.jsonl")).unwrap());
+    let run = Run::from(c.output().expect("run reprint"));
+    run.expect_code(1);
+    let report = run.json();
+    assert_eq!(report["summary"]["documents_checked"], 3, "{run}");
+    assert!(
+        findings_of(&report, "duplicate_document")
+            .iter()
+            .any(|f| f["doc"] == "herald-1"
+                && f["path"] == "-"
+                && f["matches"][0]["doc"] == "wire-0"),
+        "{run}"
+    );
+}

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 pub use chunks::{Chunk, ChunkReader, LineSpan};
 pub use compress::Compression;
 pub use jsonl::{parse_line, parse_line_into, parse_record, Record};
-pub use walk::{discover, StdinFormat};
+pub use walk::{discover, discover_with, StdinFormat};
 
 use crate::config::InputConfig;
 
