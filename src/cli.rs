@@ -48,6 +48,13 @@ Examples:
     /// before; exit 1 on a new finding (for CI).
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Show why two documents match or not: scores, matching paragraphs, shared passages.
+    #[command(after_help = "\
+Examples:
+  reprint explain corpus/wire/harbor-bridge-closure.txt corpus/outlets/valley-herald-bridge.txt
+  reprint explain --corpus feeds.jsonl wire-1041 herald-77
+  reprint explain a.txt b.txt --format json")]
+    Explain(ExplainArgs),
     /// Build and maintain the persistent index that `check` compares with.
     #[command(subcommand)]
     Index(IndexCommand),
@@ -189,6 +196,29 @@ pub struct CheckArgs {
     /// Do not print input warnings on standard error (they stay in the report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Arguments of `reprint explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The first document: a file holding one document, or with --corpus an id.
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// The second document, likewise.
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Take A and B as ids of documents in this file (any input format).
+    #[arg(long, value_name = "FILE")]
+    pub corpus: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    #[command(flatten)]
+    pub paragraphs: ParagraphArgs,
 }
 
 /// Check report formats.

@@ -48,6 +48,7 @@ pub mod doubled;
 pub mod error;
 pub mod eval;
 pub mod exact;
+pub mod explain;
 pub mod index;
 pub mod input;
 pub mod lsh;

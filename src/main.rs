@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{CheckArgs, Cli, Command, EvalArgs, IndexCommand, ScanArgs};
+use cli::{CheckArgs, Cli, Command, EvalArgs, ExplainArgs, IndexCommand, ScanArgs};
 use reprint::eval::{dense_labels, read_labels, score};
 use reprint::exact::all_pairs;
 use reprint::input::{reread, IssueKind};
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Check(args) => run_check(args),
         Command::Index(cmd) => run_index(cmd),
+        Command::Explain(args) => run_explain(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -200,6 +201,45 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+fn run_explain(args: ExplainArgs) -> Result<u8, Error> {
+    use reprint::explain;
+    let cfg = cli::build_config(
+        Vec::new(),
+        Some(&args.input),
+        &args.matching,
+        Some(&args.paragraphs),
+    )
+    .map_err(Error::InvalidParam)?;
+    cfg.matching.validate()?;
+    cfg.paragraphs.validate()?;
+    let (a, b) = match &args.corpus {
+        Some(corpus) => explain::documents_by_id(corpus, &cfg, &args.a, &args.b)?,
+        None => {
+            let path = |p: &str| {
+                let p = std::path::PathBuf::from(p);
+                if p.exists() {
+                    Ok(p)
+                } else {
+                    Err(Error::MissingPath(p))
+                }
+            };
+            (
+                explain::document_in(&path(&args.a)?, &cfg)?,
+                explain::document_in(&path(&args.b)?, &cfg)?,
+            )
+        }
+    };
+    let e = explain::explain(&a, &b, &cfg);
+    write_output(None, |out| match args.format {
+        cli::FormatArg::Text => explain::write_text(&e, out),
+        cli::FormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *out, &e)?;
+            writeln!(out).map_err(|e| Error::io("<stdout>", e))
+        }
+    })?;
+    Ok(0)
 }
 
 fn run_index(cmd: IndexCommand) -> Result<u8, Error> {
