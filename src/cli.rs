@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, and their translation into the
 //! engine's [`Config`]. Nothing below this module sees clap.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -36,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan a corpus and report clusters of near-duplicate documents.
-    #[command(after_help = SCAN_EXAMPLES)]
+    #[command(after_help = SCAN_EXAMPLES, args_override_self = true)]
     Scan(ScanArgs),
     /// Scan a labelled JSON Lines corpus and score the clusters against its labels.
     #[command(after_help = "\
@@ -46,7 +47,7 @@ Examples:
     Eval(EvalArgs),
     /// Check new documents against a persistent index of everything seen
     /// before; exit 1 on a new finding (for CI).
-    #[command(after_help = CHECK_EXAMPLES)]
+    #[command(after_help = CHECK_EXAMPLES, args_override_self = true)]
     Check(CheckArgs),
     /// Show why two documents match or not: scores, matching paragraphs, shared passages.
     #[command(after_help = "\
@@ -58,6 +59,21 @@ Examples:
     /// Build and maintain the persistent index that `check` compares with.
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "\
+Examples:
+  reprint completions bash > ~/.local/share/bash-completion/completions/reprint
+  reprint completions zsh > ~/.zfunc/_reprint")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) made from these same definitions.
+    #[command(after_help = "\
+Example:
+  reprint man > reprint.1 && man ./reprint.1")]
+    Man,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -168,6 +184,8 @@ pub struct CheckArgs {
     /// The new documents: directories, files, or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub index: IndexArgs,
     /// After the check, add the checked documents to the index (one
@@ -442,12 +460,28 @@ pub enum FailOn {
     Doubled,
 }
 
+/// Where options come from besides the command line.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Read options from this TOML file (keys are long flag names, such as
+    /// `threshold = 0.7` or `fail-on = ["documents"]`); flags given on the
+    /// command line win. Default: `reprint.toml` in the first PATH (a
+    /// directory) or beside it (a file), when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any `reprint.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
 /// Arguments of `reprint scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Directories, files (.txt, .md, .jsonl, .ndjson), or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -534,6 +568,165 @@ fn parse_containment(s: &str) -> Result<Option<f64>, String> {
     s.parse::<f64>()
         .map(Some)
         .map_err(|_| format!("--containment takes a number in (0, 1] or `off`, not `{s}`"))
+}
+
+/// Parses the command line, with the options of a config file (`--config`,
+/// or `reprint.toml` in the scanned root) put before it, so that flags
+/// given on the command line override them. Exits with clap's message on
+/// bad usage, and with status 2 on a bad config file.
+pub fn parse() -> Cli {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let cli = Cli::try_parse_from(&argv).unwrap_or_else(|e| e.exit());
+    let (sub, config, paths) = match &cli.command {
+        Command::Scan(a) => ("scan", &a.config, &a.paths),
+        Command::Check(a) => ("check", &a.config, &a.paths),
+        _ => return cli,
+    };
+    let file = match (&config.config, config.no_config) {
+        (Some(f), _) => Some(f.clone()),
+        (None, true) => None,
+        (None, false) => default_config(paths),
+    };
+    let Some(file) = file else { return cli };
+    let extra = match config_args(&file, sub, &argv) {
+        Ok(extra) => extra,
+        Err(msg) => {
+            eprintln!("reprint: error: {}: {msg}", file.display());
+            std::process::exit(2);
+        }
+    };
+    let mut all = vec![argv[0].clone(), argv[1].clone()];
+    all.extend(extra);
+    all.extend(argv[2..].iter().cloned());
+    // The command line alone parsed, so an error now comes from the file.
+    Cli::try_parse_from(&all).unwrap_or_else(|e| {
+        eprintln!(
+            "reprint: error: {}: a value there is not valid: {}",
+            file.display(),
+            e.kind()
+        );
+        eprint!("{}", e.render());
+        std::process::exit(2);
+    })
+}
+
+/// `reprint.toml` in the first PATH (a directory) or beside it (a file).
+fn default_config(paths: &[PathBuf]) -> Option<PathBuf> {
+    let first = paths.first().filter(|p| p.as_os_str() != "-")?;
+    let dir = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent()?.to_path_buf()
+    };
+    let file = dir.join("reprint.toml");
+    file.is_file().then_some(file)
+}
+
+/// The flags a config file stands for, checked against `sub`'s flags.
+fn config_args(
+    file: &std::path::Path,
+    sub: &str,
+    argv: &[OsString],
+) -> Result<Vec<OsString>, String> {
+    use clap::CommandFactory;
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        match line {
+            Some(l) => format!("line {l}: {}", e.message()),
+            None => e.message().to_string(),
+        }
+    })?;
+    let cmd = Cli::command();
+    let cmd = cmd
+        .find_subcommand(sub)
+        .expect("the subcommand exists")
+        .clone();
+    let settable: Vec<&clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| {
+            a.get_long()
+                .is_some_and(|l| !matches!(l, "config" | "no-config" | "help" | "output"))
+        })
+        .collect();
+    let line_of = |key: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(String::new(), |i| format!("line {}: ", i + 1))
+    };
+    let given = |long: &str| {
+        argv.iter().any(|a| {
+            let a = a.to_string_lossy();
+            a == format!("--{long}") || a.starts_with(&format!("--{long}="))
+        })
+    };
+    let mut out = Vec::new();
+    for (key, value) in &table {
+        let long = key.replace('_', "-");
+        let Some(arg) = settable
+            .iter()
+            .find(|a| a.get_long() == Some(long.as_str()))
+        else {
+            let mut known: Vec<&str> = settable.iter().filter_map(|a| a.get_long()).collect();
+            known.sort_unstable();
+            return Err(format!(
+                "{}unknown key `{key}` for `reprint {sub}`; the keys are the long flags: {}",
+                line_of(key),
+                known.join(", ")
+            ));
+        };
+        let flag = format!("--{long}");
+        let scalar = |v: &toml::Value| -> Result<String, String> {
+            match v {
+                toml::Value::String(s) => Ok(s.clone()),
+                toml::Value::Integer(i) => Ok(i.to_string()),
+                toml::Value::Float(f) => Ok(f.to_string()),
+                toml::Value::Boolean(b) => Ok(b.to_string()),
+                other => Err(format!(
+                    "{}`{key}` takes a string, number or boolean, not {}",
+                    line_of(key),
+                    other.type_str()
+                )),
+            }
+        };
+        let is_switch = matches!(arg.get_action(), clap::ArgAction::SetTrue);
+        let is_list = matches!(arg.get_action(), clap::ArgAction::Append);
+        match value {
+            toml::Value::Boolean(b) if is_switch => {
+                if *b {
+                    out.push(flag.into());
+                }
+            }
+            _ if is_switch => {
+                return Err(format!(
+                    "{}`{key}` is a switch: write `{key} = true`",
+                    line_of(key)
+                ));
+            }
+            toml::Value::Array(items) if is_list => {
+                if !given(&long) {
+                    for v in items {
+                        out.push(format!("{flag}={}", scalar(v)?).into());
+                    }
+                }
+            }
+            toml::Value::Array(_) => {
+                return Err(format!(
+                    "{}`{key}` takes one value, not a list",
+                    line_of(key)
+                ));
+            }
+            v if is_list => {
+                if !given(&long) {
+                    out.push(format!("{flag}={}", scalar(v)?).into());
+                }
+            }
+            v => out.push(format!("{flag}={}", scalar(v)?).into()),
+        }
+    }
+    Ok(out)
 }
 
 /// The one place where arguments become a [`Config`].

@@ -7,8 +7,6 @@ mod cli;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use cli::{CheckArgs, Cli, Command, EvalArgs, ExplainArgs, IndexCommand, ScanArgs};
 use reprint::eval::{dense_labels, read_labels, score};
 use reprint::exact::all_pairs;
@@ -21,13 +19,26 @@ const EXIT_FOUND: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Eval(args) => run_eval(args),
         Command::Check(args) => run_check(args),
         Command::Index(cmd) => run_index(cmd),
         Command::Explain(args) => run_explain(args),
+        Command::Completions { shell } => write_output(None, |out| {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "reprint", out);
+            Ok(())
+        })
+        .map(|()| 0),
+        Command::Man => write_output(None, |out| {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(out)
+                .map_err(|e| Error::io("<stdout>", e))
+        })
+        .map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

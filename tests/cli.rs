@@ -710,3 +710,81 @@ fn output_into_a_missing_directory_fails_before_scanning() {
     assert!(run.stderr.contains("no/such/dir"), "{run}");
     assert!(run.stderr.contains("create it"), "{run}");
 }
+
+#[test]
+fn a_config_file_sets_options_and_the_command_line_wins() {
+    let env = TestEnv::new();
+    let orig = article(61);
+    env.write("day/a.txt", orig.text());
+    env.write("day/b.txt", trimmed_reprint(&orig, 4).text());
+    env.write(
+        "day/reprint.toml",
+        "# shared settings\nthreshold = 0.95\ncontainment = \"off\"\ngranularity = \"documents\"\nfail-on = [\"documents\"]\n",
+    );
+    // reprint.toml in the scanned root is read.
+    let (run, report) = env.scan_json(&["day"]);
+    run.expect_code(0);
+    assert_eq!(report["params"]["threshold"], 0.95);
+    assert!(report["params"]["containment"].is_null());
+    assert_eq!(report["params"]["granularity"], "documents");
+    assert_eq!(report["document_clusters"].as_array().unwrap().len(), 0);
+    // A flag on the command line overrides the file.
+    let (run, report) = env.scan_json(&["day", "--containment", "0.8"]);
+    run.expect_code(0);
+    assert_eq!(report["params"]["containment"], 0.8);
+    assert_eq!(
+        report["document_clusters"].as_array().unwrap().len(),
+        1,
+        "{run}"
+    );
+    // --no-config ignores it; --config names another.
+    let (_, report) = env.scan_json(&["day", "--no-config"]);
+    assert_eq!(report["params"]["threshold"], 0.6);
+    env.write("other.toml", "threshold = 0.7\n");
+    let (_, report) = env.scan_json(&["day", "--config", "other.toml"]);
+    assert_eq!(report["params"]["threshold"], 0.7);
+}
+
+#[test]
+fn config_file_mistakes_name_the_file_and_line() {
+    let env = TestEnv::new();
+    env.write("a.txt", article(1).text());
+    for (text, says) in [
+        (
+            "threshold = 0.7\ntreshold = 0.9\n",
+            "line 2: unknown key `treshold`",
+        ),
+        ("threshold = \n", "line 1:"),
+        ("check = \"yes\"\n", "`check` is a switch"),
+        ("threshold = \"high\"\n", "a value there is not valid"),
+        ("ext = [[1]]\n", "takes a string, number or boolean"),
+    ] {
+        env.write("bad.toml", text);
+        let run = env.scan(&["a.txt", "--config", "bad.toml"]);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("bad.toml") && run.stderr.contains(says),
+            "{text:?}:\n{run}"
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definitions() {
+    let env = TestEnv::new();
+    let mut c = env.cmd();
+    let out = c.args(["completions", "bash"]).output().unwrap();
+    let bash = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for word in ["scan", "check", "explain", "--threshold", "--index"] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    let out = env.cmd().args(["man"]).output().unwrap();
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH reprint 1"),
+        "{man}"
+    );
+    assert!(man.contains("check") && man.contains("explain"));
+}
