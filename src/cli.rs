@@ -229,14 +229,23 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "FILE")]
     pub corpus: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text)]
+    pub format: ExplainFormatArg,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
     pub matching: MatchArgs,
     #[command(flatten)]
     pub paragraphs: ParagraphArgs,
+}
+
+/// Formats of `reprint explain`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainFormatArg {
+    /// Human-readable text.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 /// Check report formats.
@@ -535,12 +544,15 @@ pub struct EvalArgs {
 }
 
 /// Report formats.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Human-readable text.
     Text,
     /// One JSON object (schema in the README).
     Json,
+    /// One self-contained HTML page: findings, and texts side by side with
+    /// shared passages marked (use with -o report.html).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -548,6 +560,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Text => Format::Text,
             FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
         }
     }
 }

@@ -114,8 +114,16 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
         return Ok(EXIT_ERROR);
     }
     let format = args.format.into();
-    // Streamed to the file: a large report is never held whole.
-    write_output(args.output.as_deref(), |out| report::write(r, format, out))?;
+    if format == report::Format::Html {
+        let texts =
+            reprint::pipeline::finding_texts(&outcome, &cfg.input, report::html::MAX_TEXT_BYTES);
+        write_output(args.output.as_deref(), |out| {
+            report::html::write_html(r, &texts, out)
+        })?;
+    } else {
+        // Streamed to the file: a large report is never held whole.
+        write_output(args.output.as_deref(), |out| report::write(r, format, out))?;
+    }
     let skipped = r.stats.skipped_inputs + r.stats.skipped_records;
     Ok(if skipped > 0 {
         EXIT_ERROR
@@ -244,8 +252,8 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Error> {
     };
     let e = explain::explain(&a, &b, &cfg);
     write_output(None, |out| match args.format {
-        cli::FormatArg::Text => explain::write_text(&e, out),
-        cli::FormatArg::Json => {
+        cli::ExplainFormatArg::Text => explain::write_text(&e, out),
+        cli::ExplainFormatArg::Json => {
             serde_json::to_writer_pretty(&mut *out, &e)?;
             writeln!(out).map_err(|e| Error::io("<stdout>", e))
         }

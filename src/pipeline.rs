@@ -504,6 +504,68 @@ impl Absorb for RecordSink<'_> {
     }
 }
 
+/// The texts of the documents in a report's findings (document clusters,
+/// paragraph clusters, doubled documents), read again, each cut at
+/// `max_bytes`: what the HTML report shows side by side. A document that
+/// cannot be read again is left out.
+pub fn finding_texts(
+    outcome: &ScanOutcome,
+    input: &InputConfig,
+    max_bytes: usize,
+) -> Vec<crate::report::html::DocText> {
+    let sources = &outcome.sources;
+    let name = |d: &DocInfo| sources[d.loc.source as usize].name.as_str();
+    let index: std::collections::HashMap<(&str, u64), u32> = outcome
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((name(d), d.loc.line), i as u32))
+        .collect();
+    let r = &outcome.report;
+    let mut wanted: Vec<u32> = outcome.clusters.iter().flatten().copied().collect();
+    let places = r
+        .paragraph_clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(|m| (m.path.as_str(), m.line)))
+        .chain(
+            r.doubled_documents
+                .iter()
+                .map(|d| (d.path.as_str(), d.line)),
+        );
+    wanted.extend(places.filter_map(|p| index.get(&p).copied()));
+    wanted.sort_unstable();
+    wanted.dedup();
+    let locs: Vec<Locator> = wanted
+        .iter()
+        .map(|&d| outcome.docs[d as usize].loc)
+        .collect();
+    let texts = reread_each(
+        sources,
+        input,
+        &locs,
+        || (),
+        |_, _, text| {
+            let mut end = text.len().min(max_bytes);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text[..end].to_string()
+        },
+    );
+    wanted
+        .iter()
+        .zip(texts)
+        .filter_map(|(&d, t)| {
+            let doc = &outcome.docs[d as usize];
+            t.ok().map(|text| crate::report::html::DocText {
+                path: name(doc).to_string(),
+                line: doc.loc.line,
+                text,
+            })
+        })
+        .collect()
+}
+
 /// Which document pairs may match at all: `--same-source skip` keeps two
 /// documents of one outlet apart, `--window DAYS` two documents published
 /// further apart than that. Pairs that lack the metadata are allowed.

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod github;
+pub mod html;
 mod json;
 pub mod sarif;
 mod text;
@@ -35,6 +36,9 @@ pub enum Format {
     Text,
     /// One JSON object.
     Json,
+    /// One self-contained HTML page ([`html::write_html`]; through
+    /// [`write`] it has no texts to show side by side).
+    Html,
 }
 
 /// Writes `report` in `format`.
@@ -42,6 +46,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()>
     match format {
         Format::Text => write_text(report, out),
         Format::Json => write_json(report, out),
+        Format::Html => html::write_html(report, &[], out),
     }
 }
 

@@ -1,0 +1,384 @@
+//! The HTML report: one self-contained file (inline CSS and JavaScript, no
+//! network) that lists every finding and, on demand, shows two texts side
+//! by side with their matching paragraphs aligned and shared word runs
+//! marked.
+//!
+//! Scraped text is untrusted. Everything the page shows travels as JSON in
+//! a `<script type="application/json">` block, with `<`, `>` and `&`
+//! written as `\u003c`, `\u003e` and `\u0026` so that no text can close the
+//! block; the script puts it on the page with `textContent` and
+//! `createElement` only (never `innerHTML`), and links are made only for
+//! `http:` and `https:` URLs.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::Report;
+use crate::error::{Error, Result};
+
+/// Longest text of one document carried in the page, in bytes.
+pub const MAX_TEXT_BYTES: usize = 200_000;
+
+/// A document's text, for the side-by-side views.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocText {
+    /// The document's file.
+    pub path: String,
+    /// Its line there.
+    pub line: u64,
+    /// Its text (cut at [`MAX_TEXT_BYTES`] on a character boundary).
+    pub text: String,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    report: &'a Report,
+    texts: &'a [DocText],
+}
+
+/// JSON that is safe inside a `<script>` element.
+fn script_json<T: Serialize>(value: &T) -> Result<String> {
+    let json = serde_json::to_string(value)?;
+    Ok(json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029"))
+}
+
+/// Writes the report as one HTML page; `texts` are the texts of the
+/// documents in its findings.
+pub fn write_html(report: &Report, texts: &[DocText], out: &mut dyn Write) -> Result<()> {
+    let data = script_json(&Page { report, texts })?;
+    let w = |e| Error::io("<output>", e);
+    out.write_all(HEAD.as_bytes()).map_err(w)?;
+    out.write_all(b"<script id=\"data\" type=\"application/json\">")
+        .map_err(w)?;
+    out.write_all(data.as_bytes()).map_err(w)?;
+    out.write_all(b"</script>\n<script>").map_err(w)?;
+    out.write_all(SCRIPT.as_bytes()).map_err(w)?;
+    out.write_all(b"</script>\n</body>\n</html>\n").map_err(w)?;
+    Ok(())
+}
+
+const HEAD: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reprint report</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
+header { background: #1d2330; color: #fff; padding: 12px 20px; }
+header h1 { font-size: 18px; margin: 0 0 4px; }
+#summary { font-size: 13px; opacity: .85; }
+#controls { padding: 10px 20px; display: flex; gap: 10px; align-items: center; background: #fff; border-bottom: 1px solid #dde1e7; position: sticky; top: 0; }
+#controls input { flex: 1; padding: 5px 8px; }
+main { padding: 10px 20px; }
+.finding { background: #fff; border: 1px solid #dde1e7; border-radius: 6px; margin: 8px 0; }
+.finding > .head { padding: 8px 12px; cursor: pointer; display: flex; gap: 10px; align-items: baseline; }
+.finding > .head:hover { background: #f0f3f8; }
+.kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 3px; background: #e3e8f0; white-space: nowrap; }
+.kind.document { background: #ffe1c2; } .kind.boilerplate { background: #dfe6ee; } .kind.reprinted { background: #d7f0dc; }
+.kind.within_document { background: #eadff5; } .kind.doubled { background: #f7d4d4; }
+.title { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.meta { color: #5b6473; font-size: 12px; }
+.detail { padding: 8px 12px 12px; border-top: 1px solid #eef0f3; }
+.members { width: 100%; border-collapse: collapse; font-size: 12.5px; margin-bottom: 8px; }
+.members td, .members th { text-align: left; padding: 3px 6px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
+.members tr.pick { cursor: pointer; } .members tr.pick:hover { background: #f0f3f8; }
+.members tr.on { background: #fff7d6; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.pair .col h3 { font-size: 13px; margin: 4px 0; }
+.row { display: contents; }
+.para { white-space: pre-wrap; background: #fbfbfc; border: 1px solid #eef0f3; border-radius: 4px; padding: 6px 8px; margin: 0 0 6px; font-size: 13px; }
+.para.matched { border-color: #9cc5a1; }
+.para .ln { color: #8a93a3; font-size: 11px; display: block; }
+mark { background: #fff0a6; padding: 0; }
+.empty { color: #8a93a3; font-style: italic; }
+button.more { margin: 10px 0; }
+</style>
+</head>
+<body>
+<header><h1>reprint report</h1><div id="summary"></div></header>
+<div id="controls">
+<label>Kind <select id="kind">
+<option value="">all</option><option value="document">document clusters</option>
+<option value="boilerplate">boilerplate paragraphs</option><option value="reprinted">reprinted paragraphs</option>
+<option value="within_document">within-document paragraphs</option><option value="doubled">doubled documents</option>
+</select></label>
+<input id="q" type="search" placeholder="filter by text, id, title, path…">
+<span id="count" class="meta"></span>
+</div>
+<main id="list"></main>
+"#;
+
+const SCRIPT: &str = r#"
+"use strict";
+const DATA = JSON.parse(document.getElementById("data").textContent);
+const R = DATA.report;
+const TEXTS = new Map(DATA.texts.map(t => [t.path + "\u0000" + t.line, t.text]));
+const textOf = (path, line) => TEXTS.get(path + "\u0000" + line);
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+function safeUrl(u) {
+  try { const x = new URL(u); return (x.protocol === "http:" || x.protocol === "https:") ? x.href : null; }
+  catch (_) { return null; }
+}
+
+// Every finding as one entry: kind, title, searchable text, detail builder.
+const FINDINGS = [];
+for (const c of R.document_clusters) {
+  const m0 = c.members[0];
+  FINDINGS.push({
+    kind: "document",
+    title: (m0.title || c.representative) + " — " + c.size + " documents",
+    meta: "cluster " + c.id + (c.earliest ? ", earliest " + c.earliest : ""),
+    search: c.members.map(m => [m.doc, m.path, m.title || "", m.source || "", m.url || ""].join(" ")).join(" "),
+    detail: box => documentCluster(box, c),
+  });
+}
+for (const c of R.paragraph_clusters) {
+  FINDINGS.push({
+    kind: c.kind,
+    title: c.excerpt,
+    meta: c.documents + " documents, " + c.occurrences + " occurrences",
+    search: c.excerpt + " " + c.members.map(m => m.doc + " " + m.path).join(" "),
+    detail: box => paragraphCluster(box, c),
+  });
+}
+for (const d of R.doubled_documents) {
+  FINDINGS.push({
+    kind: "doubled",
+    title: d.doc + " prints its article twice",
+    meta: d.path + ":" + d.line + ", second copy from line " + d.split_line + ", score " + d.score,
+    search: d.doc + " " + d.path + " " + d.shared_phrases.join(" "),
+    detail: box => doubledDocument(box, d),
+  });
+}
+
+const s = R.stats;
+document.getElementById("summary").textContent =
+  s.documents + " documents in " + s.inputs + " inputs; " + s.clusters + " document clusters, " +
+  s.paragraph_clusters + " paragraph clusters, " + s.doubled_documents + " doubled documents; " +
+  R.issues.length + " input problems. reprint " + R.tool.version + ", threshold " + R.params.threshold +
+  ", containment " + (R.params.containment === null ? "off" : R.params.containment) + ", " + R.params.shingle_size + "-word shingles.";
+
+// ---- text matching (for marks and alignment) ----
+function tokens(text) {
+  const out = [];
+  const re = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+  let m;
+  while ((m = re.exec(text)) !== null) out.push({ w: m[0].toLowerCase(), s: m.index, e: m.index + m[0].length });
+  return out;
+}
+function shingles(toks, k) {
+  const set = new Set();
+  for (let i = 0; i + k <= toks.length; i++) set.add(toks.slice(i, i + k).map(t => t.w).join(" "));
+  return set;
+}
+function jaccard(a, b) {
+  if (!a.size || !b.size) return 0;
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n / (a.size + b.size - n);
+}
+const RUN = 5;
+// Character ranges of `toks` covered by a RUN-word shingle that `other` holds.
+function sharedRanges(toks, other) {
+  const ranges = [];
+  for (let i = 0; i + RUN <= toks.length; i++) {
+    if (other.has(toks.slice(i, i + RUN).map(t => t.w).join(" "))) {
+      const s = toks[i].s, e = toks[i + RUN - 1].e;
+      const last = ranges[ranges.length - 1];
+      if (last && s <= last[1] + 1) last[1] = Math.max(last[1], e); else ranges.push([s, e]);
+    }
+  }
+  return ranges;
+}
+function marked(text, other) {
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const [s, e] of sharedRanges(tokens(text), other)) {
+    if (s > at) frag.append(document.createTextNode(text.slice(at, s)));
+    frag.append(el("mark", null, text.slice(s, e)));
+    at = e;
+  }
+  if (at < text.length) frag.append(document.createTextNode(text.slice(at)));
+  return frag;
+}
+function paragraphs(text) {
+  const out = [];
+  const lines = text.split("\n");
+  let cur = null;
+  lines.forEach((l, i) => {
+    if (l.trim() === "") { cur = null; return; }
+    if (!cur) { cur = { line: i + 1, text: l }; out.push(cur); } else cur.text += "\n" + l;
+  });
+  return out;
+}
+
+// Two texts side by side: A's paragraphs in order, each beside the B
+// paragraph that matches it best, then B's paragraphs that matched none.
+function pairView(box, a, b) {
+  box.querySelectorAll(".pair").forEach(x => x.remove());
+  const grid = el("div", "pair");
+  const head = (side, t) => {
+    const h = el("div", "col");
+    h.append(el("h3", null, side + ": " + t.label));
+    if (t.url) { const u = safeUrl(t.url); if (u) { const l = el("a", null, t.url); l.href = u; l.rel = "noopener noreferrer"; h.append(l); } else h.append(el("div", "meta", t.url)); }
+    return h;
+  };
+  grid.append(head("A", a), head("B", b));
+  if (a.text === undefined || b.text === undefined) {
+    grid.append(el("div", "empty", "text not available"), el("div", "empty", "text not available"));
+    box.append(grid);
+    return;
+  }
+  const pa = paragraphs(a.text), pb = paragraphs(b.text);
+  const ta = pa.map(p => tokens(p.text)), tb = pb.map(p => tokens(p.text));
+  const sa = ta.map(t => shingles(t, 3)), sb = tb.map(t => shingles(t, 3));
+  const allA = shingles(tokens(a.text), RUN), allB = shingles(tokens(b.text), RUN);
+  const used = new Set();
+  const para = (p, other, matched) => {
+    const d = el("div", "para" + (matched ? " matched" : ""));
+    d.append(el("span", "ln", "line " + p.line), marked(p.text, other));
+    return d;
+  };
+  pa.forEach((p, i) => {
+    let best = -1, score = 0.3;
+    sb.forEach((s, j) => { const x = jaccard(sa[i], s); if (x > score) { score = x; best = j; } });
+    grid.append(para(p, allB, best >= 0));
+    if (best >= 0) { used.add(best); grid.append(para(pb[best], allA, true)); }
+    else grid.append(el("div"));
+  });
+  pb.forEach((p, j) => { if (!used.has(j)) { grid.append(el("div")); grid.append(para(p, allA, false)); } });
+  box.append(grid);
+}
+
+function docRef(m) {
+  return { label: m.doc + " (" + m.path + ":" + m.line + ")", url: m.url, text: textOf(m.path, m.line) };
+}
+
+function membersTable(box, header, rows, onPick) {
+  const t = el("table", "members");
+  const tr = el("tr");
+  header.forEach(h => tr.append(el("th", null, h)));
+  t.append(tr);
+  rows.forEach((cells, i) => {
+    const r = el("tr", onPick ? "pick" : null);
+    cells.forEach(c => r.append(el("td", null, c)));
+    if (onPick) r.addEventListener("click", () => {
+      t.querySelectorAll("tr.on").forEach(x => x.classList.remove("on"));
+      r.classList.add("on");
+      onPick(i);
+    });
+    t.append(r);
+  });
+  box.append(t);
+  return t;
+}
+
+function documentCluster(box, c) {
+  const rows = c.members.map(m => [m.doc, m.path + ":" + m.line, m.date || "", m.source || "", m.title || "",
+    "Jaccard " + m.jaccard + ", containment " + m.containment]);
+  box.append(el("div", "meta", "Click a member to compare it with " + c.members[0].doc + ". Verified pairs: " +
+    c.pairs.map(p => p.a + " ~ " + p.b + " (J " + p.jaccard + ", C " + p.containment + ")").join("; ")));
+  const first = docRef(c.members[0]);
+  const t = membersTable(box, ["id", "file:line", "date", "source", "title", "against the representative"], rows,
+    i => pairView(box, first, docRef(c.members[i === 0 ? Math.min(1, c.members.length - 1) : i])));
+  t.rows[Math.min(2, c.members.length)].classList.add("on");
+  pairView(box, first, docRef(c.members[Math.min(1, c.members.length - 1)]));
+}
+
+function paragraphCluster(box, c) {
+  const slice = (m) => {
+    const t = textOf(m.path, m.line);
+    if (t === undefined) return undefined;
+    return t.split("\n").slice(m.start_line - 1, m.end_line).join("\n");
+  };
+  const ref = (m) => ({ label: m.doc + " (" + m.path + ":" + m.line + ", lines " + m.start_line + "-" + m.end_line + ")", text: slice(m) });
+  const rows = c.members.map(m => [m.doc, m.path + ":" + m.line, "lines " + m.start_line + "-" + m.end_line, m.excerpt]);
+  const t = membersTable(box, ["id", "file:line", "paragraph", "starts"], rows,
+    i => pairView(box, ref(c.members[0]), ref(c.members[i === 0 ? 1 : i])));
+  t.rows[2].classList.add("on");
+  pairView(box, ref(c.members[0]), ref(c.members[1]));
+}
+
+function doubledDocument(box, d) {
+  box.append(el("div", "meta", "Shared phrases: " + d.shared_phrases.join(" · ")));
+  const t = textOf(d.path, d.line);
+  const lines = t === undefined ? undefined : t.split("\n");
+  pairView(box,
+    { label: "first copy (lines 1-" + (d.split_line - 1) + ")", text: lines && lines.slice(0, d.split_line - 1).join("\n") },
+    { label: "second copy (from line " + d.split_line + ")", text: lines && lines.slice(d.split_line - 1).join("\n") });
+}
+
+// ---- the list: filtered, rendered in pages, details on demand ----
+const PAGE = 200;
+let shown = [];
+function render() {
+  const kind = document.getElementById("kind").value;
+  const q = document.getElementById("q").value.trim().toLowerCase();
+  shown = FINDINGS.filter(f => (!kind || f.kind === kind) &&
+    (!q || (f.title + " " + f.meta + " " + f.search).toLowerCase().includes(q)));
+  document.getElementById("count").textContent = shown.length + " of " + FINDINGS.length + " findings";
+  const list = document.getElementById("list");
+  list.replaceChildren();
+  more(list, 0);
+}
+function more(list, from) {
+  list.querySelectorAll("button.more").forEach(b => b.remove());
+  shown.slice(from, from + PAGE).forEach(f => {
+    const box = el("section", "finding");
+    box.dataset.kind = f.kind;
+    const head = el("div", "head");
+    head.append(el("span", "kind " + f.kind, f.kind.replace("_", " ")), el("span", "title", f.title), el("span", "meta", f.meta));
+    let detail = null;
+    head.addEventListener("click", () => {
+      if (detail) { detail.remove(); detail = null; return; }
+      detail = el("div", "detail");
+      box.append(detail);
+      f.detail(detail);
+    });
+    box.append(head);
+    list.append(box);
+  });
+  if (from + PAGE < shown.length) {
+    const b = el("button", "more", "show " + Math.min(PAGE, shown.length - from - PAGE) + " more");
+    b.addEventListener("click", () => more(list, from + PAGE));
+    list.append(b);
+  }
+  if (!shown.length) list.append(el("p", "empty", "No findings match."));
+}
+document.getElementById("kind").addEventListener("change", render);
+document.getElementById("q").addEventListener("input", render);
+render();
+// #open=N opens the N-th finding shown, and &pair=K then compares its K-th
+// member (for links and headless checks).
+const open = /open=(\d+)/.exec(location.hash);
+if (open) { const h = document.querySelectorAll(".finding > .head")[Number(open[1]) - 1]; if (h) h.click(); }
+const pick = /pair=(\d+)/.exec(location.hash);
+if (pick) { const r = document.querySelectorAll(".detail table.members tr.pick")[Number(pick[1]) - 1]; if (r) r.click(); }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script_block() {
+        let s = script_json(&vec!["</script><script>alert(1)</script>", "a & b", "<!--"]).unwrap();
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Vec<String> = serde_json::from_str(&s).unwrap();
+        assert_eq!(back[0], "</script><script>alert(1)</script>");
+    }
+}
