@@ -239,6 +239,17 @@ pub struct ExplainArgs {
     pub paragraphs: ParagraphArgs,
 }
 
+/// When to colour the text report.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always (even into a file or pipe).
+    Always,
+    /// Never.
+    Never,
+}
+
 /// Formats of `reprint explain`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExplainFormatArg {
@@ -503,6 +514,9 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Colour the text report: `auto` on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
     /// Exit with status 1 when any finding of the --fail-on kinds is made (for CI).
     #[arg(long)]
     pub check: bool,

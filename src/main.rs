@@ -4,14 +4,16 @@
 
 mod cli;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use cli::{CheckArgs, Cli, Command, EvalArgs, ExplainArgs, IndexCommand, ScanArgs};
 use reprint::eval::{dense_labels, read_labels, score};
 use reprint::exact::all_pairs;
 use reprint::input::{reread, IssueKind};
-use reprint::pipeline::{scan, ScanOptions};
+use reprint::pipeline::{scan, Progress, ScanOptions};
 use reprint::shingle::{shingle_set, ShingleScratch};
 use reprint::{report, Error};
 
@@ -68,12 +70,16 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     .map_err(Error::InvalidParam)?;
     // Fail before a long scan, not after it.
     check_output_dir(args.output.as_deref())?;
+    let (counters, display) = progress_display(args.quiet);
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
         stdin_file: None,
         extra: None,
+        progress: counters,
     };
-    let outcome = scan(&cfg, opts)?;
+    let outcome = scan(&cfg, opts);
+    drop(display);
+    let outcome = outcome?;
     let r = &outcome.report;
     if args.verbose {
         let p = &r.params;
@@ -114,7 +120,20 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
         return Ok(EXIT_ERROR);
     }
     let format = args.format.into();
-    if format == report::Format::Html {
+    let color = match args.color {
+        cli::ColorArg::Always => true,
+        cli::ColorArg::Never => false,
+        cli::ColorArg::Auto => {
+            args.output.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    if format == report::Format::Text && color {
+        write_output(args.output.as_deref(), |out| {
+            report::write_text_colored(r, out)
+        })?;
+    } else if format == report::Format::Html {
         let texts =
             reprint::pipeline::finding_texts(&outcome, &cfg.input, report::html::MAX_TEXT_BYTES);
         write_output(args.output.as_deref(), |out| {
@@ -132,6 +151,62 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// A progress line on standard error, drawn from the engine's counters
+/// while the returned guard lives: only on a terminal, never with `--quiet`.
+fn progress_display(quiet: bool) -> (Option<Arc<Progress>>, Option<ProgressGuard>) {
+    if quiet || !io::stderr().is_terminal() {
+        return (None, None);
+    }
+    let counters = Arc::new(Progress::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (c, s) = (Arc::clone(&counters), Arc::clone(&stop));
+    let handle = std::thread::spawn(move || {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let start = std::time::Instant::now();
+        while !s.load(Ordering::Relaxed) {
+            let mb = c.bytes.load(Ordering::Relaxed) as f64 / 1e6;
+            let secs = start.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "files {}/{} · {} documents signed · {:.0} MB at {:.0} MB/s",
+                c.files.load(Ordering::Relaxed),
+                c.files_total.load(Ordering::Relaxed),
+                c.documents.load(Ordering::Relaxed),
+                mb,
+                mb / secs
+            ));
+            bar.tick();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        bar.finish_and_clear();
+    });
+    (
+        Some(counters),
+        Some(ProgressGuard {
+            stop,
+            handle: Some(handle),
+        }),
+    )
+}
+
+/// Stops and clears the progress line when dropped.
+struct ProgressGuard {
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for ProgressGuard {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
 }
 
 /// Fails early when `-o FILE`'s directory does not exist.
@@ -187,16 +262,20 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         .as_deref()
         .map(reprint::check::Baseline::read)
         .transpose()?;
+    let (counters, display) = progress_display(args.quiet);
     let opts = ScanOptions {
         stdin_format: args.input.stdin_format.into(),
         stdin_file: None,
         extra: None,
+        progress: counters,
     };
     let copts = reprint::check::CheckOptions {
         update: args.update,
         baseline,
     };
-    let report = reprint::check::check(&cfg, &opts, &ix, &copts)?;
+    let report = reprint::check::check(&cfg, &opts, &ix, &copts);
+    drop(display);
+    let report = report?;
     if !args.quiet {
         print_issues(&report.scan);
     }
@@ -272,12 +351,16 @@ fn run_index(cmd: IndexCommand) -> Result<u8, Error> {
             )
             .map_err(Error::InvalidParam)?;
             let ix = args.index.options().map_err(Error::InvalidParam)?;
+            let (counters, display) = progress_display(args.quiet);
             let opts = ScanOptions {
                 stdin_format: args.input.stdin_format.into(),
                 stdin_file: None,
                 extra: None,
+                progress: counters,
             };
-            let out = reprint::check::add(&cfg, &opts, &ix)?;
+            let out = reprint::check::add(&cfg, &opts, &ix);
+            drop(display);
+            let out = out?;
             if !args.quiet {
                 for i in &out.issues {
                     print_issue(i);

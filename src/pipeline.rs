@@ -114,6 +114,22 @@ pub struct ScanOptions {
     /// A JSON Lines file read after the PATHs, under its own name: the
     /// indexed documents that `check` compares the new ones with.
     pub extra: Option<ExtraSource>,
+    /// Counters to update as documents are read (for a progress bar).
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// Counters a run updates as it reads and signs, for a progress display
+/// (the library draws nothing itself).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files to read.
+    pub files_total: std::sync::atomic::AtomicU64,
+    /// Files taken up so far.
+    pub files: std::sync::atomic::AtomicU64,
+    /// Documents signed so far.
+    pub documents: std::sync::atomic::AtomicU64,
+    /// Bytes of text signed so far.
+    pub bytes: std::sync::atomic::AtomicU64,
 }
 
 /// A JSON Lines file of documents added to a scan (see [`ScanOptions::extra`]).
@@ -174,6 +190,7 @@ fn scan_in_pool(cfg: &Config, opts: &ScanOptions) -> Result<ScanOutcome> {
     let sources = &discovered.sources[..];
     let signer = Signer {
         records: false,
+        progress: opts.progress.as_deref(),
         doc_p: lsh_params(m),
         input: &cfg.input,
         m,
@@ -392,7 +409,7 @@ pub fn index_records(
             opts.stdin_format,
             opts.stdin_file.as_deref(),
         )?;
-        let signer = record_signer(cfg);
+        let signer = record_signer(cfg, opts.progress.as_deref());
         let mut out = RecordSink {
             sources: &discovered.sources,
             sink,
@@ -420,7 +437,7 @@ pub fn index_records(
 /// The index records of texts, as [`index_records`] would make them
 /// (`None` for a text without words), in parallel.
 pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Record>> {
-    let signer = record_signer(cfg);
+    let signer = record_signer(cfg, None);
     let loc = Locator {
         source: 0,
         line: 1,
@@ -443,10 +460,11 @@ pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Rec
         .collect()
 }
 
-fn record_signer(cfg: &Config) -> Signer<'_> {
+fn record_signer<'c>(cfg: &'c Config, progress: Option<&'c Progress>) -> Signer<'c> {
     let m = &cfg.matching;
     Signer {
         records: true,
+        progress,
         doc_p: lsh_params(m),
         input: &cfg.input,
         m,
@@ -739,6 +757,8 @@ impl Signed {
 struct Signer<'c> {
     /// Whether to make an index record of every document.
     records: bool,
+    /// Counters for a progress display.
+    progress: Option<&'c Progress>,
     /// Document LSH parameters (chosen once: choosing costs a search).
     doc_p: LshParams,
     input: &'c InputConfig,
@@ -976,6 +996,11 @@ impl Signer<'_> {
             content,
         } = self.sign(&text, scratch);
         let bytes = text.len() as u64;
+        if let Some(p) = self.progress {
+            use std::sync::atomic::Ordering::Relaxed;
+            p.documents.fetch_add(1, Relaxed);
+            p.bytes.fetch_add(bytes, Relaxed);
+        }
         let record = content
             .map(|c| Box::new(self.record(&id, loc, &meta, c, &sig, &paras, &para_keys, &text)));
         // Give the buffer back for the next record.
@@ -1091,10 +1116,17 @@ fn sign_batch(items: &[Item], chunk: &[u8], sources: &[Source], signer: &Signer)
 }
 
 fn read_all(sources: &[Source], signer: &Signer, first: &mut impl Absorb) {
+    use std::sync::atomic::Ordering::Relaxed;
+    if let Some(p) = signer.progress {
+        p.files_total.store(sources.len() as u64, Relaxed);
+    }
     let mut items = Vec::new();
     for (si, src) in sources.iter().enumerate() {
         if first.stopped() {
             return;
+        }
+        if let Some(p) = signer.progress {
+            p.files.fetch_add(1, Relaxed);
         }
         let source = si as u32;
         match src.kind {

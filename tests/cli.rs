@@ -788,3 +788,43 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     );
     assert!(man.contains("check") && man.contains("explain"));
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal_and_never_changes_the_text() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str], no_color: bool| {
+        let mut c = assert_cmd::Command::cargo_bin("reprint").unwrap();
+        c.current_dir(root).arg("scan").arg("corpus").args(args);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        Run::from(c.output().unwrap())
+    };
+    let plain = run(&["--color", "never"], false);
+    let colored = run(&["--color", "always"], true);
+    let piped = run(&[], false);
+    assert!(!plain.stdout.contains('\x1b') && !piped.stdout.contains('\x1b'));
+    assert!(colored.stdout.contains("\x1b[1;33mcluster 1"), "{colored}");
+    let strip = |s: &str| {
+        let mut out = String::new();
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\x1b' {
+                for d in it.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let drop_time = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(drop_time(&strip(&colored.stdout)), drop_time(&plain.stdout));
+    // No progress line when standard error is not a terminal.
+    assert!(!piped.stderr.contains("documents signed"), "{piped}");
+}

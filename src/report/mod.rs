@@ -23,7 +23,7 @@ use crate::input::Issue;
 use crate::paragraph::Kind;
 
 pub use json::write_json;
-pub use text::write_text;
+pub use text::{write_text, write_text_colored};
 
 /// The version of the JSON report schema.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -16,6 +16,85 @@ pub fn write_text(report: &Report, out: &mut dyn Write) -> Result<()> {
     write_text_inner(report, out).map_err(|e| serde_json::Error::io(e).into())
 }
 
+/// Writes `report` as text with ANSI colours (for a terminal): the same
+/// characters as [`write_text`], with headings and members styled.
+pub fn write_text_colored(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let mut painter = Painter {
+        out,
+        line: Vec::new(),
+    };
+    write_text_inner(report, &mut painter)
+        .and_then(|()| painter.flush_line())
+        .map_err(|e| serde_json::Error::io(e).into())
+}
+
+/// Styles each line of the text report by how it starts.
+struct Painter<'w> {
+    out: &'w mut dyn Write,
+    line: Vec<u8>,
+}
+
+impl Painter<'_> {
+    fn flush_line(&mut self) -> std::io::Result<()> {
+        if self.line.is_empty() {
+            return Ok(());
+        }
+        let style = {
+            let l = &self.line[..];
+            let starts = |p: &str| l.starts_with(p.as_bytes());
+            if starts("reprint:") {
+                Some("1")
+            } else if starts("cluster ") {
+                Some("1;33")
+            } else if starts("paragraph ") {
+                Some("1;36")
+            } else if starts("inputs:") || starts("skipped") || starts("warning") {
+                Some("31")
+            } else if starts("  * ") {
+                Some("32")
+            } else if starts("  earliest") {
+                Some("35")
+            } else if l.first().is_some_and(|c| c.is_ascii_alphabetic()) {
+                Some("1")
+            } else {
+                None
+            }
+        };
+        let newline = self.line.last() == Some(&b'\n');
+        let body = &self.line[..self.line.len() - usize::from(newline)];
+        match style {
+            Some(code) if !body.is_empty() => {
+                write!(self.out, "\x1b[{code}m")?;
+                self.out.write_all(body)?;
+                self.out.write_all(b"\x1b[0m")?;
+            }
+            _ => self.out.write_all(body)?,
+        }
+        if newline {
+            self.out.write_all(b"\n")?;
+        }
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Write for Painter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.line.push(b);
+            if b == b'\n' {
+                self.flush_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.flush_line()?;
+        self.out.flush()
+    }
+}
+
 fn plural(n: u64, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
