@@ -101,6 +101,10 @@ Examples:
   reprint index add 2026-11-*.jsonl.gz")]
     Add(IndexAddArgs),
     /// Print the index's counts, size and parameters.
+    #[command(after_help = "\
+Examples:
+  reprint index stats
+  reprint index stats --index cache/index.sqlite --json")]
     Stats(IndexStatsArgs),
     /// Remove documents by id or by date, so the index does not grow forever.
     #[command(after_help = "\
@@ -110,6 +114,9 @@ Examples:
   reprint index remove --published-before 2025-06-01")]
     Remove(IndexRemoveArgs),
     /// Run SQLite's integrity check on the index.
+    #[command(after_help = "\
+Example:
+  reprint index verify --index .reprint/index.sqlite    exit 0 and `ok`, or 2 and what is damaged")]
     Verify(IndexStatsArgs),
 }
 

@@ -540,19 +540,42 @@ pub fn finding_texts(
         .map(|(i, d)| ((name(d), d.loc.line), i as u32))
         .collect();
     let r = &outcome.report;
-    let mut wanted: Vec<u32> = outcome.clusters.iter().flatten().copied().collect();
+    use crate::report::html::{MAX_MEMBERS, TEXT_BUDGET_BYTES};
+    // In report order, until the page's text budget is spent.
     let places = r
         .paragraph_clusters
         .iter()
-        .flat_map(|c| c.members.iter().map(|m| (m.path.as_str(), m.line)))
+        .flat_map(|c| {
+            c.members
+                .iter()
+                .take(MAX_MEMBERS)
+                .map(|m| (m.path.as_str(), m.line))
+        })
         .chain(
             r.doubled_documents
                 .iter()
                 .map(|d| (d.path.as_str(), d.line)),
         );
-    wanted.extend(places.filter_map(|p| index.get(&p).copied()));
-    wanted.sort_unstable();
-    wanted.dedup();
+    let ordered = outcome
+        .clusters
+        .iter()
+        .flatten()
+        .copied()
+        .chain(places.filter_map(|p| index.get(&p).copied()));
+    let mut seen = vec![false; outcome.docs.len()];
+    let mut budget = TEXT_BUDGET_BYTES;
+    let mut wanted: Vec<u32> = Vec::new();
+    for d in ordered {
+        if std::mem::replace(&mut seen[d as usize], true) {
+            continue;
+        }
+        let bytes = (outcome.docs[d as usize].bytes as usize).min(max_bytes);
+        if bytes > budget {
+            break;
+        }
+        budget -= bytes;
+        wanted.push(d);
+    }
     let locs: Vec<Locator> = wanted
         .iter()
         .map(|&d| outcome.docs[d as usize].loc)

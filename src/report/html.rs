@@ -19,6 +19,12 @@ use crate::error::{Error, Result};
 
 /// Longest text of one document carried in the page, in bytes.
 pub const MAX_TEXT_BYTES: usize = 200_000;
+/// Text carried in the page in all, in bytes: findings past it show their
+/// members and scores but no texts, so that a huge report still opens.
+pub const TEXT_BUDGET_BYTES: usize = 8 << 20;
+/// Occurrences of a paragraph cluster listed in the page (the counts
+/// stay whole).
+pub const MAX_MEMBERS: usize = 50;
 
 /// A document's text, for the side-by-side views.
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +41,7 @@ pub struct DocText {
 struct Page<'a> {
     report: &'a Report,
     texts: &'a [DocText],
+    text_budget_mb: usize,
 }
 
 /// JSON that is safe inside a `<script>` element.
@@ -51,7 +58,26 @@ fn script_json<T: Serialize>(value: &T) -> Result<String> {
 /// Writes the report as one HTML page; `texts` are the texts of the
 /// documents in its findings.
 pub fn write_html(report: &Report, texts: &[DocText], out: &mut dyn Write) -> Result<()> {
-    let data = script_json(&Page { report, texts })?;
+    let trimmed;
+    let report = if report
+        .paragraph_clusters
+        .iter()
+        .any(|c| c.members.len() > MAX_MEMBERS)
+    {
+        let mut t = report.clone();
+        for c in &mut t.paragraph_clusters {
+            c.members.truncate(MAX_MEMBERS);
+        }
+        trimmed = t;
+        &trimmed
+    } else {
+        report
+    };
+    let data = script_json(&Page {
+        report,
+        texts,
+        text_budget_mb: TEXT_BUDGET_BYTES >> 20,
+    })?;
     let w = |e| Error::io("<output>", e);
     out.write_all(HEAD.as_bytes()).map_err(w)?;
     out.write_all(b"<script id=\"data\" type=\"application/json\">")
@@ -239,7 +265,8 @@ function pairView(box, a, b) {
   };
   grid.append(head("A", a), head("B", b));
   if (a.text === undefined || b.text === undefined) {
-    grid.append(el("div", "empty", "text not available"), el("div", "empty", "text not available"));
+    const why = "text not in this page (the page carries at most " + DATA.text_budget_mb + " MB of text; use reprint explain)";
+    grid.append(el("div", "empty", a.text === undefined ? why : ""), el("div", "empty", b.text === undefined ? why : ""));
     box.append(grid);
     return;
   }
@@ -306,6 +333,8 @@ function paragraphCluster(box, c) {
     return t.split("\n").slice(m.start_line - 1, m.end_line).join("\n");
   };
   const ref = (m) => ({ label: m.doc + " (" + m.path + ":" + m.line + ", lines " + m.start_line + "-" + m.end_line + ")", text: slice(m) });
+  if (c.occurrences > c.members.length)
+    box.append(el("div", "meta", "Showing " + c.members.length + " of " + c.occurrences + " occurrences (the JSON report lists all)."));
   const rows = c.members.map(m => [m.doc, m.path + ":" + m.line, "lines " + m.start_line + "-" + m.end_line, m.excerpt]);
   const t = membersTable(box, ["id", "file:line", "paragraph", "starts"], rows,
     i => pairView(box, ref(c.members[0]), ref(c.members[i === 0 ? 1 : i])));
