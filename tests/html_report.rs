@@ -208,11 +208,27 @@ fn sample_corpus_report_shows_every_finding_kind() {
             );
         }
     }
+    // Every finding, of every kind, opens on two texts with marked passages.
     if let Some(browser) = chromium() {
-        let dom = dump_dom(&browser, &env.path("corpus.html"), "#open=1");
-        assert!(
-            dom.contains("<mark>"),
-            "the first cluster shows no marked passage"
-        );
+        let page = env.path("corpus.html");
+        let list = dump_dom(&browser, &page, "");
+        let n = list.matches("class=\"finding\"").count();
+        let total = r["document_clusters"].as_array().unwrap().len()
+            + r["paragraph_clusters"].as_array().unwrap().len()
+            + r["doubled_documents"].as_array().unwrap().len();
+        assert_eq!(n, total);
+        for i in 1..=n {
+            let dom = dump_dom(&browser, &page, &format!("#open={i}"));
+            let kind = dom
+                .split("class=\"finding\" data-kind=\"")
+                .nth(i)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("?")
+                .to_string();
+            assert!(
+                dom.contains("<mark>"),
+                "finding {i} ({kind}) shows no marked passage"
+            );
+        }
     }
 }
