@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, NORMALIZATION};
 use crate::error::{Error, Result};
 use crate::index::{self, Added, Index, Mode, Record, Selection, Stored};
-use crate::input::{Issue, IssueKind, SourceKind};
+use crate::input::{Issue, IssueKind, Meta, SourceKind};
 use crate::paragraph::Kind;
 use crate::pipeline::{self, ExtraSource, ScanOptions};
 use crate::report::check::{
@@ -471,6 +471,25 @@ fn restore_origins(scan: &mut Report, history: &[Stored]) {
     scan.stats.paragraph_reprints = scan.paragraph_reprints.len() as u64;
 }
 
+/// A match on a whole document, without scores; indexed when it has a
+/// first-seen time.
+fn meta_match(doc: &str, path: &str, line: u64, first_seen: Option<&str>, meta: &Meta) -> Match {
+    Match {
+        doc: doc.to_string(),
+        path: path.to_string(),
+        line,
+        indexed: first_seen.is_some(),
+        first_seen: first_seen.map(str::to_string),
+        date: meta.date.clone(),
+        source: meta.source.clone(),
+        url: meta.url.clone(),
+        title: meta.title.clone(),
+        jaccard: None,
+        containment: None,
+        start_line: None,
+    }
+}
+
 fn member_match(m: &Member, scores: Option<(f64, f64)>) -> Match {
     Match {
         doc: m.doc.clone(),
@@ -717,34 +736,8 @@ fn findings(
             record_by_id.get(r.of.as_str()),
             stored_by_id.get(r.of.as_str()),
         ) {
-            (_, Some(s)) => Match {
-                doc: s.id.clone(),
-                path: s.path.clone(),
-                line: s.line,
-                indexed: true,
-                first_seen: Some(s.first_seen.clone()),
-                date: s.meta.date.clone(),
-                source: s.meta.source.clone(),
-                url: s.meta.url.clone(),
-                title: s.meta.title.clone(),
-                jaccard: None,
-                containment: None,
-                start_line: None,
-            },
-            (Some(n), None) => Match {
-                doc: n.id.clone(),
-                path: n.path.clone(),
-                line: n.line,
-                indexed: false,
-                first_seen: None,
-                date: n.meta.date.clone(),
-                source: n.meta.source.clone(),
-                url: n.meta.url.clone(),
-                title: n.meta.title.clone(),
-                jaccard: None,
-                containment: None,
-                start_line: None,
-            },
+            (_, Some(s)) => meta_match(&s.id, &s.path, s.line, Some(&s.first_seen), &s.meta),
+            (Some(n), None) => meta_match(&n.id, &n.path, n.line, None, &n.meta),
             (None, None) => continue,
         };
         out.push(Finding {

@@ -508,10 +508,13 @@ impl Index {
     /// Indexed documents sharing a key with the records: at most
     /// [`MATCHES_PER_KEY`] per key, oldest first; row ids, sorted.
     pub fn candidates(&self, records: &[Record]) -> Result<Vec<i64>> {
-        let mut doc_keys: Vec<u32> = records.iter().flat_map(|r| r.doc_keys.clone()).collect();
+        let mut doc_keys: Vec<u32> = records
+            .iter()
+            .flat_map(|r| r.doc_keys.iter().copied())
+            .collect();
         let mut para_keys: Vec<u32> = records
             .iter()
-            .flat_map(|r| r.paragraph_keys.clone())
+            .flat_map(|r| r.paragraph_keys.iter().copied())
             .collect();
         let mut out = Vec::new();
         for (table, keys) in [

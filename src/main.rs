@@ -70,13 +70,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     .map_err(Error::InvalidParam)?;
     // Fail before a long scan, not after it.
     check_output_dir(args.output.as_deref())?;
-    let (counters, display) = progress_display(args.quiet);
-    let opts = ScanOptions {
-        stdin_format: args.input.stdin_format.into(),
-        stdin_file: None,
-        extra: None,
-        progress: counters,
-    };
+    let (opts, display) = scan_options(&args.input, args.quiet);
     let outcome = scan(&cfg, opts);
     drop(display);
     let outcome = outcome?;
@@ -151,6 +145,18 @@ fn run_scan(args: ScanArgs) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// Scan options from the input flags, with a progress display unless
+/// `quiet` (see [`progress_display`]); drop the guard when reading is done.
+fn scan_options(input: &cli::InputArgs, quiet: bool) -> (ScanOptions, Option<ProgressGuard>) {
+    let (progress, display) = progress_display(quiet);
+    let opts = ScanOptions {
+        stdin_format: input.stdin_format.into(),
+        progress,
+        ..ScanOptions::default()
+    };
+    (opts, display)
 }
 
 /// A progress line on standard error, drawn from the engine's counters
@@ -262,13 +268,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Error> {
         .as_deref()
         .map(reprint::check::Baseline::read)
         .transpose()?;
-    let (counters, display) = progress_display(args.quiet);
-    let opts = ScanOptions {
-        stdin_format: args.input.stdin_format.into(),
-        stdin_file: None,
-        extra: None,
-        progress: counters,
-    };
+    let (opts, display) = scan_options(&args.input, args.quiet);
     let copts = reprint::check::CheckOptions {
         update: args.update,
         baseline,
@@ -351,13 +351,7 @@ fn run_index(cmd: IndexCommand) -> Result<u8, Error> {
             )
             .map_err(Error::InvalidParam)?;
             let ix = args.index.options().map_err(Error::InvalidParam)?;
-            let (counters, display) = progress_display(args.quiet);
-            let opts = ScanOptions {
-                stdin_format: args.input.stdin_format.into(),
-                stdin_file: None,
-                extra: None,
-                progress: counters,
-            };
+            let (opts, display) = scan_options(&args.input, args.quiet);
             let out = reprint::check::add(&cfg, &opts, &ix);
             drop(display);
             let out = out?;
