@@ -65,6 +65,21 @@ impl UnionFind {
     }
 }
 
+/// The connected components of at least `min_size` units among `n`,
+/// joined by `edges` (pairs of unit ids below `n`), as
+/// [`UnionFind::components`] orders them.
+pub fn components(
+    n: usize,
+    edges: impl IntoIterator<Item = (u32, u32)>,
+    min_size: usize,
+) -> Vec<Vec<u32>> {
+    let mut uf = UnionFind::new(n);
+    for (a, b) in edges {
+        uf.union(a, b);
+    }
+    uf.components(min_size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,8 +41,6 @@ pub const MATCHES_PER_KEY: usize = 64;
 pub struct Record {
     /// Document id.
     pub id: String,
-    /// Index of its source in the run that read it.
-    pub source: u32,
     /// The name of its file.
     pub path: String,
     /// Its line (JSON Lines), item (feeds) or 1.
@@ -779,7 +777,6 @@ mod tests {
     fn record(id: &str, hash: u64, keys: &[u32]) -> Record {
         Record {
             id: id.into(),
-            source: 0,
             path: "day1.jsonl".into(),
             line: 3,
             meta: Meta {

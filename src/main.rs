@@ -12,7 +12,7 @@ use std::sync::Arc;
 use cli::{CheckArgs, Cli, Command, EvalArgs, ExplainArgs, IndexCommand, ScanArgs};
 use reprint::eval::{dense_labels, read_labels, score};
 use reprint::exact::all_pairs;
-use reprint::input::{reread, IssueKind};
+use reprint::input::IssueKind;
 use reprint::pipeline::{scan, Progress, ScanOptions};
 use reprint::shingle::{shingle_set, ShingleScratch};
 use reprint::{report, Error};
@@ -498,16 +498,18 @@ fn run_eval(args: EvalArgs) -> Result<u8, Error> {
     if args.exact {
         let t = cfg.matching.threshold;
         let k = cfg.matching.shingle_size;
-        let sets: Vec<Vec<u64>> = {
-            use rayon::prelude::*;
-            docs.par_iter()
-                .map_init(ShingleScratch::default, |s, d| {
-                    reread(&outcome.sources, &d.loc, &cfg.input)
-                        .map(|text| shingle_set(&text, k, s))
-                        .unwrap_or_default()
-                })
-                .collect()
-        };
+        let origins: Vec<_> = docs.iter().map(|d| d.origin).collect();
+        let sets: Vec<Vec<u64>> = outcome
+            .corpus
+            .texts(
+                &cfg.input,
+                &origins,
+                ShingleScratch::default,
+                |s, _, text| shingle_set(text, k, s),
+            )
+            .into_iter()
+            .map(Result::unwrap_or_default)
+            .collect();
         let exact = all_pairs(&sets, t);
         let found = exact
             .iter()

@@ -14,9 +14,11 @@
 
 mod chunks;
 pub mod compress;
+mod corpus;
 pub mod feed;
 pub mod html;
 mod jsonl;
+pub mod read;
 mod walk;
 
 use std::fs::File;
@@ -27,7 +29,9 @@ use std::path::{Path, PathBuf};
 
 pub use chunks::{Chunk, ChunkReader, LineSpan};
 pub use compress::Compression;
+pub use corpus::{Corpus, Held};
 pub use jsonl::{parse_line, parse_line_into, parse_record, Record};
+pub use read::{Document, Origin, Progress};
 pub use walk::{discover, discover_with, StdinFormat};
 
 use crate::config::InputConfig;
@@ -55,15 +59,19 @@ impl SourceKind {
 /// What a source says about a document besides its text. Every field is
 /// optional; dates are RFC 3339 in UTC (`2024-05-02T08:30:00Z`), so they
 /// sort as strings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Meta {
     /// Where it was published.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Its headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// When it was published.
+    /// When it was published (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The outlet (a feed's title, a JSONL source field, a page's site name).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -183,17 +191,6 @@ pub struct Locator {
     pub offset: u64,
     /// Byte length of the record (the whole file for a text file).
     pub len: u64,
-}
-
-/// A document as read: identity, location and text.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// The document's id: a JSONL record's id field, else `PATH:LINE`, or a text file's name.
-    pub id: String,
-    /// Where to read it again.
-    pub loc: Locator,
-    /// The text.
-    pub text: String,
 }
 
 /// How serious an input problem is.

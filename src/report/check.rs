@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Report, Tool};
 use crate::error::{Error, Result};
+use crate::input::Meta;
 
 /// The version of the check report's JSON schema.
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
@@ -203,18 +204,10 @@ pub struct Match {
     /// When the index first saw it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
-    /// Its publication date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Its outlet.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// Its URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Its headline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    /// What its source says of it (written date, source, url, title, each
+    /// only when known).
+    #[serde(flatten, serialize_with = "date_first")]
+    pub meta: Meta,
     /// Exact Jaccard with the checked document, where the pair was verified directly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jaccard: Option<f64>,
@@ -224,6 +217,28 @@ pub struct Match {
     /// The paragraph's first line in that document (paragraph findings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_line: Option<u32>,
+}
+
+/// A [`Meta`] in the order check reports have always written it.
+fn date_first<S: serde::Serializer>(m: &Meta, s: S) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct DateFirst<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: &'a Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source: &'a Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: &'a Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: &'a Option<String>,
+    }
+    DateFirst {
+        date: &m.date,
+        source: &m.source,
+        url: &m.url,
+        title: &m.title,
+    }
+    .serialize(s)
 }
 
 impl Match {
@@ -297,10 +312,10 @@ fn write_check_text(r: &CheckReport, out: &mut dyn Write) -> Result<()> {
                 m.doc,
                 m.origin()
             );
-            if let Some(d) = &m.date {
+            if let Some(d) = &m.meta.date {
                 line.push_str(&format!("  published {d}"));
             }
-            if let Some(s) = &m.source {
+            if let Some(s) = &m.meta.source {
                 line.push_str(&format!("  ({s})"));
             }
             if let Some(t) = &m.first_seen {

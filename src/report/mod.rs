@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::config::Granularity;
 use crate::error::Result;
-use crate::input::Issue;
+use crate::input::{Issue, Meta};
 use crate::paragraph::Kind;
 
 pub use json::write_json;
@@ -291,18 +291,10 @@ pub struct Member {
     pub jaccard: f64,
     /// Exact containment with the representative (1 for the representative).
     pub containment: f64,
-    /// Where it was published, if its source says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Its headline, if its source says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Its publication date (RFC 3339, UTC), if its source says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// The outlet, if its source says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    /// What its source says of it: url, title, date, source (each only
+    /// when known).
+    #[serde(flatten)]
+    pub meta: Meta,
     /// When the index first saw it (`check` only: set for indexed documents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,

@@ -146,7 +146,7 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     m.doc, place, m.jaccard, m.containment
                 )?;
             }
-            let about: Vec<&str> = [&m.date, &m.source, &m.title, &m.url]
+            let about: Vec<&str> = [&m.meta.date, &m.meta.source, &m.meta.title, &m.meta.url]
                 .into_iter()
                 .flatten()
                 .map(String::as_str)

@@ -1,0 +1,311 @@
+//! The index workflows: `index add`, `index remove`, `index stats` and
+//! `check`, joining [`pipeline`] and [`index`].
+//!
+//! A check reads and signs the new documents once, keeping their index
+//! records (keys, hashes, packed text); brings back the indexed documents
+//! that share a key with them; holds those in memory with their origins
+//! (file, line, first-seen time) and finishes one scan over both. Every
+//! finding with a checked document in it is reported ([`findings`]), with
+//! the indexed documents it matches; findings whose fingerprint is in the
+//! baseline are known and do not fail the check.
+//!
+//! Fingerprints are of content, so that they are the same on every run
+//! and in every document holding that content: a document finding hashes
+//! the document's normalized words, a paragraph finding the paragraph's.
+
+mod baseline;
+pub mod findings;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use baseline::{Baseline, BaselineEntry};
+
+use crate::config::{Config, NORMALIZATION};
+use crate::error::{Error, Result};
+use crate::index::{self, Added, Index, Mode, Record, Selection, Stored};
+use crate::input::{Held, Issue, IssueKind, SourceKind};
+use crate::pipeline::{self, HeldDocument, Scan, ScanOptions};
+use crate::report::check::{CheckReport, CheckSummary, IndexSummary, Status, CHECK_SCHEMA_VERSION};
+use crate::report::Tool;
+
+/// SQLite page cache while adding documents.
+const WRITE_CACHE_MIB: u32 = 256;
+
+/// Where the index is and how long to wait for another writer.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// The index file.
+    pub path: PathBuf,
+    /// How long to wait while another process writes it.
+    pub lock_timeout: Duration,
+}
+
+/// The parameters an index records: everything that changes signatures or
+/// keys. Opening an index with other values is an error.
+pub fn index_params(cfg: &Config) -> Vec<(String, String)> {
+    let m = &cfg.matching;
+    let p = pipeline::lsh_params(m);
+    let pp = pipeline::paragraph_lsh_params(m, &cfg.paragraphs);
+    let pc = &cfg.paragraphs;
+    [
+        ("normalization", NORMALIZATION.to_string()),
+        ("shingle_size", m.shingle_size.to_string()),
+        ("num_perm", m.num_perm.to_string()),
+        ("seed", m.seed.to_string()),
+        ("sketch", m.sketch.name().to_string()),
+        ("bands", p.bands.to_string()),
+        ("rows", p.rows.to_string()),
+        ("paragraph_shingle_size", pc.shingle_size.to_string()),
+        ("paragraph_num_perm", pc.num_perm.to_string()),
+        ("paragraph_bands", pp.bands.to_string()),
+        ("paragraph_rows", pp.rows.to_string()),
+        ("min_paragraph_words", pc.min_words.to_string()),
+        (
+            "indexed_paragraph_bands",
+            pp.bands.min(index::PARAGRAPH_BANDS).to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn open(cfg: &Config, ix: &IndexOptions, mode: Mode) -> Result<Index> {
+    Index::open(&ix.path, Some(&index_params(cfg)), mode, ix.lock_timeout)
+}
+
+/// What `index add` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddOutcome {
+    /// Documents read.
+    pub documents: u64,
+    /// Documents without words (not indexed).
+    pub empty: u64,
+    /// Documents added, and those whose content was already there.
+    #[serde(flatten)]
+    pub added: Added,
+    /// Documents in the index afterwards.
+    pub total: u64,
+    /// Input problems.
+    pub issues: Vec<Issue>,
+}
+
+/// Adds every document under the configured paths to the index, one
+/// transaction per batch read (so a killed run keeps the batches it
+/// committed).
+pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOutcome> {
+    let mut index = open(cfg, ix, Mode::Create)?;
+    index.set_cache_mib(WRITE_CACHE_MIB)?;
+    let first_seen = index::now();
+    // A writer thread stores one batch while the next is read and signed.
+    let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+    let writer = std::thread::spawn(move || -> Result<(Index, Added)> {
+        let mut added = Added::default();
+        for batch in batches {
+            let a = index.add(&batch, &first_seen)?;
+            added.added += a.added;
+            added.known += a.known;
+        }
+        Ok((index, added))
+    });
+    let read = pipeline::index_records(cfg, opts, &mut |batch| {
+        // A closed channel means the writer failed; its error is returned below.
+        send.send(batch).map_err(|_| Error::Index {
+            path: ix.path.clone(),
+            message: "the index writer stopped".into(),
+        })
+    });
+    drop(send);
+    let written = writer.join().map_err(|_| Error::Index {
+        path: ix.path.clone(),
+        message: "the index writer panicked".into(),
+    })?;
+    let (index, added) = written?;
+    let out = read?;
+    Ok(AddOutcome {
+        documents: out.documents,
+        empty: out.empty,
+        added,
+        total: index.len()?,
+        issues: out.issues,
+    })
+}
+
+/// Removes the selected documents and their keys, a transaction per
+/// chunk of [`REMOVE_CHUNK`]; returns how many went.
+pub fn remove(cfg: &Config, ix: &IndexOptions, selections: &[Selection]) -> Result<u64> {
+    let mut index = open(cfg, ix, Mode::Existing)?;
+    let mut chosen: Vec<i64> = Vec::new();
+    for s in selections {
+        chosen.extend(index.select(s)?);
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    // A transaction per chunk: texts are re-signed for their keys, so only
+    // a chunk of them is in memory at a time.
+    let mut removed = 0;
+    for chunk in chosen.chunks(REMOVE_CHUNK) {
+        let texts = index.texts(chunk)?;
+        let records = pipeline::index_records_of(cfg, &texts);
+        let docs: Vec<(i64, Option<Record>)> = chunk.iter().copied().zip(records).collect();
+        removed += index.remove(&docs)?;
+    }
+    Ok(removed)
+}
+
+/// Documents removed per transaction.
+const REMOVE_CHUNK: usize = 4096;
+
+/// Counts and parameters of an existing index (any parameters).
+pub fn stats(ix: &IndexOptions) -> Result<index::Stats> {
+    Index::open(&ix.path, None, Mode::Existing, ix.lock_timeout)?.stats()
+}
+
+/// Runs `PRAGMA integrity_check` on an existing index.
+pub fn verify(ix: &IndexOptions) -> Result<()> {
+    Index::open(&ix.path, None, Mode::Existing, ix.lock_timeout)?.integrity_check()
+}
+
+/// How a check runs.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Add the checked documents to the index after the check (one
+    /// transaction), unless an input had to be skipped.
+    pub update: bool,
+    /// Accepted findings.
+    pub baseline: Option<Baseline>,
+}
+
+/// Checks the configured paths against the index.
+pub fn check(
+    cfg: &Config,
+    opts: &ScanOptions,
+    ix: &IndexOptions,
+    copts: &CheckOptions,
+) -> Result<CheckReport> {
+    pipeline::thread_pool(cfg)?.install(|| check_in_pool(cfg, opts, ix, copts))
+}
+
+fn check_in_pool(
+    cfg: &Config,
+    opts: &ScanOptions,
+    ix: &IndexOptions,
+    copts: &CheckOptions,
+) -> Result<CheckReport> {
+    // One read of the new documents: signed for the scan, with their index records.
+    let mut scan = Scan::new(cfg, opts, true)?;
+    scan.read_inputs();
+    let documents_checked = scan.documents() as u64;
+    let records = scan.take_records();
+    let existed = ix.path.exists();
+    let mut index = if existed || copts.update {
+        Some(open(cfg, ix, Mode::Create)?)
+    } else {
+        None
+    };
+    let before = match &index {
+        Some(i) => i.len()?,
+        None => 0,
+    };
+    // Documents already indexed as themselves are not compared with that copy.
+    let mut same: HashSet<(&str, u64)> = HashSet::new();
+    let mut history: Vec<Stored> = Vec::new();
+    if let Some(i) = &index {
+        for r in &records {
+            if i.contains(&r.id, r.content_hash)? {
+                same.insert((r.id.as_str(), r.content_hash));
+            }
+        }
+        let rowids = i.candidates(&records)?;
+        history = i.fetch(&rowids)?;
+        history.retain(|s| !same.contains(&(s.id.as_str(), s.content_hash)));
+    }
+    let already_indexed = records
+        .iter()
+        .filter(|r| same.contains(&(r.id.as_str(), r.content_hash)))
+        .count() as u64;
+
+    // The indexed candidates join the scan in memory, with their origins.
+    scan.hold(
+        history
+            .iter_mut()
+            .map(|s| HeldDocument {
+                id: s.id.clone(),
+                meta: s.meta.clone(),
+                held: Held {
+                    path: s.path.clone(),
+                    line: s.line,
+                    first_seen: Some(s.first_seen.clone()),
+                    text: std::mem::take(&mut s.text),
+                },
+            })
+            .collect(),
+    );
+    let outcome = scan.finish();
+    let kinds: HashMap<&str, SourceKind> = outcome
+        .corpus
+        .sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind))
+        .collect();
+    let scan = outcome.report;
+
+    let baseline = copts.baseline.as_ref().map(Baseline::fingerprints);
+    let mut findings = findings::findings(&scan, &records, &history, &|path: &str| {
+        kinds.get(path) == Some(&SourceKind::Text)
+    });
+    for f in &mut findings {
+        if baseline
+            .as_ref()
+            .is_some_and(|b| b.contains(f.fingerprint.as_str()))
+        {
+            f.status = Status::Known;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.status, &a.path, a.line, a.kind, &a.doc, &a.fingerprint).cmp(&(
+            b.status,
+            &b.path,
+            b.line,
+            b.kind,
+            &b.doc,
+            &b.fingerprint,
+        ))
+    });
+    let new_findings = findings.iter().filter(|f| f.status == Status::New).count() as u64;
+    let skipped = scan.issues.iter().any(|i| i.kind == IssueKind::Skipped);
+    let mut summary = CheckSummary {
+        documents_checked,
+        already_indexed,
+        indexed_compared: history.len() as u64,
+        findings: findings.len() as u64,
+        new_findings,
+        known_findings: findings.len() as u64 - new_findings,
+        added: None,
+        not_added_known: None,
+    };
+    if copts.update && !skipped {
+        if let Some(i) = &mut index {
+            i.set_cache_mib(WRITE_CACHE_MIB)?;
+            let a = i.add(&records, &index::now())?;
+            summary.added = Some(a.added);
+            summary.not_added_known = Some(a.known);
+        }
+    }
+    Ok(CheckReport {
+        version: CHECK_SCHEMA_VERSION,
+        tool: Tool::default(),
+        index: IndexSummary {
+            path: ix.path.display().to_string(),
+            documents: before,
+            existed,
+        },
+        summary,
+        findings,
+        scan,
+    })
+}

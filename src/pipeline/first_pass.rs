@@ -1,0 +1,185 @@
+//! The first pass: every document read once and signed, in parallel,
+//! through the one reader ([`crate::input::read`]). What it keeps per
+//! document is small (id, origin, signature, paragraph units and their
+//! band keys); text is dropped once signed.
+//!
+//! Two sinks: [`FirstPass`] keeps the scan's state (and, for `check`, the
+//! index records of the documents read); [`RecordSink`] hands index
+//! records to `index add` a batch at a time and keeps nothing.
+
+use crate::doubled::Doubled;
+use crate::error::{Error, Result};
+use crate::index::Record;
+use crate::input::read::{Absorb, Item, Reader};
+use crate::input::{Corpus, Document, Issue, Origin, Progress};
+use crate::minhash::SignatureMatrix;
+use crate::paragraph::Unit;
+
+use super::sign::{DocInfo, Scratch, Signed, Signer};
+
+/// What the first pass keeps.
+pub(crate) struct FirstPass {
+    pub docs: Vec<DocInfo>,
+    pub sigs: SignatureMatrix,
+    pub issues: Vec<Issue>,
+    pub bytes: u64,
+    /// Paragraph units of all documents, in document order.
+    pub paras: Vec<Unit>,
+    /// Their band keys, `paragraph bands` per unit.
+    pub para_keys: Vec<u64>,
+    /// Documents that hold their article twice.
+    pub doubled: Vec<(u32, Doubled)>,
+    /// Verification sets made while a document's text was at hand; empty
+    /// for the others.
+    pub sets: Vec<Vec<u64>>,
+    /// The index records of the documents (kept when asked: `check`).
+    pub records: Option<Vec<Record>>,
+    /// Whether paragraph units and doubled findings are kept (the signer
+    /// may make them for records alone).
+    keep_paragraphs: bool,
+}
+
+impl FirstPass {
+    pub fn new(num_perm: usize, keep_paragraphs: bool, keep_records: bool) -> Self {
+        FirstPass {
+            docs: Vec::new(),
+            sigs: SignatureMatrix::new(num_perm),
+            issues: Vec::new(),
+            bytes: 0,
+            paras: Vec::new(),
+            para_keys: Vec::new(),
+            doubled: Vec::new(),
+            sets: Vec::new(),
+            records: keep_records.then(Vec::new),
+            keep_paragraphs,
+        }
+    }
+
+    fn absorb_one(&mut self, o: Signed) {
+        let doc = self.docs.len() as u32;
+        if self.keep_paragraphs {
+            self.paras
+                .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
+            self.para_keys.extend(o.para_keys);
+            if let Some(d) = o.doubled {
+                self.doubled.push((doc, d));
+            }
+        }
+        if let (Some(records), Some(r)) = (&mut self.records, o.record) {
+            records.push(*r);
+        }
+        self.bytes += o.info.bytes;
+        self.docs.push(o.info);
+        self.sigs.extend_rows(&o.sig);
+        self.sets.push(o.set);
+    }
+}
+
+impl Absorb<Signed> for FirstPass {
+    fn absorb(&mut self, items: Vec<Item<Signed>>) {
+        for i in items {
+            self.issues.extend(i.issues);
+            for s in i.got.into_vec() {
+                self.absorb_one(s);
+            }
+        }
+    }
+
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+}
+
+/// Reads every input of `corpus` and signs its documents into `sink`.
+pub(crate) fn read_inputs(
+    corpus: &Corpus,
+    input: &crate::config::InputConfig,
+    signer: &Signer,
+    progress: Option<&Progress>,
+    sink: &mut impl Absorb<Signed>,
+) {
+    let sources = &corpus.sources;
+    Reader::new(
+        sources,
+        input,
+        progress,
+        Scratch::default,
+        |scratch: &mut Scratch, doc: &mut Document| {
+            let name = match doc.origin {
+                Origin::Input(loc) => sources[loc.source as usize].name.as_str(),
+                Origin::Held(_) => "",
+            };
+            signer.sign_doc(doc, name, scratch)
+        },
+    )
+    .read_all(sink);
+}
+
+/// Signs held documents (already in `corpus.held`, from `first` on) into
+/// `pass`, in order.
+pub(crate) fn sign_held(
+    corpus: &Corpus,
+    docs: Vec<(String, crate::input::Meta)>,
+    first: usize,
+    signer: &Signer,
+    pass: &mut FirstPass,
+) {
+    use rayon::prelude::*;
+    let signed: Vec<Signed> = docs
+        .into_par_iter()
+        .enumerate()
+        .map_init(Scratch::default, |scratch, (i, (id, meta))| {
+            let h = first + i;
+            let mut doc = Document {
+                id,
+                origin: Origin::Held(h as u32),
+                meta,
+                text: corpus.held[h].text.clone(),
+            };
+            let path = corpus.held[h].path.as_str();
+            signer.sign_doc(&mut doc, path, scratch)
+        })
+        .collect();
+    for s in signed {
+        pass.absorb_one(s);
+    }
+}
+
+/// The first pass's output for `index add`: records to a sink, a batch at
+/// a time; only counts are kept.
+pub(crate) struct RecordSink<'s> {
+    pub sink: &'s mut (dyn FnMut(Vec<Record>) -> Result<()> + Send),
+    pub error: Option<Error>,
+    pub documents: u64,
+    pub empty: u64,
+    pub issues: Vec<Issue>,
+}
+
+impl Absorb<Signed> for RecordSink<'_> {
+    fn absorb(&mut self, items: Vec<Item<Signed>>) {
+        let mut batch = Vec::new();
+        for i in items {
+            self.issues.extend(i.issues);
+            for s in i.got.into_vec() {
+                self.documents += 1;
+                self.empty += u64::from(s.info.empty);
+                if let Some(r) = s.record {
+                    batch.push(*r);
+                }
+            }
+        }
+        if self.error.is_none() && !batch.is_empty() {
+            if let Err(e) = (self.sink)(batch) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+
+    fn stopped(&self) -> bool {
+        self.error.is_some()
+    }
+}

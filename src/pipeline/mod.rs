@@ -1,0 +1,453 @@
+//! The only place where the stages meet.
+//!
+//! ```text
+//! input ─read (one reader)─▶ sign (per document, in parallel) ─▶ FirstPass
+//! FirstPass ─lsh─▶ candidate groups ─match_units (re-read, verify, cluster)─▶ document clusters
+//! FirstPass ─paragraph lsh─▶ groups ─match_units─▶ paragraph clusters, reprints
+//! everything ─assemble─▶ Report
+//! ```
+//!
+//! [`scan`] is that composition. [`Scan`] exposes its steps so that `check`
+//! can read and sign its inputs once, look their keys up in the index, hold
+//! the indexed documents it brings back in memory, and finish the same scan
+//! over both.
+//!
+//! Memory: the first pass keeps, per document, its id, its [`Origin`] and
+//! its signature; text is dropped as soon as it is signed. A document one
+//! of whose band keys an earlier document already had shares an LSH bucket,
+//! so it gets its sorted shingle set while its text is at hand. The
+//! candidates without one are read again (mostly the first of each bucket),
+//! and every candidate's set is kept until verification is done.
+//!
+//! Determinism: every parallel step collects in input order or sorts its
+//! output, so the report is identical for any thread count.
+
+mod assemble;
+mod first_pass;
+mod matching;
+mod paragraphs;
+mod sign;
+mod texts;
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use assemble::document_clusters;
+pub use sign::{DocInfo, DocSketch, Scratch, Signer};
+pub use texts::finding_texts;
+
+use crate::config::{Config, MatchConfig, ParagraphConfig};
+use crate::error::{Error, Result};
+use crate::index;
+pub use crate::input::Progress;
+use crate::input::{discover, Corpus, Held, Issue, IssueKind, Meta, Origin, StdinFormat};
+use crate::lsh::{self, LshParams};
+use crate::report::{Report, Stats, Tool};
+use crate::shingle::{shingle_set, ShingleScratch};
+use crate::verify::Rule;
+
+use first_pass::{FirstPass, RecordSink};
+use matching::{match_units, pair_filter};
+
+/// Below this Jaccard, LSH candidates are not worth finding even for the
+/// containment rule: a copy that keeps less than half of the longer text.
+pub const LSH_THRESHOLD_FLOOR: f64 = 0.5;
+
+/// The Jaccard that LSH is tuned for: the threshold, or lower when the
+/// containment rule needs candidates of lower Jaccard (a trimmed copy that
+/// keeps a share `c` of a text has Jaccard about `c` with it).
+pub fn lsh_threshold(m: &MatchConfig) -> f64 {
+    match m.containment {
+        Some(_) => m.threshold.min(LSH_THRESHOLD_FLOOR),
+        None => m.threshold,
+    }
+}
+
+/// The LSH bands and rows of paragraph matching.
+pub fn paragraph_lsh_params(m: &MatchConfig, pc: &ParagraphConfig) -> LshParams {
+    lsh::choose_params(lsh_threshold(m), pc.num_perm)
+}
+
+/// The LSH bands and rows a configuration uses.
+pub fn lsh_params(m: &MatchConfig) -> LshParams {
+    match (m.bands, m.rows) {
+        (Some(bands), Some(rows)) => LshParams { bands, rows },
+        _ => lsh::choose_params(lsh_threshold(m), m.num_perm),
+    }
+}
+
+/// Everything a scan found, before formatting: the report plus the
+/// per-document view that evaluation and the HTML report need.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    /// The report, ready to write.
+    pub report: Report,
+    /// Every document read, in input order (held documents last).
+    pub docs: Vec<DocInfo>,
+    /// Document clusters as indices into `docs` (same order as the report).
+    pub clusters: Vec<Vec<u32>>,
+    /// The sources read and the documents held, for reading texts again
+    /// (`docs[i].origin`); it keeps standard input's spool alive.
+    pub corpus: Corpus,
+    /// Wall time of each stage, in order (for `--verbose`; not in the report).
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Options of a scan that are not about matching.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// What standard input holds.
+    pub stdin_format: StdinFormat,
+    /// Counters to update as documents are read (for a progress bar).
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// Wall time per stage.
+#[derive(Debug)]
+pub struct Timer {
+    lap: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer {
+            lap: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name`, begun at the last mark.
+    pub fn mark(&mut self, name: &'static str) {
+        self.stages.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+/// Runs a whole scan: reads every input, finds and verifies duplicates, and
+/// builds the report.
+pub fn scan(cfg: &Config, opts: ScanOptions) -> Result<ScanOutcome> {
+    let pool = thread_pool(cfg)?;
+    pool.install(|| {
+        let mut scan = Scan::new(cfg, &opts, false)?;
+        scan.read_inputs();
+        Ok(scan.finish())
+    })
+}
+
+/// A rayon pool of `--threads` workers (all cores by default); run a
+/// [`Scan`] inside it (`pool.install`).
+pub fn thread_pool(cfg: &Config) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = cfg.threads {
+        if n == 0 {
+            return Err(Error::InvalidParam("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::InvalidParam(format!("could not start worker threads: {e}")))
+}
+
+/// A document to hold in a scan: an indexed document that `check`
+/// compares the new ones with.
+#[derive(Debug, Clone)]
+pub struct HeldDocument {
+    /// Its id.
+    pub id: String,
+    /// Its metadata.
+    pub meta: Meta,
+    /// Where it is shown and its text.
+    pub held: Held,
+}
+
+/// A scan in steps: [`Scan::new`] finds the inputs, [`Scan::read_inputs`]
+/// reads and signs them, [`Scan::hold`] adds documents held in memory, and
+/// [`Scan::finish`] matches everything and assembles the report. Findings
+/// that involve held documents only are left out.
+pub struct Scan<'c> {
+    cfg: &'c Config,
+    signer: Signer<'c>,
+    corpus: Corpus,
+    first: FirstPass,
+    ignored_files: u64,
+    progress: Option<std::sync::Arc<Progress>>,
+    timer: Timer,
+    start: Instant,
+}
+
+impl<'c> Scan<'c> {
+    /// Validates `cfg` and finds its inputs. With `keep_records`, the first
+    /// pass also keeps every document's index record ([`Scan::take_records`]).
+    pub fn new(cfg: &'c Config, opts: &ScanOptions, keep_records: bool) -> Result<Self> {
+        cfg.matching.validate()?;
+        cfg.paragraphs.validate()?;
+        let start = Instant::now();
+        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let mut first = FirstPass::new(
+            cfg.matching.num_perm,
+            cfg.granularity.paragraphs(),
+            keep_records,
+        );
+        first.issues = discovered.issues;
+        Ok(Scan {
+            cfg,
+            signer: Signer::for_scan(cfg, keep_records),
+            corpus: Corpus {
+                sources: discovered.sources,
+                held: Vec::new(),
+                stdin_spool: discovered.stdin_spool,
+            },
+            first,
+            ignored_files: discovered.ignored_files,
+            progress: opts.progress.clone(),
+            timer: Timer::new(),
+            start,
+        })
+    }
+
+    /// Reads and signs every input document.
+    pub fn read_inputs(&mut self) {
+        first_pass::read_inputs(
+            &self.corpus,
+            &self.cfg.input,
+            &self.signer,
+            self.progress.as_deref(),
+            &mut self.first,
+        );
+        self.timer.mark("read and sign");
+    }
+
+    /// Documents read so far.
+    pub fn documents(&self) -> usize {
+        self.first.docs.len()
+    }
+
+    /// The index records of the documents read so far (with `keep_records`).
+    pub fn take_records(&mut self) -> Vec<index::Record> {
+        self.first.records.take().unwrap_or_default()
+    }
+
+    /// Adds documents held in memory, after the inputs, in order.
+    pub fn hold(&mut self, docs: Vec<HeldDocument>) {
+        let first = self.corpus.held.len();
+        let mut ids = Vec::with_capacity(docs.len());
+        for d in docs {
+            ids.push((d.id, d.meta));
+            self.corpus.held.push(d.held);
+        }
+        first_pass::sign_held(&self.corpus, ids, first, &self.signer, &mut self.first);
+        self.timer.mark("sign held");
+    }
+
+    /// Matches documents and paragraphs and assembles the report.
+    pub fn finish(mut self) -> ScanOutcome {
+        let cfg = self.cfg;
+        let m = &cfg.matching;
+        let corpus = &self.corpus;
+        let first = &mut self.first;
+        let timer = &mut self.timer;
+        assemble::warn_duplicate_ids(&first.docs, corpus, &mut first.issues);
+        let visible_docs: Vec<bool> = first
+            .docs
+            .iter()
+            .map(|d| matches!(d.origin, Origin::Input(_)))
+            .collect();
+        let visible = |d: u32| visible_docs[d as usize];
+
+        // Documents: LSH over those with shingles, then match.
+        let p = lsh_params(m);
+        let live: Vec<u32> = if cfg.granularity.documents() {
+            (0..first.docs.len() as u32)
+                .filter(|&d| !first.docs[d as usize].empty)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let groups = lsh::candidate_groups(&first.sigs, &live, p);
+        timer.mark("document lsh");
+        let rule = Rule {
+            threshold: m.threshold,
+            containment: m.containment,
+        };
+        let mut sets = std::mem::take(&mut first.sets);
+        let mut issues = Vec::new();
+        let docs = &first.docs;
+        let load = |missing: &[u32]| {
+            let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
+            let loaded = corpus.texts(
+                &cfg.input,
+                &origins,
+                ShingleScratch::default,
+                |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
+            );
+            let mut out = Vec::with_capacity(missing.len());
+            for ((&d, &origin), r) in missing.iter().zip(&origins).zip(loaded) {
+                match r {
+                    Ok(set) => out.push((d, set)),
+                    Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
+                }
+            }
+            out
+        };
+        let matched = match_units(
+            docs.len(),
+            &groups,
+            &mut sets,
+            load,
+            pair_filter(docs, m),
+            rule,
+            timer,
+        );
+        first.issues.extend(issues);
+        let components: Vec<Vec<u32>> = matched
+            .components
+            .into_iter()
+            .filter(|c| c.iter().any(|&d| visible(d)))
+            .collect();
+        let (document_clusters, clusters) =
+            document_clusters(&first.docs, corpus, &sets, &matched.edges, components);
+        drop(sets);
+        timer.mark("verify and cluster");
+
+        // Paragraphs: the same sequence on paragraph units.
+        let mut doc_group: Vec<u32> = (0..first.docs.len() as u32).collect();
+        for c in &clusters {
+            let head = *c.iter().min().expect("clusters are non-empty");
+            for &d in c {
+                doc_group[d as usize] = head;
+            }
+        }
+        let pp = cfg
+            .granularity
+            .paragraphs()
+            .then(|| self.signer.paragraph_params())
+            .flatten();
+        let paras = match pp {
+            Some(pp) => paragraphs::paragraph_stage(
+                first, corpus, cfg, pp, &doc_group, &visible, rule, timer,
+            ),
+            None => paragraphs::Paragraphs::default(),
+        };
+        timer.mark("paragraphs");
+
+        let doubled_documents = assemble::doubled_documents(first, corpus, &visible);
+        let mut issues = std::mem::take(&mut first.issues);
+        issues.sort();
+        let count =
+            |pred: &dyn Fn(&Issue) -> bool| issues.iter().filter(|i| pred(i)).count() as u64;
+        let stats = Stats {
+            inputs: corpus.sources.len() as u64,
+            documents: first.docs.len() as u64,
+            empty_documents: first.docs.iter().filter(|d| d.empty).count() as u64,
+            skipped_inputs: count(&|i| i.kind == IssueKind::Skipped && i.whole_file),
+            skipped_records: count(&|i| i.kind == IssueKind::Skipped && !i.whole_file),
+            warnings: count(&|i| i.kind == IssueKind::Warning),
+            ignored_files: self.ignored_files,
+            bytes: first.bytes,
+            candidate_groups: groups.len() as u64,
+            candidate_documents: matched.candidates,
+            compared_pairs: matched.compared,
+            verified_pairs: matched.edges.len() as u64,
+            clusters: document_clusters.len() as u64,
+            documents_in_clusters: document_clusters.iter().map(|c| c.size as u64).sum(),
+            paragraphs: first.paras.len() as u64,
+            paragraph_compared_pairs: paras.compared,
+            paragraph_clusters: paras.clusters.len() as u64,
+            doubled_documents: doubled_documents.len() as u64,
+            paragraph_reprints: paras.reprints.len() as u64,
+            threads: rayon::current_num_threads() as u64,
+            elapsed_ms: self.start.elapsed().as_millis() as u64,
+        };
+        let report = Report {
+            version: crate::report::SCHEMA_VERSION,
+            tool: Tool::default(),
+            params: assemble::params(cfg, p, pp),
+            stats,
+            issues,
+            document_clusters,
+            paragraph_clusters: paras.clusters,
+            paragraph_reprints: paras.reprints,
+            doubled_documents,
+        };
+        ScanOutcome {
+            report,
+            docs: std::mem::take(&mut self.first.docs),
+            clusters,
+            corpus: self.corpus,
+            timings: self.timer.stages,
+        }
+    }
+}
+
+/// What reading the inputs for the index gave (the records went to the sink).
+#[derive(Debug)]
+pub struct RecordsOutcome {
+    /// Documents read.
+    pub documents: u64,
+    /// Documents without a word (they make no record).
+    pub empty: u64,
+    /// Problems with the inputs, sorted.
+    pub issues: Vec<Issue>,
+}
+
+/// Reads every input and hands the index records of its documents to
+/// `sink`, a batch at a time in input order. A sink error stops the
+/// reading and is returned.
+pub fn index_records(
+    cfg: &Config,
+    opts: &ScanOptions,
+    sink: &mut (dyn FnMut(Vec<index::Record>) -> Result<()> + Send),
+) -> Result<RecordsOutcome> {
+    cfg.matching.validate()?;
+    cfg.paragraphs.validate()?;
+    let pool = thread_pool(cfg)?;
+    pool.install(|| {
+        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let corpus = Corpus {
+            sources: discovered.sources,
+            held: Vec::new(),
+            stdin_spool: discovered.stdin_spool,
+        };
+        let signer = Signer::new(cfg);
+        let mut out = RecordSink {
+            sink,
+            error: None,
+            documents: 0,
+            empty: 0,
+            issues: discovered.issues,
+        };
+        first_pass::read_inputs(
+            &corpus,
+            &cfg.input,
+            &signer,
+            opts.progress.as_deref(),
+            &mut out,
+        );
+        if let Some(e) = out.error {
+            return Err(e);
+        }
+        let mut issues = out.issues;
+        issues.sort();
+        Ok(RecordsOutcome {
+            documents: out.documents,
+            empty: out.empty,
+            issues,
+        })
+    })
+}
+
+/// The index records of texts, as [`index_records`] would make them
+/// (`None` for a text without words), in parallel.
+pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Record>> {
+    let signer = Signer::new(cfg);
+    texts
+        .par_iter()
+        .map_init(Scratch::default, |scratch, text| {
+            let mut doc = crate::input::Document::new(String::new(), text.clone());
+            signer.sign_doc(&mut doc, "", scratch).record.map(|r| *r)
+        })
+        .collect()
+}

@@ -1,0 +1,297 @@
+//! The paragraph stage: paragraph units through the same LSH → verify →
+//! cluster sequence as documents ([`match_units`]), then each cluster
+//! classified (boilerplate, reprinted, within one document) with its
+//! excerpts, and document pairs whose paragraphs mostly reappear in each
+//! other reported as paragraph reprints.
+//!
+//! Memory: the first pass kept only each unit's byte span and band keys;
+//! the documents holding candidate paragraphs are read again once for the
+//! sets (as 32-bit fingerprints), and the documents holding clustered
+//! paragraphs once more for the excerpts.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::input::{Corpus, Origin};
+use crate::lsh::{self, LshParams};
+use crate::paragraph::{self, Unit};
+use crate::report::{ParagraphCluster, ParagraphMember, ParagraphReprint};
+use crate::shingle::{shingle_set, ShingleScratch};
+use crate::verify::Rule;
+
+use super::first_pass::FirstPass;
+use super::matching::match_units;
+use super::Timer;
+
+/// What the paragraph stage found.
+#[derive(Debug, Default)]
+pub(crate) struct Paragraphs {
+    pub clusters: Vec<ParagraphCluster>,
+    pub reprints: Vec<ParagraphReprint>,
+    pub compared: u64,
+}
+
+/// Groups unit ids (ascending, so documents come in order) by document.
+fn group_by_doc(paras: &[Unit], units: impl Iterator<Item = u32>) -> Vec<(u32, Vec<u32>)> {
+    let mut by_doc: Vec<(u32, Vec<u32>)> = Vec::new();
+    for u in units {
+        let d = paras[u as usize].doc;
+        match by_doc.last_mut() {
+            Some((x, us)) if *x == d => us.push(u),
+            _ => by_doc.push((d, vec![u])),
+        }
+    }
+    by_doc
+}
+
+/// The 32-bit fingerprints of a sorted set of 64-bit hashes, still sorted:
+/// paragraphs are short, so two distinct shingles of a pair collide with
+/// odds of about 10⁻⁶ per pair, and the sets take half the memory.
+fn narrow(set: Vec<u64>) -> Vec<u32> {
+    let mut out: Vec<u32> = set.iter().map(|&x| (x >> 32) as u32).collect();
+    out.dedup();
+    out
+}
+
+/// Paragraph matching over the first pass's units. `doc_group[d]` is the
+/// smallest member of `d`'s document cluster (or `d`); a finding is kept
+/// only if one of its documents is `visible`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn paragraph_stage(
+    first: &mut FirstPass,
+    corpus: &Corpus,
+    cfg: &Config,
+    p: LshParams,
+    doc_group: &[u32],
+    visible: &(dyn Fn(u32) -> bool + Sync),
+    rule: Rule,
+    timer: &mut Timer,
+) -> Paragraphs {
+    let groups = lsh::groups_from_keys(&first.para_keys, p.bands);
+    // The keys are not needed again: free them before the sets arrive.
+    first.para_keys = Vec::new();
+    let k = cfg.paragraphs.shingle_size;
+    let paras = &first.paras;
+    let docs = &first.docs;
+    let mut issues = Vec::new();
+    let load = |missing: &[u32]| -> Vec<(u32, Vec<u32>)> {
+        let by_doc = group_by_doc(paras, missing.iter().copied());
+        let origins: Vec<Origin> = by_doc
+            .iter()
+            .map(|(d, _)| docs[*d as usize].origin)
+            .collect();
+        let loaded = corpus.texts(
+            &cfg.input,
+            &origins,
+            ShingleScratch::default,
+            |scratch, i, text| -> Vec<(u32, Vec<u32>)> {
+                by_doc[i]
+                    .1
+                    .iter()
+                    .map(|&u| {
+                        let set = shingle_set(paras[u as usize].text(text), k, scratch);
+                        (u, narrow(set))
+                    })
+                    .collect()
+            },
+        );
+        let mut out = Vec::new();
+        for (r, &origin) in loaded.into_iter().zip(&origins) {
+            match r {
+                Ok(units) => out.extend(units),
+                Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
+            }
+        }
+        out
+    };
+    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let matched = match_units(
+        paras.len(),
+        &groups,
+        &mut sets,
+        load,
+        |_, _| true,
+        rule,
+        timer,
+    );
+    drop(sets);
+    first.issues.extend(issues);
+    let paras = &first.paras;
+    let docs = &first.docs;
+    let components: Vec<Vec<u32>> = matched
+        .components
+        .into_iter()
+        .filter(|units| units.iter().any(|&u| visible(paras[u as usize].doc)))
+        .collect();
+
+    // Excerpts: a third read, of the documents that hold clustered paragraphs only.
+    let mut clustered: Vec<u32> = components.iter().flatten().copied().collect();
+    clustered.sort_unstable();
+    let by_doc = group_by_doc(paras, clustered.into_iter());
+    let origins: Vec<Origin> = by_doc
+        .iter()
+        .map(|(d, _)| docs[*d as usize].origin)
+        .collect();
+    let excerpt_of: HashMap<u32, String> = corpus
+        .texts(
+            &cfg.input,
+            &origins,
+            || (),
+            |_, i, text| -> Vec<(u32, String)> {
+                by_doc[i]
+                    .1
+                    .iter()
+                    .map(|&u| (u, paragraph::excerpt(paras[u as usize].text(text), 160)))
+                    .collect()
+            },
+        )
+        .into_iter()
+        .flat_map(Result::unwrap_or_default)
+        .collect();
+    let short = |u: u32| -> String {
+        let full = excerpt_of.get(&u).map_or("", String::as_str);
+        paragraph::excerpt(full.trim_end_matches('…'), 60)
+    };
+
+    let sigs = &first.sigs;
+    let boilerplate_min_docs = cfg.paragraphs.boilerplate_min_docs;
+    let out: Vec<(ParagraphCluster, Vec<u32>)> = components
+        .into_par_iter()
+        .map(|mut units| {
+            let member_docs: Vec<u32> = units.iter().map(|&u| paras[u as usize].doc).collect();
+            let kind = paragraph::classify(
+                &member_docs,
+                |x, y| {
+                    // Discount the Jaccard that the shared paragraph alone
+                    // gives two documents, estimated from its share of their bytes.
+                    let u0 = &paras[units[0] as usize];
+                    let para = f64::from(u0.end - u0.start);
+                    let bx = docs[x as usize].bytes as f64;
+                    let by = docs[y as usize].bytes as f64;
+                    let own = para / (bx + by - para).max(1.0);
+                    let est = crate::minhash::estimate_jaccard(
+                        sigs.row(x as usize),
+                        sigs.row(y as usize),
+                    );
+                    doc_group[x as usize] == doc_group[y as usize]
+                        || est - own >= paragraph::RELATED_JACCARD
+                },
+                boilerplate_min_docs,
+            );
+            let id = |u: u32| docs[paras[u as usize].doc as usize].id.as_str();
+            units.sort_by(|&x, &y| {
+                id(x)
+                    .cmp(id(y))
+                    .then(
+                        paras[x as usize]
+                            .start_line
+                            .cmp(&paras[y as usize].start_line),
+                    )
+                    .then(x.cmp(&y))
+            });
+            let mut distinct = member_docs;
+            distinct.sort_unstable();
+            distinct.dedup();
+            let members = units
+                .iter()
+                .map(|&u| {
+                    let unit = &paras[u as usize];
+                    let doc = &docs[unit.doc as usize];
+                    let (path, line) = corpus.place(doc.origin);
+                    ParagraphMember {
+                        doc: doc.id.clone(),
+                        path: path.to_string(),
+                        line,
+                        start_line: unit.start_line,
+                        end_line: unit.end_line,
+                        excerpt: short(u),
+                        first_seen: corpus.first_seen(doc.origin).map(str::to_string),
+                    }
+                })
+                .collect();
+            let cluster = ParagraphCluster {
+                id: 0,
+                kind,
+                documents: distinct.len(),
+                occurrences: units.len(),
+                excerpt: excerpt_of.get(&units[0]).cloned().unwrap_or_default(),
+                members,
+            };
+            (cluster, distinct)
+        })
+        .collect::<Vec<_>>();
+    let reprints = paragraph_reprints(first, doc_group, visible, &out);
+    let mut out: Vec<ParagraphCluster> = out.into_iter().map(|(c, _)| c).collect();
+    out.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.documents.cmp(&a.documents))
+            .then(b.occurrences.cmp(&a.occurrences))
+            .then_with(|| {
+                let key =
+                    |c: &ParagraphCluster| (c.members[0].doc.clone(), c.members[0].start_line);
+                key(a).cmp(&key(b))
+            })
+    });
+    for (i, c) in out.iter_mut().enumerate() {
+        c.id = i + 1;
+    }
+    Paragraphs {
+        clusters: out,
+        reprints,
+        compared: matched.compared,
+    }
+}
+
+/// Document pairs in which most of one document's paragraphs reappear in the
+/// other, outside any document cluster: reprints that whole-document scores
+/// miss because one text is much longer. Boilerplate paragraphs do not count.
+fn paragraph_reprints(
+    first: &FirstPass,
+    doc_group: &[u32],
+    visible: &(dyn Fn(u32) -> bool + Sync),
+    clusters: &[(ParagraphCluster, Vec<u32>)],
+) -> Vec<ParagraphReprint> {
+    let mut units_of = vec![0u32; first.docs.len()];
+    for u in &first.paras {
+        units_of[u.doc as usize] += 1;
+    }
+    let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
+    for (c, docs) in clusters {
+        if c.kind != paragraph::Kind::Reprinted {
+            continue;
+        }
+        for (i, &a) in docs.iter().enumerate() {
+            for &b in &docs[i + 1..] {
+                *shared.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let mut out: Vec<ParagraphReprint> = shared
+        .into_iter()
+        .filter(|&((a, b), _)| doc_group[a as usize] != doc_group[b as usize])
+        .filter_map(|((a, b), n)| {
+            // The copy is the document with fewer matchable paragraphs.
+            let (copy, of) = if (units_of[a as usize], b) <= (units_of[b as usize], a) {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let total = units_of[copy as usize];
+            (visible(copy)
+                && n >= paragraph::REPRINT_MIN_SHARED
+                && f64::from(n) >= paragraph::REPRINT_SHARE * f64::from(total))
+            .then(|| ParagraphReprint {
+                doc: first.docs[copy as usize].id.clone(),
+                of: first.docs[of as usize].id.clone(),
+                shared_paragraphs: n as usize,
+                paragraphs: total as usize,
+                of_paragraphs: units_of[of as usize] as usize,
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| (&x.doc, &x.of).cmp(&(&y.doc, &y.of)));
+    out
+}

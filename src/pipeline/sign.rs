@@ -1,0 +1,336 @@
+//! The sign phase: a [`Document`] in; its MinHash signature, LSH band
+//! keys, content hash, paragraph units with their band keys, and the
+//! doubled-article finding out.
+//!
+//! With paragraphs on, the text is tokenized once, paragraph by paragraph
+//! (the paragraphs hold all its words), and the document, its paragraphs,
+//! the doubled detector and the content hash share those word hashes.
+//! Everything here is a pure function of the text and the configuration:
+//! the same document gives the same sketch on any machine and thread count.
+
+use crate::config::{Config, MatchConfig, ParagraphConfig};
+use crate::doubled::{self, Doubled, DoubledScratch};
+use crate::index;
+use crate::input::{Document, Meta, Origin};
+use crate::lsh::{self, LshParams, SeenKeys};
+use crate::minhash::MinHasher;
+use crate::normalize::WordScratch;
+use crate::paragraph::{self, ParagraphWords, Unit};
+use crate::segment;
+use crate::shingle::{shingle_set, shingles, shingles_of_words, to_set, ShingleScratch};
+
+use super::{lsh_params, paragraph_lsh_params};
+
+/// Per-document facts kept after the first pass.
+#[derive(Debug, Clone)]
+pub struct DocInfo {
+    /// The document id.
+    pub id: String,
+    /// Where it came from (and where its text can be read again).
+    pub origin: Origin,
+    /// Whether it has no words at all.
+    pub empty: bool,
+    /// Bytes of text.
+    pub bytes: u64,
+    /// What its source says about it (none for most text files).
+    pub meta: Option<Box<Meta>>,
+}
+
+/// What an outside driver gets for one document ([`Signer::sketch`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSketch {
+    /// The MinHash signature, `num_perm` values.
+    pub signature: Vec<u32>,
+    /// One LSH band key per band (empty for a document without words).
+    pub band_keys: Vec<u64>,
+    /// Hash of the normalized words ([`index::content_hash`]): equal for
+    /// texts that differ only in case, punctuation and spacing.
+    pub content_hash: u64,
+    /// Whether the text has no words (it matches nothing).
+    pub empty: bool,
+}
+
+/// What signing one document gives inside a scan.
+pub(crate) struct Signed {
+    pub info: DocInfo,
+    pub sig: Vec<u32>,
+    /// Its verification set, if it already shares an LSH bucket (else empty).
+    pub set: Vec<u64>,
+    /// What the index keeps of it (records mode, documents with words).
+    pub record: Option<Box<index::Record>>,
+    pub paras: Vec<Unit>,
+    pub para_keys: Vec<u64>,
+    pub doubled: Option<Doubled>,
+}
+
+/// Paragraph signing parameters.
+struct ParagraphSigner<'c> {
+    cfg: &'c ParagraphConfig,
+    hasher: MinHasher,
+    p: LshParams,
+}
+
+/// Signs documents under one configuration.
+pub struct Signer<'c> {
+    /// Whether to make an index record of every document.
+    records: bool,
+    /// Document LSH parameters (chosen once: choosing costs a search).
+    doc_p: LshParams,
+    m: &'c MatchConfig,
+    hasher: MinHasher,
+    paragraphs: Option<ParagraphSigner<'c>>,
+    /// Document LSH as documents arrive: a document one of whose keys was
+    /// seen before gets its verification set while its text is at hand.
+    online: Option<SeenKeys>,
+}
+
+/// Per-thread buffers of the sign phase.
+#[derive(Default)]
+pub struct Scratch {
+    shingles: ShingleScratch,
+    /// Paragraph mode: the words of the paragraphs, and shingle buffers.
+    para_words: ParagraphWords,
+    doc_shingles: Vec<u64>,
+    para_shingles: Vec<u64>,
+    doubled: DoubledScratch,
+    band_keys: Vec<u64>,
+    counts: Vec<u32>,
+    words: WordScratch,
+}
+
+/// What signing one text gives.
+struct Sketch {
+    sig: Vec<u32>,
+    set: Vec<u64>,
+    empty: bool,
+    units: Vec<Unit>,
+    keys: Vec<u64>,
+    doubled: Option<Doubled>,
+    /// Content hashes (records mode).
+    content: Option<Content>,
+}
+
+/// Hashes of a document's normalized words, whole and per paragraph unit.
+struct Content {
+    hash: u64,
+    paragraphs: Vec<u64>,
+}
+
+impl<'c> Signer<'c> {
+    /// The signer of an outside driver: documents and paragraphs, and the
+    /// content hash, whatever the granularity ([`Signer::sketch`]).
+    pub fn new(cfg: &'c Config) -> Self {
+        Self::with(cfg, true, true, false)
+    }
+
+    /// The signer of a scan: paragraphs as the granularity says, an index
+    /// record per document when `records`.
+    pub(crate) fn for_scan(cfg: &'c Config, records: bool) -> Self {
+        let paragraphs = records || cfg.granularity.paragraphs();
+        Self::with(cfg, paragraphs, records, cfg.granularity.documents())
+    }
+
+    fn with(cfg: &'c Config, paragraphs: bool, records: bool, online: bool) -> Self {
+        let m = &cfg.matching;
+        Signer {
+            records,
+            doc_p: lsh_params(m),
+            m,
+            hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
+            paragraphs: paragraphs.then(|| ParagraphSigner {
+                cfg: &cfg.paragraphs,
+                hasher: MinHasher::new(cfg.paragraphs.num_perm, m.seed ^ 0x9A4A_6A4A),
+                p: paragraph_lsh_params(m, &cfg.paragraphs),
+            }),
+            online: online.then(SeenKeys::default),
+        }
+    }
+
+    /// The paragraph LSH parameters, when paragraphs are signed.
+    pub(crate) fn paragraph_params(&self) -> Option<LshParams> {
+        self.paragraphs.as_ref().map(|p| p.p)
+    }
+
+    /// The sketch of one document: signature, band keys, content hash.
+    ///
+    /// ```
+    /// # use reprint::{Config, input::Document, pipeline::Signer};
+    /// let cfg = Config::new(Vec::new());
+    /// let signer = Signer::new(&cfg);
+    /// let a = signer.sketch(&Document::new("a", "The harbor bridge will close."), &mut Default::default());
+    /// let b = signer.sketch(&Document::new("b", "THE HARBOR BRIDGE, will close!"), &mut Default::default());
+    /// assert_eq!(a.content_hash, b.content_hash);
+    /// assert_eq!(a.band_keys, b.band_keys);
+    /// ```
+    pub fn sketch(&self, doc: &Document, scratch: &mut Scratch) -> DocSketch {
+        let s = self.sign(&doc.text, scratch);
+        let mut band_keys = Vec::new();
+        if !s.empty {
+            lsh::band_keys(&s.sig, self.doc_p, &mut band_keys);
+        }
+        DocSketch {
+            content_hash: s.content.map_or(0, |c| c.hash),
+            signature: s.sig,
+            band_keys,
+            empty: s.empty,
+        }
+    }
+
+    /// The sorted, distinct shingle hashes of a text: what verification
+    /// compares exactly.
+    pub fn shingle_set(&self, text: &str, scratch: &mut Scratch) -> Vec<u64> {
+        shingle_set(text, self.m.shingle_size, &mut scratch.shingles)
+    }
+
+    /// Signs one document's text.
+    fn sign(&self, text: &str, scratch: &mut Scratch) -> Sketch {
+        let paras = self.paragraphs.as_ref().map(|_| segment::paragraphs(text));
+        let sh = match &paras {
+            Some(paras) => {
+                scratch.para_words.fill(text, paras, &mut scratch.words);
+                shingles_of_words(
+                    &scratch.para_words.hashes,
+                    self.m.shingle_size,
+                    &mut scratch.doc_shingles,
+                )
+            }
+            None => shingles(text, self.m.shingle_size, &mut scratch.shingles),
+        };
+        let empty = sh.is_empty();
+        let mut sig = vec![0u32; self.m.num_perm];
+        self.hasher.sign_into(sh, &mut sig);
+        let mut set = Vec::new();
+        if let (Some(seen), false) = (&self.online, empty) {
+            let keys = &mut scratch.band_keys;
+            keys.clear();
+            lsh::band_keys(&sig, self.doc_p, keys);
+            if seen.insert_all(keys) {
+                set = to_set(sh, &mut scratch.counts);
+            }
+        }
+        let mut keys = Vec::new();
+        let (units, doubled, content) = match (&self.paragraphs, &paras) {
+            (Some(ps), Some(paras)) if !empty => {
+                let units = paragraph::sign_paragraphs(
+                    paras,
+                    &scratch.para_words,
+                    ps.cfg.shingle_size,
+                    ps.cfg.min_words,
+                    &ps.hasher,
+                    ps.p,
+                    &mut scratch.para_shingles,
+                    &mut keys,
+                );
+                let doubled =
+                    doubled::detect(text, paras, &scratch.para_words, &mut scratch.doubled);
+                let words = &scratch.para_words;
+                let min = ps.cfg.min_words.max(1);
+                let content = self.records.then(|| Content {
+                    hash: index::content_hash(&words.hashes),
+                    paragraphs: (0..paras.len())
+                        .map(|i| words.of(i))
+                        .filter(|w| w.len() >= min)
+                        .map(index::content_hash)
+                        .collect(),
+                });
+                (units, doubled, content)
+            }
+            _ => (Vec::new(), None, None),
+        };
+        Sketch {
+            sig,
+            set,
+            empty,
+            units,
+            keys,
+            doubled,
+            content,
+        }
+    }
+
+    /// Signs one document of a scan. Takes its id and metadata; leaves the
+    /// text.
+    pub(crate) fn sign_doc(
+        &self,
+        doc: &mut Document,
+        source_name: &str,
+        scratch: &mut Scratch,
+    ) -> Signed {
+        let Sketch {
+            sig,
+            set,
+            empty,
+            units: paras,
+            keys: para_keys,
+            doubled,
+            content,
+        } = self.sign(&doc.text, scratch);
+        let meta = std::mem::take(&mut doc.meta);
+        let record = content
+            .map(|c| Box::new(self.record(doc, source_name, &meta, c, &sig, &paras, &para_keys)));
+        Signed {
+            info: DocInfo {
+                id: std::mem::take(&mut doc.id),
+                origin: doc.origin,
+                empty,
+                bytes: doc.text.len() as u64,
+                meta: (!meta.is_empty()).then(|| Box::new(meta)),
+            },
+            sig,
+            set,
+            record,
+            paras,
+            para_keys,
+            doubled,
+        }
+    }
+
+    /// What the index keeps of a document: its keys (cut to 32 bits; the
+    /// first [`index::PARAGRAPH_BANDS`] bands of each paragraph), hashes,
+    /// signature and packed text.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        doc: &Document,
+        source_name: &str,
+        meta: &Meta,
+        content: Content,
+        sig: &[u32],
+        units: &[Unit],
+        para_keys: &[u64],
+    ) -> index::Record {
+        let mut doc_keys = Vec::new();
+        lsh::band_keys(sig, self.doc_p, &mut doc_keys);
+        let pb = self.paragraphs.as_ref().map_or(1, |ps| ps.p.bands);
+        let keep = pb.min(index::PARAGRAPH_BANDS);
+        let mut paragraph_keys: Vec<u32> = para_keys
+            .chunks(pb)
+            .flat_map(|k| k[..keep].iter().map(|&k| index::short_key(k)))
+            .collect();
+        paragraph_keys.sort_unstable();
+        paragraph_keys.dedup();
+        let mut keys: Vec<u32> = doc_keys.iter().map(|&k| index::short_key(k)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let line = match doc.origin {
+            Origin::Input(loc) => loc.line,
+            Origin::Held(_) => 1,
+        };
+        index::Record {
+            id: doc.id.clone(),
+            line,
+            meta: meta.clone(),
+            path: source_name.to_string(),
+            content_hash: content.hash,
+            signature: sig.to_vec(),
+            doc_keys: keys,
+            paragraph_keys,
+            paragraphs: units
+                .iter()
+                .zip(content.paragraphs)
+                .map(|(u, h)| (u.start_line, u.end_line, h))
+                .collect(),
+            packed_text: index::pack_text(&doc.text),
+        }
+    }
+}

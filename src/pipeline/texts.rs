@@ -1,0 +1,87 @@
+//! The texts of a report's findings, read again for the HTML report's
+//! side-by-side views, within the page's text budget.
+
+use std::collections::HashMap;
+
+use crate::config::InputConfig;
+use crate::input::Origin;
+use crate::report::html::{DocText, MAX_MEMBERS, TEXT_BUDGET_BYTES};
+
+use super::ScanOutcome;
+
+/// The texts of the documents in a report's findings (document clusters,
+/// paragraph clusters, doubled documents), read again, each cut at
+/// `max_bytes`, in report order until the page's text budget is spent. A
+/// document that cannot be read again is left out.
+pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usize) -> Vec<DocText> {
+    let corpus = &outcome.corpus;
+    let index: HashMap<(&str, u64), u32> = outcome
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (corpus.place(d.origin), i as u32))
+        .collect();
+    let r = &outcome.report;
+    let places = r
+        .paragraph_clusters
+        .iter()
+        .flat_map(|c| {
+            c.members
+                .iter()
+                .take(MAX_MEMBERS)
+                .map(|m| (m.path.as_str(), m.line))
+        })
+        .chain(
+            r.doubled_documents
+                .iter()
+                .map(|d| (d.path.as_str(), d.line)),
+        );
+    let ordered = outcome
+        .clusters
+        .iter()
+        .flatten()
+        .copied()
+        .chain(places.filter_map(|p| index.get(&p).copied()));
+    let mut seen = vec![false; outcome.docs.len()];
+    let mut budget = TEXT_BUDGET_BYTES;
+    let mut wanted: Vec<u32> = Vec::new();
+    for d in ordered {
+        if std::mem::replace(&mut seen[d as usize], true) {
+            continue;
+        }
+        let bytes = (outcome.docs[d as usize].bytes as usize).min(max_bytes);
+        if bytes > budget {
+            break;
+        }
+        budget -= bytes;
+        wanted.push(d);
+    }
+    let origins: Vec<Origin> = wanted
+        .iter()
+        .map(|&d| outcome.docs[d as usize].origin)
+        .collect();
+    let texts = corpus.texts(
+        input,
+        &origins,
+        || (),
+        |_, _, text| {
+            let mut end = text.len().min(max_bytes);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text[..end].to_string()
+        },
+    );
+    wanted
+        .iter()
+        .zip(texts)
+        .filter_map(|(&d, t)| {
+            let (path, line) = corpus.place(outcome.docs[d as usize].origin);
+            t.ok().map(|text| DocText {
+                path: path.to_string(),
+                line,
+                text,
+            })
+        })
+        .collect()
+}
