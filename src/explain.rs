@@ -6,14 +6,15 @@
 //! other, with their lines; and the longest word runs they share.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::input::{compress, discover, parse_line, read_file_docs, SourceKind, StdinFormat};
+use crate::input::read::{Collect, Reader};
+use crate::input::{discover, Document, Issue, Origin, StdinFormat};
 use crate::minhash::{estimate_jaccard, MinHasher};
 use crate::normalize::words;
 use crate::report::round4;
@@ -98,6 +99,10 @@ pub struct Explanation {
     pub paragraphs: Vec<ParagraphMatch>,
     /// The longest word runs both contain, longest first.
     pub passages: Vec<Passage>,
+    /// Input problems met while reading the corpus (records skipped on the
+    /// way to the two documents); absent when there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<Issue>,
 }
 
 /// A document to explain.
@@ -113,70 +118,69 @@ pub struct Doc {
     pub text: String,
 }
 
-/// Reads every document of `path` (any input format), in file order.
-fn documents_of(path: &Path, cfg: &Config, mut keep: impl FnMut(&Doc) -> bool) -> Result<Vec<Doc>> {
+/// Documents read for an explanation, and the problems met reading them.
+#[derive(Debug, Clone)]
+pub struct Read<T> {
+    /// What was asked for.
+    pub docs: T,
+    /// Input problems met on the way (records skipped, lossy UTF-8), sorted:
+    /// reading goes on past them, as a scan does.
+    pub issues: Vec<Issue>,
+}
+
+/// Reads the documents of `path` (any input format) that `keep` wants, in
+/// file order, through the scan's reader: the same keep-going rules and
+/// record-size limit.
+fn documents_of(
+    path: &Path,
+    cfg: &Config,
+    keep: impl Fn(&Document) -> bool + Sync + Send,
+) -> Result<Read<Vec<Doc>>> {
     let found = discover(&[path.to_path_buf()], &cfg.input, StdinFormat::JsonLines)?;
-    if let Some(i) = found.issues.first() {
-        return Err(Error::InvalidParam(format!(
-            "{}: {}",
-            i.location(),
-            i.message
-        )));
-    }
-    let mut out = Vec::new();
-    for src in &found.sources {
-        if src.kind == SourceKind::JsonLines {
-            let stream =
-                compress::open(&src.path, src.compression).map_err(|e| Error::io(&src.path, e))?;
-            for (i, line) in std::io::BufReader::new(stream).split(b'\n').enumerate() {
-                let line = line.map_err(|e| Error::io(&src.path, e))?;
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let n = i as u64 + 1;
-                let (rec, _) = parse_line(&line, &cfg.input)
-                    .map_err(|m| Error::InvalidParam(format!("{}:{n}: {m}", src.name)))?;
-                let doc = Doc {
-                    id: rec.id.unwrap_or_else(|| format!("{}:{n}", src.name)),
-                    path: src.name.clone(),
-                    line: n,
-                    text: rec.text,
+    let sources = &found.sources;
+    let mut sink = Collect::default();
+    sink.issues = found.issues;
+    Reader::new(
+        sources,
+        &cfg.input,
+        None,
+        || (),
+        |_: &mut (), d: &mut Document| {
+            keep(d).then(|| {
+                let (path, line) = match d.origin {
+                    Origin::Input(loc) => (sources[loc.source as usize].name.clone(), loc.line),
+                    Origin::Held(_) => (String::new(), 1),
                 };
-                if keep(&doc) {
-                    out.push(doc);
+                Doc {
+                    id: std::mem::take(&mut d.id),
+                    path,
+                    line,
+                    text: d.text.clone(),
                 }
-            }
-        } else {
-            let (docs, _) = read_file_docs(src, &cfg.input)
-                .map_err(|m| Error::InvalidParam(format!("{}: {m}", src.name)))?;
-            let many = docs.len() > 1 || src.kind == SourceKind::Feed;
-            for (i, d) in docs.into_iter().enumerate() {
-                let doc = Doc {
-                    id: d.id.unwrap_or_else(|| match many {
-                        true => format!("{}:{}", src.name, i + 1),
-                        false => src.name.clone(),
-                    }),
-                    path: src.name.clone(),
-                    line: i as u64 + 1,
-                    text: d.text,
-                };
-                if keep(&doc) {
-                    out.push(doc);
-                }
-            }
-        }
-    }
-    Ok(out)
+            })
+        },
+    )
+    .read_all(&mut sink);
+    let mut issues = sink.issues;
+    issues.sort();
+    Ok(Read {
+        docs: sink.items.into_iter().flatten().collect(),
+        issues,
+    })
 }
 
 /// The one document of a file given as `reprint explain A B`.
-pub fn document_in(path: &Path, cfg: &Config) -> Result<Doc> {
-    let mut docs = documents_of(path, cfg, |_| true)?;
+pub fn document_in(path: &Path, cfg: &Config) -> Result<Read<Doc>> {
+    let Read { mut docs, issues } = documents_of(path, cfg, |_| true)?;
     match docs.len() {
-        1 => Ok(docs.remove(0)),
+        1 => Ok(Read {
+            docs: docs.remove(0),
+            issues,
+        }),
         0 => Err(Error::InvalidParam(format!(
-            "{}: holds no document to explain",
-            path.display()
+            "{}: holds no document to explain{}",
+            path.display(),
+            first_issue(&issues)
         ))),
         n => Err(Error::InvalidParam(format!(
             "{}: holds {n} documents; name two of them with `reprint explain --corpus {} ID_A ID_B`",
@@ -186,19 +190,32 @@ pub fn document_in(path: &Path, cfg: &Config) -> Result<Doc> {
     }
 }
 
-/// Two documents of a corpus, by id.
-pub fn documents_by_id(corpus: &Path, cfg: &Config, a: &str, b: &str) -> Result<(Doc, Doc)> {
-    let docs = documents_of(corpus, cfg, |d| d.id == a || d.id == b)?;
+/// ` (path:line: message)` of the first issue, or nothing.
+fn first_issue(issues: &[Issue]) -> String {
+    issues
+        .first()
+        .map(|i| format!(" ({}: {})", i.location(), i.message))
+        .unwrap_or_default()
+}
+
+/// Two documents of a corpus, by id. Records that cannot be read are
+/// skipped and come back as issues.
+pub fn documents_by_id(corpus: &Path, cfg: &Config, a: &str, b: &str) -> Result<Read<(Doc, Doc)>> {
+    let Read { docs, issues } = documents_of(corpus, cfg, |d| d.id == a || d.id == b)?;
     let find = |id: &str| {
         docs.iter().find(|d| d.id == id).cloned().ok_or_else(|| {
             Error::InvalidParam(format!(
-                "{}: no document has id `{id}` (ids come from the `{}` field, or PATH:LINE)",
+                "{}: no document has id `{id}` (ids come from the `{}` field, or PATH:LINE){}",
                 corpus.display(),
-                cfg.input.id_field
+                cfg.input.id_field,
+                first_issue(&issues)
             ))
         })
     };
-    Ok((find(a)?, find(b)?))
+    Ok(Read {
+        docs: (find(a)?, find(b)?),
+        issues,
+    })
 }
 
 /// Paragraphs of a text with their normalized words.
@@ -320,6 +337,7 @@ pub fn explain(a: &Doc, b: &Doc, cfg: &Config) -> Explanation {
         verdict,
         paragraphs,
         passages: passages(&pa, &pb),
+        issues: Vec::new(),
     }
 }
 

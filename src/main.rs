@@ -312,8 +312,11 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Error> {
     .map_err(Error::InvalidParam)?;
     cfg.matching.validate()?;
     cfg.paragraphs.validate()?;
-    let (a, b) = match &args.corpus {
-        Some(corpus) => explain::documents_by_id(corpus, &cfg, &args.a, &args.b)?,
+    let (a, b, issues) = match &args.corpus {
+        Some(corpus) => {
+            let read = explain::documents_by_id(corpus, &cfg, &args.a, &args.b)?;
+            (read.docs.0, read.docs.1, read.issues)
+        }
         None => {
             let path = |p: &str| {
                 let p = std::path::PathBuf::from(p);
@@ -323,13 +326,17 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Error> {
                     Err(Error::MissingPath(p))
                 }
             };
-            (
-                explain::document_in(&path(&args.a)?, &cfg)?,
-                explain::document_in(&path(&args.b)?, &cfg)?,
-            )
+            let a = explain::document_in(&path(&args.a)?, &cfg)?;
+            let b = explain::document_in(&path(&args.b)?, &cfg)?;
+            let mut issues = a.issues;
+            issues.extend(b.issues);
+            (a.docs, b.docs, issues)
         }
     };
-    let e = explain::explain(&a, &b, &cfg);
+    issues.iter().for_each(print_issue);
+    let skipped = issues.iter().any(|i| i.kind == IssueKind::Skipped);
+    let mut e = explain::explain(&a, &b, &cfg);
+    e.issues = issues;
     write_output(None, |out| match args.format {
         cli::ExplainFormatArg::Text => explain::write_text(&e, out),
         cli::ExplainFormatArg::Json => {
@@ -337,7 +344,7 @@ fn run_explain(args: ExplainArgs) -> Result<u8, Error> {
             writeln!(out).map_err(|e| Error::io("<stdout>", e))
         }
     })?;
-    Ok(0)
+    Ok(if skipped { EXIT_ERROR } else { 0 })
 }
 
 fn run_index(cmd: IndexCommand) -> Result<u8, Error> {

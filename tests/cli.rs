@@ -828,3 +828,52 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_changes_the_text() {
     // No progress line when standard error is not a terminal.
     assert!(!piped.stderr.contains("documents signed"), "{piped}");
 }
+
+/// The JSON data embedded in an HTML report.
+fn html_data(page: &str) -> Value {
+    let open = r#"<script id="data" type="application/json">"#;
+    let start = page.find(open).expect("data block") + open.len();
+    let end = start + page[start..].find("</script>").expect("end of data block");
+    serde_json::from_str(&page[start..end]).expect("data is JSON")
+}
+
+/// A report of standard input carries the texts of its findings: the
+/// spooled input lives as long as the scan's outcome.
+#[test]
+fn html_report_of_standard_input_carries_the_texts() {
+    let env = TestEnv::new();
+    let orig = article(41);
+    let copy = trimmed_reprint(&orig, 2);
+    let input = format!(
+        "{}{}{}",
+        record("wire", &orig.text()),
+        record("copy", &copy.text()),
+        record("other", &unrelated(9).text())
+    );
+    let run = env.scan_stdin(&["-", "--format", "html"], input.clone());
+    run.expect_code(0);
+    let data = html_data(&run.stdout);
+    let clusters = data["report"]["document_clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{run}");
+    let texts = data["texts"].as_array().unwrap();
+    assert_eq!(texts.len(), 2, "both members' texts are in the page: {run}");
+    for t in texts {
+        assert_eq!(t["path"], "-");
+        let line = t["line"].as_u64().unwrap();
+        let want = if line == 1 { orig.text() } else { copy.text() };
+        assert_eq!(t["text"].as_str().unwrap(), want);
+    }
+    // The same corpus from a file gives the same texts.
+    env.write("feed.jsonl", &input);
+    let file = env.scan(&["feed.jsonl", "--format", "html"]);
+    let from_file = html_data(&file.stdout);
+    let strip = |v: &Value| -> Vec<String> {
+        v["texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(strip(&data), strip(&from_file));
+}

@@ -79,3 +79,64 @@ fn records_of_a_corpus_by_id() {
         "{run}"
     );
 }
+
+/// `--corpus` reads through the scan's reader: a malformed record on the
+/// way to the two documents is skipped and counted (stderr, the JSON
+/// `issues`, exit status 2 as a scan that skipped input), not an error that
+/// hides the explanation.
+#[test]
+fn a_bad_record_in_the_corpus_is_skipped_and_counted() {
+    let env = TestEnv::new();
+    let orig = article(8);
+    env.write(
+        "feed.jsonl",
+        format!(
+            "{}{{\"id\": \"broken\", \"text\": 12}}\nnot json at all\n{}",
+            record("wire-8", &orig.text()),
+            record("copy", &trimmed_reprint(&orig, 1).text())
+        ),
+    );
+    let mut c = env.cmd();
+    c.args([
+        "explain",
+        "--corpus",
+        "feed.jsonl",
+        "wire-8",
+        "copy",
+        "--format",
+        "json",
+    ]);
+    let run = Run::from(c.output().expect("run reprint"));
+    run.expect_code(2);
+    let e = run.json();
+    assert_eq!(e["duplicate"], true, "{run}");
+    let issues = e["issues"].as_array().expect("issues listed");
+    assert_eq!(issues.len(), 2, "{run}");
+    assert_eq!(issues[0]["path"], "feed.jsonl");
+    assert_eq!(issues[0]["line"], 2);
+    assert_eq!(issues[1]["line"], 3);
+    assert!(run.stderr.contains("feed.jsonl:2"), "{run}");
+    assert!(run.stderr.contains("feed.jsonl:3"), "{run}");
+    // Without bad records the JSON has no `issues` key and the status is 0.
+    env.write(
+        "clean.jsonl",
+        format!(
+            "{}{}",
+            record("wire-8", &orig.text()),
+            record("copy", &trimmed_reprint(&orig, 1).text())
+        ),
+    );
+    let mut c = env.cmd();
+    c.args([
+        "explain",
+        "--corpus",
+        "clean.jsonl",
+        "wire-8",
+        "copy",
+        "--format",
+        "json",
+    ]);
+    let clean = Run::from(c.output().expect("run reprint"));
+    clean.expect_code(0);
+    assert!(clean.json().get("issues").is_none(), "{clean}");
+}

@@ -511,3 +511,58 @@ fn check_reads_standard_input_once_for_both_passes() {
         "{run}"
     );
 }
+
+/// Indexed documents enter a check in memory with their own origin, never
+/// under a made-up file name: a checked file literally named `<index>`
+/// gets the same findings as under any other name, alone or with others.
+#[test]
+fn a_checked_file_named_like_the_old_spool_is_an_ordinary_file() {
+    let env = two_days();
+    let day2 = std::fs::read_to_string(env.path("day2/herald.jsonl")).unwrap();
+    env.write("plain/day2.jsonl", &day2);
+    env.write("odd/<index>", &day2);
+    let (plain_run, plain) = env.check_json(&["plain/day2.jsonl"]);
+    plain_run.expect_code(1);
+    let (odd_run, odd) = env.check_json(&["odd/<index>", "--input-format", "jsonl"]);
+    odd_run.expect_code(1);
+    let summary = |r: &Value| -> Vec<(String, String, String)> {
+        let mut v: Vec<_> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap().to_string(),
+                    f["doc"].as_str().unwrap().to_string(),
+                    f["matches"][0]["doc"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!summary(&plain).is_empty(), "{plain_run}");
+    assert_eq!(summary(&plain), summary(&odd), "{odd_run}");
+    for f in odd["findings"].as_array().unwrap() {
+        assert_eq!(f["path"], "odd/<index>", "{f}");
+    }
+    // Checked together with another file: no panic, findings for both.
+    env.write(
+        "more/other.jsonl",
+        record("other-1", &exact_copy(&article(11)).text()),
+    );
+    let (both_run, both) =
+        env.check_json(&["odd/<index>", "more/other.jsonl", "--input-format", "jsonl"]);
+    both_run.expect_code(1);
+    assert!(!both_run.stderr.contains("panicked"), "{both_run}");
+    let docs: Vec<&str> = both["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["doc"].as_str().unwrap())
+        .collect();
+    assert!(
+        docs.contains(&"other-1") && docs.contains(&"herald-1"),
+        "{both_run}"
+    );
+}
