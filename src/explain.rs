@@ -138,8 +138,10 @@ fn documents_of(
 ) -> Result<Read<Vec<Doc>>> {
     let found = discover(&[path.to_path_buf()], &cfg.input, StdinFormat::JsonLines)?;
     let sources = &found.sources;
-    let mut sink = Collect::default();
-    sink.issues = found.issues;
+    let mut sink = Collect {
+        items: Vec::new(),
+        issues: found.issues,
+    };
     Reader::new(
         sources,
         &cfg.input,

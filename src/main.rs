@@ -154,7 +154,6 @@ fn scan_options(input: &cli::InputArgs, quiet: bool) -> (ScanOptions, Option<Pro
     let opts = ScanOptions {
         stdin_format: input.stdin_format.into(),
         progress,
-        ..ScanOptions::default()
     };
     (opts, display)
 }

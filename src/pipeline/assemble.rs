@@ -5,8 +5,7 @@
 use rayon::prelude::*;
 
 use crate::config::{Config, NORMALIZATION};
-use crate::input::{Corpus, Issue};
-use crate::lsh::LshParams;
+use crate::input::{Corpus, Issue, Meta};
 use crate::report::{round4, DocumentCluster, DoubledDocument, Member, Pair, Params};
 use crate::verify::{self, Edge};
 
@@ -14,17 +13,35 @@ use super::first_pass::FirstPass;
 use super::lsh_threshold;
 use super::sign::DocInfo;
 
-/// Turns components into report clusters: representative, exact scores of
-/// every member against it, and the verified pairs inside. Returns the
-/// clusters in report order together with their member indices.
-pub fn document_clusters(
-    docs: &[DocInfo],
-    corpus: &Corpus,
+/// What a report says of one document: an outside driver describes its
+/// documents with these to [`document_clusters`].
+#[derive(Debug, Clone, Copy)]
+pub struct DocView<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// The file it is shown with.
+    pub path: &'a str,
+    /// Its line there.
+    pub line: u64,
+    /// Its metadata, if any.
+    pub meta: Option<&'a Meta>,
+    /// When the index first saw it (held documents).
+    pub first_seen: Option<&'a str>,
+}
+
+/// Turns components into report clusters: representative (the member with
+/// the largest set), exact scores of every member against it, and the
+/// verified pairs inside, members by date when dated. `view(d)` describes
+/// document `d`; `sets[d]` is its sorted shingle set (for every member).
+/// Returns the clusters in report order together with their member indices.
+pub fn document_clusters<'a>(
+    view: impl Fn(u32) -> DocView<'a> + Sync,
     sets: &[Vec<u64>],
     edges: &[Edge],
     comps: Vec<Vec<u32>>,
 ) -> (Vec<DocumentCluster>, Vec<Vec<u32>>) {
-    let mut comp_of = vec![u32::MAX; docs.len()];
+    let n = comps.iter().flatten().max().map_or(0, |&d| d as usize + 1);
+    let mut comp_of = vec![u32::MAX; n];
     for (ci, c) in comps.iter().enumerate() {
         for &d in c {
             comp_of[d as usize] = ci as u32;
@@ -32,12 +49,15 @@ pub fn document_clusters(
     }
     let mut pairs_of: Vec<Vec<&Edge>> = vec![Vec::new(); comps.len()];
     for e in edges {
-        pairs_of[comp_of[e.a as usize] as usize].push(e);
+        // Edges of components left out belong to no cluster.
+        if let Some(&c) = comp_of.get(e.a as usize).filter(|&&c| c != u32::MAX) {
+            pairs_of[c as usize].push(e);
+        }
     }
     let mut built: Vec<(DocumentCluster, Vec<u32>)> = comps
         .into_par_iter()
         .zip(pairs_of)
-        .map(|(members, cluster_edges)| cluster(docs, corpus, sets, &cluster_edges, members))
+        .map(|(members, cluster_edges)| cluster(&view, sets, &cluster_edges, members))
         .collect();
     built.sort_by(|(a, am), (b, bm)| {
         b.size
@@ -55,15 +75,32 @@ pub fn document_clusters(
     (clusters, members)
 }
 
+/// The view of a scan's document.
+pub(crate) fn view<'a>(
+    docs: &'a [DocInfo],
+    corpus: &'a Corpus,
+) -> impl Fn(u32) -> DocView<'a> + Sync {
+    move |d| {
+        let doc = &docs[d as usize];
+        let (path, line) = corpus.place(doc.origin);
+        DocView {
+            id: &doc.id,
+            path,
+            line,
+            meta: doc.meta.as_deref(),
+            first_seen: corpus.first_seen(doc.origin),
+        }
+    }
+}
+
 /// One document cluster, and its members in report order.
-fn cluster(
-    docs: &[DocInfo],
-    corpus: &Corpus,
+fn cluster<'a>(
+    view: &(impl Fn(u32) -> DocView<'a> + Sync),
     sets: &[Vec<u64>],
     cluster_edges: &[&Edge],
     mut members: Vec<u32>,
 ) -> (DocumentCluster, Vec<u32>) {
-    let id = |d: u32| docs[d as usize].id.as_str();
+    let id = |d: u32| view(d).id;
     let rep = *members
         .iter()
         .max_by(|&&x, &&y| {
@@ -74,7 +111,7 @@ fn cluster(
                 .then_with(|| y.cmp(&x))
         })
         .expect("components are non-empty");
-    let meta = |d: u32| docs[d as usize].meta.as_deref();
+    let meta = |d: u32| view(d).meta;
     let date = |d: u32| meta(d).and_then(|m| m.date.as_deref());
     let dated = members.iter().any(|&d| date(d).is_some());
     if dated {
@@ -96,17 +133,16 @@ fn cluster(
         .iter()
         .map(|&d| {
             let s = verify::scores(rep_set, &sets[d as usize]);
-            let doc = &docs[d as usize];
-            let (path, line) = corpus.place(doc.origin);
+            let v = view(d);
             Member {
-                doc: doc.id.clone(),
-                path: path.to_string(),
-                line,
+                doc: v.id.to_string(),
+                path: v.path.to_string(),
+                line: v.line,
                 shingles: sets[d as usize].len(),
                 jaccard: round4(s.jaccard),
                 containment: round4(s.containment),
                 meta: meta(d).cloned().unwrap_or_default(),
-                first_seen: corpus.first_seen(doc.origin).map(str::to_string),
+                first_seen: v.first_seen.map(str::to_string),
             }
         })
         .collect();
@@ -167,9 +203,14 @@ pub(crate) fn doubled_documents(
     out
 }
 
-/// The parameters a report records.
-pub(crate) fn params(cfg: &Config, p: LshParams, pp: Option<LshParams>) -> Params {
+/// The parameters a report of `cfg` records.
+pub fn params(cfg: &Config) -> Params {
     let m = &cfg.matching;
+    let p = super::lsh_params(m);
+    let pp = cfg
+        .granularity
+        .paragraphs()
+        .then(|| super::paragraph_lsh_params(m, &cfg.paragraphs));
     Params {
         normalization: NORMALIZATION,
         granularity: cfg.granularity,

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use assemble::document_clusters;
+pub use assemble::{document_clusters, params, DocView};
 pub use sign::{DocInfo, DocSketch, Scratch, Signer};
 pub use texts::finding_texts;
 
@@ -307,8 +307,12 @@ impl<'c> Scan<'c> {
             .into_iter()
             .filter(|c| c.iter().any(|&d| visible(d)))
             .collect();
-        let (document_clusters, clusters) =
-            document_clusters(&first.docs, corpus, &sets, &matched.edges, components);
+        let (document_clusters, clusters) = document_clusters(
+            assemble::view(&first.docs, corpus),
+            &sets,
+            &matched.edges,
+            components,
+        );
         drop(sets);
         timer.mark("verify and cluster");
 
@@ -364,7 +368,7 @@ impl<'c> Scan<'c> {
         let report = Report {
             version: crate::report::SCHEMA_VERSION,
             tool: Tool::default(),
-            params: assemble::params(cfg, p, pp),
+            params: params(cfg),
             stats,
             issues,
             document_clusters,

@@ -319,3 +319,21 @@ pub struct Pair {
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
+
+impl Report {
+    /// An empty report of the given parameters (no findings, zero counts),
+    /// to fill in: what an outside driver assembles its findings into.
+    pub fn new(params: Params) -> Report {
+        Report {
+            version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            params,
+            stats: Stats::default(),
+            issues: Vec::new(),
+            document_clusters: Vec::new(),
+            paragraph_clusters: Vec::new(),
+            paragraph_reprints: Vec::new(),
+            doubled_documents: Vec::new(),
+        }
+    }
+}

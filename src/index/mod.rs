@@ -15,7 +15,8 @@
 //! transaction, and a second writer waits (busy timeout) or gets a clear
 //! "locked" error.
 
-use std::io::{Read, Write};
+mod record;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -23,6 +24,10 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 use crate::input::Meta;
+pub use record::{
+    content_hash, fingerprint, pack_text, short_key, unpack_text, Added, Record, Stats, Stored,
+};
+use record::{i64_of, sig_blob};
 
 /// The index format this build writes and reads.
 pub const FORMAT_VERSION: i64 = 1;
@@ -34,136 +39,6 @@ pub const PARAGRAPH_BANDS: usize = 8;
 /// Indexed documents taken per key, oldest first: a boilerplate paragraph
 /// in 100,000 indexed pages brings back this many of them, not all.
 pub const MATCHES_PER_KEY: usize = 64;
-
-/// What the index keeps of one document (made by
-/// [`crate::pipeline::index_records`]).
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// Document id.
-    pub id: String,
-    /// The name of its file.
-    pub path: String,
-    /// Its line (JSON Lines), item (feeds) or 1.
-    pub line: u64,
-    /// Its metadata.
-    pub meta: Meta,
-    /// Hash of its normalized words ([`content_hash`]).
-    pub content_hash: u64,
-    /// Its MinHash signature.
-    pub signature: Vec<u32>,
-    /// Its document band keys, cut to 32 bits, sorted, distinct.
-    pub doc_keys: Vec<u32>,
-    /// Its paragraphs' first band keys, cut to 32 bits, sorted, distinct.
-    pub paragraph_keys: Vec<u32>,
-    /// Its paragraph units: first line, last line, content hash.
-    pub paragraphs: Vec<(u32, u32, u64)>,
-    /// Its text, deflated ([`pack_text`]).
-    pub packed_text: Vec<u8>,
-}
-
-/// An indexed document brought back for a check.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    /// Row id in the index.
-    pub rowid: i64,
-    /// Document id.
-    pub id: String,
-    /// The file it was read from when added.
-    pub path: String,
-    /// Its line there.
-    pub line: u64,
-    /// Its metadata.
-    pub meta: Meta,
-    /// Hash of its normalized words.
-    pub content_hash: u64,
-    /// When it was added (RFC 3339, UTC).
-    pub first_seen: String,
-    /// Its text.
-    pub text: String,
-}
-
-/// Counts and parameters of an index.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Stats {
-    /// The index file.
-    pub path: String,
-    /// Format version.
-    pub format_version: i64,
-    /// Documents held.
-    pub documents: u64,
-    /// Document band-key rows.
-    pub document_keys: u64,
-    /// Paragraph band-key rows.
-    pub paragraph_keys: u64,
-    /// Earliest first-seen time.
-    pub first_seen_min: Option<String>,
-    /// Latest first-seen time.
-    pub first_seen_max: Option<String>,
-    /// Bytes on disk (database plus write-ahead log).
-    pub bytes_on_disk: u64,
-    /// The parameters it was built with.
-    pub params: Vec<(String, String)>,
-}
-
-/// What adding documents did.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
-pub struct Added {
-    /// Documents that were new.
-    pub added: u64,
-    /// Documents whose content was already indexed.
-    pub known: u64,
-}
-
-/// The 32-bit lookup key of a band key, as SQLite stores it compactly.
-pub fn short_key(k: u64) -> u32 {
-    (k >> 32) as u32
-}
-
-/// Hash of a sequence of normalized word hashes: equal for texts that
-/// differ only in case, spacing, punctuation and Unicode form.
-pub fn content_hash(words: &[u64]) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    for w in words {
-        h.update(&w.to_le_bytes());
-    }
-    h.digest()
-}
-
-/// A stable 16-hex-digit fingerprint of parts (see [`crate::check`]).
-pub fn fingerprint(parts: &[&[u8]]) -> String {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    format!("{:016x}", h.digest())
-}
-
-/// Deflates a text for storage.
-pub fn pack_text(text: &str) -> Vec<u8> {
-    let mut enc = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(text.len() / 2),
-        flate2::Compression::default(),
-    );
-    enc.write_all(text.as_bytes())
-        .expect("writing to a Vec cannot fail");
-    enc.finish().expect("writing to a Vec cannot fail")
-}
-
-/// Inflates a stored text.
-pub fn unpack_text(packed: &[u8]) -> std::io::Result<String> {
-    let mut out = String::new();
-    flate2::read::DeflateDecoder::new(packed).read_to_string(&mut out)?;
-    Ok(out)
-}
-
-fn i64_of(x: u64) -> i64 {
-    x as i64
-}
-
-fn sig_blob(sig: &[u32]) -> Vec<u8> {
-    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
 
 /// An open index.
 pub struct Index {
