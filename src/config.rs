@@ -1,7 +1,7 @@
 //! Run configuration: every knob of the pipeline, as plain data.
 //!
 //! The CLI turns its arguments into a [`Config`] in one place
-//! (`src/cli.rs`); the engine only ever sees this type. Every field that
+//! (`src/cli/mod.rs`); the engine only ever sees this type. Every field that
 //! changes results is echoed in the report's `params`, so a report says how
 //! it was made.
 

@@ -8,17 +8,25 @@
 //! Everything is computed from the contingency table of predicted cluster ×
 //! true cluster, so it is linear in the number of documents even when a
 //! cluster holds thousands of them.
+//!
+//! [`evaluate`] runs the whole evaluation behind `reprint eval`: a scan of
+//! the labelled corpus, its [`Metrics`], and optionally ([`ExactRecall`]) the
+//! share of all pairs above the threshold by exact Jaccard that the scan put
+//! together, with every reported pair re-checked against the matching rule.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::InputConfig;
+use crate::config::{Config, InputConfig};
 use crate::error::{Error, Result};
 use crate::input::display_name;
+use crate::pipeline::{scan, ScanOptions, ScanOutcome};
+use crate::report::Params;
+use crate::shingle::{shingle_set, ShingleScratch};
 
 /// Ground truth: document id → cluster label (`None`: unique).
 pub type Labels = HashMap<String, Option<String>>;
@@ -149,6 +157,188 @@ pub fn dense_labels<'a>(labels: impl IntoIterator<Item = Option<&'a str>>) -> Ve
             })
         })
         .collect()
+}
+
+/// The result of [`evaluate`]: what `reprint eval` prints.
+///
+/// Fields are in the order of the documented output; [`Evaluation::write_json`]
+/// writes them with the keys of every object sorted, as `reprint eval --json`
+/// always has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// The scan's parameters (the report's `params`).
+    pub params: Params,
+    /// Agreement of the scan's clusters with the labels.
+    pub metrics: Metrics,
+    /// Wall time of the scan, in milliseconds.
+    pub elapsed_ms: u64,
+    /// Recall against exact all-pairs Jaccard, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<ExactRecall>,
+}
+
+/// How much of the exact answer the scan found, and whether what it
+/// reported holds up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ExactRecall {
+    /// The Jaccard threshold of the exact pairs (the scan's threshold).
+    pub threshold: f64,
+    /// Pairs of documents whose exact shingle-set Jaccard is at least `threshold`.
+    pub exact_pairs: u64,
+    /// Of those, the pairs the scan put in the same cluster.
+    pub found_in_same_cluster: u64,
+    /// `found_in_same_cluster / exact_pairs` (1 when there are no exact pairs).
+    pub recall: f64,
+    /// Pairs the report lists inside its document clusters.
+    pub reported_pairs: u64,
+    /// Reported pairs that meet neither the Jaccard nor the containment rule
+    /// when scored exactly (0 unless the engine has a bug).
+    pub reported_pairs_below_rule: u64,
+}
+
+/// Scans `cfg.paths` (normally just the `labels` file) and scores the
+/// clusters against the `label_field` of each record in `labels`; with
+/// `exact`, also computes every pair above the threshold without
+/// approximation ([`crate::exact::all_pairs`]) and the scan's recall of them.
+pub fn evaluate(cfg: &Config, labels: &Path, label_field: &str, exact: bool) -> Result<Evaluation> {
+    let labels = read_labels(labels, &cfg.input, label_field)?;
+    let outcome = scan(cfg, ScanOptions::default())?;
+    let mut predicted = vec![None; outcome.docs.len()];
+    for (ci, members) in outcome.clusters.iter().enumerate() {
+        for &d in members {
+            predicted[d as usize] = Some(ci as u32);
+        }
+    }
+    let truth = dense_labels(
+        outcome
+            .docs
+            .iter()
+            .map(|d| labels.get(&d.id).and_then(|l| l.as_deref())),
+    );
+    let metrics = score(&predicted, &truth);
+    Ok(Evaluation {
+        params: outcome.report.params.clone(),
+        metrics,
+        elapsed_ms: outcome.report.stats.elapsed_ms,
+        exact: exact.then(|| exact_recall(cfg, &outcome, &predicted)),
+    })
+}
+
+/// Exact all-pairs recall of the scan, and an independent re-check of every
+/// reported pair against the rule.
+fn exact_recall(cfg: &Config, outcome: &ScanOutcome, predicted: &[Option<u32>]) -> ExactRecall {
+    let t = cfg.matching.threshold;
+    let k = cfg.matching.shingle_size;
+    let docs = &outcome.docs;
+    let origins: Vec<_> = docs.iter().map(|d| d.origin).collect();
+    let sets: Vec<Vec<u64>> = outcome
+        .corpus
+        .texts(
+            &cfg.input,
+            &origins,
+            ShingleScratch::default,
+            |s, _, text| shingle_set(text, k, s),
+        )
+        .into_iter()
+        .map(Result::unwrap_or_default)
+        .collect();
+    let exact = crate::exact::all_pairs(&sets, t);
+    let found = exact
+        .iter()
+        .filter(|e| {
+            predicted[e.a as usize].is_some() && predicted[e.a as usize] == predicted[e.b as usize]
+        })
+        .count();
+    let recall = if exact.is_empty() {
+        1.0
+    } else {
+        found as f64 / exact.len() as f64
+    };
+    let index: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let containment = outcome.report.params.containment;
+    let mut reported = 0u64;
+    let mut below_rule = 0u64;
+    for c in &outcome.report.document_clusters {
+        for pair in &c.pairs {
+            reported += 1;
+            let (a, b) = (&sets[index[pair.a.as_str()]], &sets[index[pair.b.as_str()]]);
+            let s = crate::verify::scores(a, b);
+            if !(s.jaccard >= t || containment.is_some_and(|c| s.containment >= c)) {
+                below_rule += 1;
+            }
+        }
+    }
+    ExactRecall {
+        threshold: t,
+        exact_pairs: exact.len() as u64,
+        found_in_same_cluster: found as u64,
+        recall,
+        reported_pairs: reported,
+        reported_pairs_below_rule: below_rule,
+    }
+}
+
+impl Evaluation {
+    /// Writes the evaluation as one pretty-printed JSON object and a newline,
+    /// keys sorted at every level (the schema of `reprint eval --json`).
+    pub fn write_json(&self, out: &mut dyn Write) -> Result<()> {
+        // Through a `Value`, whose maps are sorted: the order the output has always had.
+        serde_json::to_writer_pretty(&mut *out, &serde_json::to_value(self)?)?;
+        writeln!(out).map_err(write_error)
+    }
+
+    /// Writes the evaluation as two or three lines of text.
+    pub fn write_text(&self, out: &mut dyn Write) -> Result<()> {
+        let (p, m) = (&self.params, &self.metrics);
+        writeln!(
+            out,
+            "params: k={} num_perm={} threshold={} containment={} lsh_threshold={} bands={} rows={}",
+            p.shingle_size,
+            p.num_perm,
+            p.threshold,
+            p.containment.map_or("off".into(), |c| c.to_string()),
+            p.lsh_threshold,
+            p.bands,
+            p.rows
+        )
+        .map_err(write_error)?;
+        writeln!(
+            out,
+            "documents {}  true pairs {}  predicted pairs {}  precision {:.4}  recall {:.4}  F1 {:.4}  ARI {:.4}  ({} ms)",
+            m.documents,
+            m.true_pairs,
+            m.predicted_pairs,
+            m.precision,
+            m.recall,
+            m.f1,
+            m.adjusted_rand_index,
+            self.elapsed_ms
+        )
+        .map_err(write_error)?;
+        if let Some(x) = &self.exact {
+            // The threshold as JSON writes it (`1.0`, not `1`), as this line always has.
+            writeln!(
+                out,
+                "exact: {} pairs with Jaccard >= {}; {} in the same cluster (recall {:.4}); {} reported pairs, {} below the rule",
+                x.exact_pairs,
+                Value::from(x.threshold),
+                x.found_in_same_cluster,
+                x.recall,
+                x.reported_pairs,
+                x.reported_pairs_below_rule
+            )
+            .map_err(write_error)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
 }
 
 #[cfg(test)]

@@ -1,17 +1,15 @@
-//! Command-line interface: clap types, and their translation into the
-//! engine's [`Config`]. Nothing below this module sees clap.
+//! The command line as clap sees it: derive definitions only, with their
+//! help text. What the arguments mean to the engine is decided in
+//! [`super`] (`config()` of each subcommand's arguments).
 
-use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use reprint::config::{
-    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, Sketch, DEFAULT_CONTAINMENT,
-    DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
+    ParagraphConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE_SIZE,
+    DEFAULT_THRESHOLD,
 };
-use reprint::input::StdinFormat;
-use reprint::report::Format;
 
 const SCAN_EXAMPLES: &str = "\
 Examples:
@@ -279,34 +277,6 @@ pub enum CheckFormatArg {
     Github,
 }
 
-impl From<CheckFormatArg> for reprint::report::check::CheckFormat {
-    fn from(f: CheckFormatArg) -> Self {
-        use reprint::report::check::CheckFormat;
-        match f {
-            CheckFormatArg::Text => CheckFormat::Text,
-            CheckFormatArg::Json => CheckFormat::Json,
-            CheckFormatArg::Sarif => CheckFormat::Sarif,
-            CheckFormatArg::Github => CheckFormat::Github,
-        }
-    }
-}
-
-impl IndexArgs {
-    /// The engine's view.
-    pub fn options(&self) -> Result<reprint::check::IndexOptions, String> {
-        if !(self.lock_timeout.is_finite() && self.lock_timeout >= 0.0) {
-            return Err(format!(
-                "--lock-timeout takes seconds (0 or more), not {}",
-                self.lock_timeout
-            ));
-        }
-        Ok(reprint::check::IndexOptions {
-            path: self.index.clone(),
-            lock_timeout: std::time::Duration::from_secs_f64(self.lock_timeout.min(86_400.0)),
-        })
-    }
-}
-
 /// How inputs are read.
 #[derive(Debug, Args)]
 pub struct InputArgs {
@@ -368,18 +338,6 @@ pub enum InputFormatArg {
     Html,
     /// An RSS or Atom feed, one document per item.
     Feed,
-}
-
-impl From<InputFormatArg> for reprint::input::SourceKind {
-    fn from(f: InputFormatArg) -> Self {
-        use reprint::input::SourceKind;
-        match f {
-            InputFormatArg::Text => SourceKind::Text,
-            InputFormatArg::Jsonl => SourceKind::JsonLines,
-            InputFormatArg::Html => SourceKind::Html,
-            InputFormatArg::Feed => SourceKind::Feed,
-        }
-    }
 }
 
 /// Format of standard input.
@@ -576,251 +534,6 @@ pub enum FormatArg {
     Html,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Text => Format::Text,
-            FormatArg::Json => Format::Json,
-            FormatArg::Html => Format::Html,
-        }
-    }
-}
-
-impl From<StdinFormatArg> for StdinFormat {
-    fn from(f: StdinFormatArg) -> Self {
-        match f {
-            StdinFormatArg::Jsonl => StdinFormat::JsonLines,
-            StdinFormatArg::Text => StdinFormat::Text,
-        }
-    }
-}
-
-fn parse_containment(s: &str) -> Result<Option<f64>, String> {
-    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    s.parse::<f64>()
-        .map(Some)
-        .map_err(|_| format!("--containment takes a number in (0, 1] or `off`, not `{s}`"))
-}
-
-/// Parses the command line, with the options of a config file (`--config`,
-/// or `reprint.toml` in the scanned root) put before it, so that flags
-/// given on the command line override them. Exits with clap's message on
-/// bad usage, and with status 2 on a bad config file.
-pub fn parse() -> Cli {
-    let argv: Vec<OsString> = std::env::args_os().collect();
-    let cli = Cli::try_parse_from(&argv).unwrap_or_else(|e| e.exit());
-    let (sub, config, paths) = match &cli.command {
-        Command::Scan(a) => ("scan", &a.config, &a.paths),
-        Command::Check(a) => ("check", &a.config, &a.paths),
-        _ => return cli,
-    };
-    let file = match (&config.config, config.no_config) {
-        (Some(f), _) => Some(f.clone()),
-        (None, true) => None,
-        (None, false) => default_config(paths),
-    };
-    let Some(file) = file else { return cli };
-    let extra = match config_args(&file, sub, &argv) {
-        Ok(extra) => extra,
-        Err(msg) => {
-            eprintln!("reprint: error: {}: {msg}", file.display());
-            std::process::exit(2);
-        }
-    };
-    let mut all = vec![argv[0].clone(), argv[1].clone()];
-    all.extend(extra);
-    all.extend(argv[2..].iter().cloned());
-    // The command line alone parsed, so an error now comes from the file.
-    Cli::try_parse_from(&all).unwrap_or_else(|e| {
-        eprintln!(
-            "reprint: error: {}: a value there is not valid: {}",
-            file.display(),
-            e.kind()
-        );
-        eprint!("{}", e.render());
-        std::process::exit(2);
-    })
-}
-
-/// `reprint.toml` in the first PATH (a directory) or beside it (a file).
-fn default_config(paths: &[PathBuf]) -> Option<PathBuf> {
-    let first = paths.first().filter(|p| p.as_os_str() != "-")?;
-    let dir = if first.is_dir() {
-        first.clone()
-    } else {
-        first.parent()?.to_path_buf()
-    };
-    let file = dir.join("reprint.toml");
-    file.is_file().then_some(file)
-}
-
-/// The flags a config file stands for, checked against `sub`'s flags.
-fn config_args(
-    file: &std::path::Path,
-    sub: &str,
-    argv: &[OsString],
-) -> Result<Vec<OsString>, String> {
-    use clap::CommandFactory;
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        match line {
-            Some(l) => format!("line {l}: {}", e.message()),
-            None => e.message().to_string(),
-        }
-    })?;
-    let cmd = Cli::command();
-    let cmd = cmd
-        .find_subcommand(sub)
-        .expect("the subcommand exists")
-        .clone();
-    let settable: Vec<&clap::Arg> = cmd
-        .get_arguments()
-        .filter(|a| {
-            a.get_long()
-                .is_some_and(|l| !matches!(l, "config" | "no-config" | "help" | "output"))
-        })
-        .collect();
-    let line_of = |key: &str| {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map_or(String::new(), |i| format!("line {}: ", i + 1))
-    };
-    let given = |long: &str| {
-        argv.iter().any(|a| {
-            let a = a.to_string_lossy();
-            a == format!("--{long}") || a.starts_with(&format!("--{long}="))
-        })
-    };
-    let mut out = Vec::new();
-    for (key, value) in &table {
-        let long = key.replace('_', "-");
-        let Some(arg) = settable
-            .iter()
-            .find(|a| a.get_long() == Some(long.as_str()))
-        else {
-            let mut known: Vec<&str> = settable.iter().filter_map(|a| a.get_long()).collect();
-            known.sort_unstable();
-            return Err(format!(
-                "{}unknown key `{key}` for `reprint {sub}`; the keys are the long flags: {}",
-                line_of(key),
-                known.join(", ")
-            ));
-        };
-        let flag = format!("--{long}");
-        let scalar = |v: &toml::Value| -> Result<String, String> {
-            match v {
-                toml::Value::String(s) => Ok(s.clone()),
-                toml::Value::Integer(i) => Ok(i.to_string()),
-                toml::Value::Float(f) => Ok(f.to_string()),
-                toml::Value::Boolean(b) => Ok(b.to_string()),
-                other => Err(format!(
-                    "{}`{key}` takes a string, number or boolean, not {}",
-                    line_of(key),
-                    other.type_str()
-                )),
-            }
-        };
-        let is_switch = matches!(arg.get_action(), clap::ArgAction::SetTrue);
-        let is_list = matches!(arg.get_action(), clap::ArgAction::Append);
-        match value {
-            toml::Value::Boolean(b) if is_switch => {
-                if *b {
-                    out.push(flag.into());
-                }
-            }
-            _ if is_switch => {
-                return Err(format!(
-                    "{}`{key}` is a switch: write `{key} = true`",
-                    line_of(key)
-                ));
-            }
-            toml::Value::Array(items) if is_list => {
-                if !given(&long) {
-                    for v in items {
-                        out.push(format!("{flag}={}", scalar(v)?).into());
-                    }
-                }
-            }
-            toml::Value::Array(_) => {
-                return Err(format!(
-                    "{}`{key}` takes one value, not a list",
-                    line_of(key)
-                ));
-            }
-            v if is_list => {
-                if !given(&long) {
-                    out.push(format!("{flag}={}", scalar(v)?).into());
-                }
-            }
-            v => out.push(format!("{flag}={}", scalar(v)?).into()),
-        }
-    }
-    Ok(out)
-}
-
-/// The one place where arguments become a [`Config`].
-pub fn build_config(
-    paths: Vec<PathBuf>,
-    input: Option<&InputArgs>,
-    m: &MatchArgs,
-    p: Option<&ParagraphArgs>,
-) -> Result<Config, String> {
-    let matching = MatchConfig {
-        shingle_size: m.shingle_size,
-        num_perm: m.num_perm,
-        seed: m.seed,
-        sketch: match m.sketch {
-            SketchArg::OnePermutation => Sketch::OnePermutation,
-            SketchArg::Permutations => Sketch::Permutations,
-        },
-        threshold: m.threshold,
-        containment: parse_containment(&m.containment)?,
-        bands: m.bands,
-        rows: m.rows,
-        skip_same_source: matches!(m.same_source, SameSourceArg::Skip),
-        window_days: m.window,
-    };
-    Ok(Config {
-        paths,
-        input: match input {
-            Some(input) => InputConfig {
-                extra_text_exts: input.ext.clone(),
-                hidden: input.hidden,
-                text_field: input.text_field.clone(),
-                id_field: input.id_field.clone(),
-                url_field: input.url_field.clone(),
-                title_field: input.title_field.clone(),
-                date_field: input.date_field.clone(),
-                source_field: input.source_field.clone(),
-                format: input.input_format.map(Into::into),
-                max_record_bytes: (input.max_record_mb << 20) as usize,
-            },
-            None => InputConfig::default(),
-        },
-        matching,
-        granularity: match p.map(|p| p.granularity) {
-            Some(GranularityArg::All) => Granularity::All,
-            Some(GranularityArg::Paragraphs) => Granularity::Paragraphs,
-            Some(GranularityArg::Documents) | None => Granularity::Documents,
-        },
-        paragraphs: match p {
-            Some(p) => ParagraphConfig {
-                shingle_size: p.paragraph_shingle_size,
-                num_perm: p.paragraph_num_perm,
-                min_words: p.min_paragraph_words,
-                boilerplate_min_docs: p.boilerplate_min_docs,
-            },
-            None => ParagraphConfig::default(),
-        },
-        threads: m.threads,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -829,12 +542,5 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn containment_parsing() {
-        assert_eq!(parse_containment("off"), Ok(None));
-        assert_eq!(parse_containment("0.75"), Ok(Some(0.75)));
-        assert!(parse_containment("lots").is_err());
     }
 }

@@ -1,0 +1,263 @@
+//! Command-line interface: clap types ([`args`]), the config-file
+//! translation ([`config_file`]), and one module per subcommand that runs
+//! it. Arguments become the engine's plain [`Config`] here, in one function
+//! ([`build_config`], reached through each subcommand's `config()`); clap
+//! types stop at this boundary, and the library gets `Config` and plain
+//! option structs only.
+
+pub mod args;
+pub mod check;
+mod config_file;
+pub mod eval;
+pub mod explain;
+pub mod index;
+mod output;
+mod progress;
+pub mod scan;
+
+use std::path::PathBuf;
+
+use reprint::config::{Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, Sketch};
+use reprint::input::{Issue, IssueKind, SourceKind, StdinFormat};
+use reprint::report::check::CheckFormat;
+use reprint::report::Format;
+use reprint::Error;
+
+use crate::ExitStatus;
+use args::{
+    CheckArgs, CheckFormatArg, EvalArgs, ExplainArgs, FormatArg, GranularityArg, IndexAddArgs,
+    IndexArgs, IndexRemoveArgs, InputArgs, InputFormatArg, MatchArgs, ParagraphArgs, SameSourceArg,
+    ScanArgs, SketchArg, StdinFormatArg,
+};
+pub use args::{Cli, Command};
+pub use config_file::parse;
+pub use output::Output;
+
+impl ScanArgs {
+    /// The engine's configuration for this scan, validated.
+    pub fn config(&self) -> Result<Config, Error> {
+        let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
+        build_config(self.paths.clone(), Some(i), m, Some(p))
+    }
+}
+
+impl CheckArgs {
+    /// The engine's configuration for this check, validated.
+    pub fn config(&self) -> Result<Config, Error> {
+        let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
+        build_config(self.paths.clone(), Some(i), m, Some(p))
+    }
+}
+
+impl ExplainArgs {
+    /// The engine's configuration for reading and comparing the two
+    /// documents, validated (no paths: the documents are named apart).
+    pub fn config(&self) -> Result<Config, Error> {
+        let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
+        build_config(Vec::new(), Some(i), m, Some(p))
+    }
+}
+
+impl EvalArgs {
+    /// The engine's configuration for scanning the labelled corpus,
+    /// validated: documents only, default paragraph settings.
+    pub fn config(&self) -> Result<Config, Error> {
+        build_config(
+            vec![self.labels.clone()],
+            Some(&self.input),
+            &self.matching,
+            None,
+        )
+    }
+}
+
+impl IndexAddArgs {
+    /// The engine's configuration for signing the added documents, validated.
+    pub fn config(&self) -> Result<Config, Error> {
+        let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
+        build_config(self.paths.clone(), Some(i), m, Some(p))
+    }
+}
+
+impl IndexRemoveArgs {
+    /// The engine's configuration for re-signing removed documents (their
+    /// keys go with them), validated; nothing is read from inputs.
+    pub fn config(&self) -> Result<Config, Error> {
+        build_config(Vec::new(), None, &self.matching, Some(&self.paragraphs))
+    }
+}
+
+/// The one place where arguments become a [`Config`], validated once:
+/// input flags absent (`None`) read as the defaults, paragraph flags absent
+/// as document matching only.
+fn build_config(
+    paths: Vec<PathBuf>,
+    input: Option<&InputArgs>,
+    m: &MatchArgs,
+    p: Option<&ParagraphArgs>,
+) -> Result<Config, Error> {
+    let matching = MatchConfig {
+        shingle_size: m.shingle_size,
+        num_perm: m.num_perm,
+        seed: m.seed,
+        sketch: match m.sketch {
+            SketchArg::OnePermutation => Sketch::OnePermutation,
+            SketchArg::Permutations => Sketch::Permutations,
+        },
+        threshold: m.threshold,
+        containment: parse_containment(&m.containment).map_err(Error::InvalidParam)?,
+        bands: m.bands,
+        rows: m.rows,
+        skip_same_source: matches!(m.same_source, SameSourceArg::Skip),
+        window_days: m.window,
+    };
+    let cfg = Config {
+        paths,
+        input: match input {
+            Some(input) => InputConfig {
+                extra_text_exts: input.ext.clone(),
+                hidden: input.hidden,
+                text_field: input.text_field.clone(),
+                id_field: input.id_field.clone(),
+                url_field: input.url_field.clone(),
+                title_field: input.title_field.clone(),
+                date_field: input.date_field.clone(),
+                source_field: input.source_field.clone(),
+                format: input.input_format.map(Into::into),
+                max_record_bytes: (input.max_record_mb << 20) as usize,
+            },
+            None => InputConfig::default(),
+        },
+        matching,
+        granularity: match p.map(|p| p.granularity) {
+            Some(GranularityArg::All) => Granularity::All,
+            Some(GranularityArg::Paragraphs) => Granularity::Paragraphs,
+            Some(GranularityArg::Documents) | None => Granularity::Documents,
+        },
+        paragraphs: match p {
+            Some(p) => ParagraphConfig {
+                shingle_size: p.paragraph_shingle_size,
+                num_perm: p.paragraph_num_perm,
+                min_words: p.min_paragraph_words,
+                boilerplate_min_docs: p.boilerplate_min_docs,
+            },
+            None => ParagraphConfig::default(),
+        },
+        threads: m.threads,
+    };
+    cfg.matching.validate()?;
+    cfg.paragraphs.validate()?;
+    Ok(cfg)
+}
+
+fn parse_containment(s: &str) -> Result<Option<f64>, String> {
+    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    s.parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("--containment takes a number in (0, 1] or `off`, not `{s}`"))
+}
+
+impl IndexArgs {
+    /// The engine's view of where the index is and how long to wait for it.
+    pub fn options(&self) -> Result<reprint::check::IndexOptions, Error> {
+        if !(self.lock_timeout.is_finite() && self.lock_timeout >= 0.0) {
+            return Err(Error::InvalidParam(format!(
+                "--lock-timeout takes seconds (0 or more), not {}",
+                self.lock_timeout
+            )));
+        }
+        Ok(reprint::check::IndexOptions {
+            path: self.index.clone(),
+            lock_timeout: std::time::Duration::from_secs_f64(self.lock_timeout.min(86_400.0)),
+        })
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+impl From<CheckFormatArg> for CheckFormat {
+    fn from(f: CheckFormatArg) -> Self {
+        match f {
+            CheckFormatArg::Text => CheckFormat::Text,
+            CheckFormatArg::Json => CheckFormat::Json,
+            CheckFormatArg::Sarif => CheckFormat::Sarif,
+            CheckFormatArg::Github => CheckFormat::Github,
+        }
+    }
+}
+
+impl From<InputFormatArg> for SourceKind {
+    fn from(f: InputFormatArg) -> Self {
+        match f {
+            InputFormatArg::Text => SourceKind::Text,
+            InputFormatArg::Jsonl => SourceKind::JsonLines,
+            InputFormatArg::Html => SourceKind::Html,
+            InputFormatArg::Feed => SourceKind::Feed,
+        }
+    }
+}
+
+impl From<StdinFormatArg> for StdinFormat {
+    fn from(f: StdinFormatArg) -> Self {
+        match f {
+            StdinFormatArg::Jsonl => StdinFormat::JsonLines,
+            StdinFormatArg::Text => StdinFormat::Text,
+        }
+    }
+}
+
+/// Prints one input problem on standard error.
+pub(crate) fn print_issue(i: &Issue) {
+    let tag = match i.kind {
+        IssueKind::Warning => "warning",
+        IssueKind::Skipped => "skipped",
+    };
+    eprintln!("reprint: {tag}: {}: {}", i.location(), i.message);
+}
+
+/// Prints input problems on standard error, one per line.
+pub(crate) fn print_issues(issues: &[Issue]) {
+    issues.iter().for_each(print_issue);
+}
+
+/// `reprint completions SHELL`: the completion script, from the clap definitions.
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, Error> {
+    let mut out = Output::stdout();
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "reprint", &mut out);
+    out.finish()?;
+    Ok(ExitStatus::Success)
+}
+
+/// `reprint man`: the man page (roff), from the clap definitions.
+pub fn man() -> Result<ExitStatus, Error> {
+    let mut out = Output::stdout();
+    let cmd = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cmd)
+        .render(&mut out)
+        .map_err(|e| out.error(e))?;
+    out.finish()?;
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containment_parsing() {
+        assert_eq!(parse_containment("off"), Ok(None));
+        assert_eq!(parse_containment("0.75"), Ok(Some(0.75)));
+        assert!(parse_containment("lots").is_err());
+    }
+}
