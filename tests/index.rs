@@ -372,6 +372,30 @@ fn kill_9_at_random_moments_loses_nothing_committed() {
     let env = TestEnv::new();
     many_files(&env, "day", 2500, 20_000);
     let bin = assert_cmd::cargo::cargo_bin("reprint");
+    // Kill moments are drawn inside the time a whole run takes on this
+    // machine (measured once, into another index), so that most runs are
+    // killed mid-way however fast or loaded the machine is.
+    // The shorter of a first run and a re-run (whose documents are all
+    // known already) is the bound.
+    let whole = (0..2)
+        .map(|_| {
+            let timed = Instant::now();
+            env.run(&[
+                "index",
+                "add",
+                "day",
+                "--index",
+                "ix/timing.sqlite",
+                "-q",
+                "-j",
+                "1",
+            ])
+            .expect_code(0);
+            timed.elapsed().as_millis() as usize
+        })
+        .min()
+        .unwrap_or(0)
+        .max(20);
     let mut rng = Rng::new(0x5EED_CAFE);
     let mut last = 0u64;
     let mut killed = 0;
@@ -392,7 +416,7 @@ fn kill_9_at_random_moments_loses_nothing_committed() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn");
-        let delay = Duration::from_millis(rng.range(0, 900) as u64);
+        let delay = Duration::from_millis(rng.range(whole / 20, whole * 9 / 10) as u64);
         let start = Instant::now();
         while start.elapsed() < delay {
             if child.try_wait().unwrap().is_some() {
