@@ -14,10 +14,12 @@
 //! | lsh | [`lsh`] | signatures → candidate groups (buckets) |
 //! | verify | [`verify`] | candidate groups + exact shingle sets → verified pairs |
 //! | cluster | [`cluster`] | verified pairs → clusters (union-find) |
-//! | report | [`report`] | clusters → text / JSON |
+//! | report | [`report`] | report data → text / JSON / HTML (scan); text / JSON / SARIF / GitHub (check) |
 //!
 //! [`segment`] splits a document into paragraphs with byte spans and line
-//! numbers; paragraph-level matching will build on it.
+//! numbers; paragraph-level matching will build on it. [`passage`] finds the
+//! word runs two texts share (for `explain`, doubled documents and the HTML
+//! page's marks).
 //!
 //! [`eval`] scores a scan against ground-truth labels, and [`exact`] finds
 //! all pairs above a Jaccard threshold without approximation (the yardstick
@@ -55,6 +57,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod paragraph;
+pub mod passage;
 pub mod pipeline;
 pub mod report;
 pub mod segment;
