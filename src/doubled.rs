@@ -25,6 +25,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::{for_each_word_str, word_hash, WordScratch};
 use crate::paragraph::ParagraphWords;
+use crate::passage::{shared_runs, Join, RunSpec};
 use crate::segment;
 
 /// Content-word Jaccard of the two halves at or above which a document may be doubled.
@@ -37,6 +38,9 @@ pub const MIN_PARAGRAPHS: usize = 4;
 pub const MAX_PHRASES: usize = 5;
 /// Words shown of one shared phrase.
 pub const MAX_PHRASE_WORDS: usize = 16;
+/// Words per n-gram the halves share: the shared phrases are the runs of
+/// the second half covered by such n-grams of the first.
+const PHRASE_GRAM_WORDS: usize = 4;
 
 /// English function words, dropped from the content-word sets.
 const STOPWORDS: &[&str] = &[
@@ -266,7 +270,8 @@ pub fn detect(
     })
 }
 
-/// The longest runs of words of the second half whose 4-grams occur in the first.
+/// The longest runs of words of the second half covered by 4-grams that
+/// occur in the first ([`crate::passage`], [`Join::Covered`]).
 fn phrases(
     text: &str,
     first: &[segment::Paragraph],
@@ -284,34 +289,19 @@ fn phrases(
     };
     let a = collect(first, scratch);
     let b = collect(second, scratch);
-    let seen: HashSet<&[String]> = a.windows(4).collect();
-    let mut covered = vec![false; b.len()];
-    for (i, g) in b.windows(4).enumerate() {
-        if seen.contains(g) {
-            covered[i..i + 4].iter_mut().for_each(|c| *c = true);
-        }
-    }
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if covered[i] {
-            let start = i;
-            while i < b.len() && covered[i] {
-                i += 1;
-            }
-            runs.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    runs.sort_by(|x, y| (y.1 - y.0).cmp(&(x.1 - x.0)).then(x.0.cmp(&y.0)));
+    let spec = RunSpec {
+        n: PHRASE_GRAM_WORDS,
+        min_len: PHRASE_GRAM_WORDS,
+        join: Join::Covered,
+    };
+    let runs = shared_runs(&a, &b, spec);
     let mut seen_text = HashSet::new();
     runs.into_iter()
-        .map(|(s, e)| {
-            if e - s > MAX_PHRASE_WORDS {
-                format!("{} …", b[s..s + MAX_PHRASE_WORDS].join(" "))
+        .map(|r| {
+            if r.len > MAX_PHRASE_WORDS {
+                format!("{} …", b[r.at..r.at + MAX_PHRASE_WORDS].join(" "))
             } else {
-                b[s..e].join(" ")
+                b[r.at..r.at + r.len].join(" ")
             }
         })
         .filter(|p| seen_text.insert(p.clone()))

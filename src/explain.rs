@@ -5,7 +5,6 @@
 //! the matching rule; the paragraphs of one that match paragraphs of the
 //! other, with their lines; and the longest word runs they share.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -17,6 +16,7 @@ use crate::input::read::{Collect, Reader};
 use crate::input::{discover, Document, Issue, Origin, StdinFormat};
 use crate::minhash::{estimate_jaccard, MinHasher};
 use crate::normalize::words;
+use crate::passage::{shared_runs, Join, RunSpec};
 use crate::report::round4;
 use crate::segment;
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
@@ -25,7 +25,7 @@ use crate::verify::{scores, Rule};
 /// Longest shared passages listed.
 pub const MAX_PASSAGES: usize = 5;
 /// Shortest shared passage listed, in words.
-pub const MIN_PASSAGE_WORDS: usize = 6;
+pub use crate::passage::MIN_PASSAGE_WORDS;
 
 /// One of the two documents.
 #[derive(Debug, Clone, Serialize)]
@@ -343,8 +343,9 @@ pub fn explain(a: &Doc, b: &Doc, cfg: &Config) -> Explanation {
     }
 }
 
-/// The longest word runs of A that B also holds (maximal runs, at most one
-/// per starting stretch of A, longest first).
+/// The longest word runs of A that B also holds: maximal aligned runs of
+/// at least [`MIN_PASSAGE_WORDS`] words, longest first, none overlapping
+/// another in A ([`crate::passage`]).
 fn passages(pa: &[Para], pb: &[Para]) -> Vec<Passage> {
     fn flat(ps: &[Para]) -> (Vec<&str>, Vec<u32>) {
         let mut w = Vec::new();
@@ -359,55 +360,24 @@ fn passages(pa: &[Para], pb: &[Para]) -> Vec<Passage> {
     }
     let (wa, la) = flat(pa);
     let (wb, lb) = flat(pb);
-    let k = MIN_PASSAGE_WORDS;
-    if wa.len() < k || wb.len() < k {
-        return Vec::new();
-    }
-    // Where each k-word run of B starts (capped: a run repeated many times
-    // in B needs only a few starts to be found).
-    let mut starts: HashMap<&[&str], Vec<usize>> = HashMap::new();
-    for j in 0..=wb.len() - k {
-        let v = starts.entry(&wb[j..j + k]).or_default();
-        if v.len() < 16 {
-            v.push(j);
-        }
-    }
-    let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (len, a, b)
-    for i in 0..=wa.len() - k {
-        let Some(js) = starts.get(&wa[i..i + k]) else {
-            continue;
-        };
-        for &j in js {
-            if i > 0 && j > 0 && wa[i - 1] == wb[j - 1] {
-                continue; // not the start of a maximal run
+    let spec = RunSpec {
+        n: MIN_PASSAGE_WORDS,
+        min_len: MIN_PASSAGE_WORDS,
+        join: Join::Aligned,
+    };
+    shared_runs(&wb, &wa, spec)
+        .into_iter()
+        .take(MAX_PASSAGES)
+        .map(|r| {
+            let shown = &wa[r.at..r.at + r.len.min(40)];
+            Passage {
+                words: r.len,
+                a_line: la[r.at],
+                b_line: lb[r.source_at],
+                text: format!("{}{}", shown.join(" "), if r.len > 40 { " …" } else { "" }),
             }
-            let mut n = k;
-            while i + n < wa.len() && j + n < wb.len() && wa[i + n] == wb[j + n] {
-                n += 1;
-            }
-            runs.push((n, i, j));
-        }
-    }
-    runs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    let mut out = Vec::new();
-    for (n, i, j) in runs {
-        if taken.iter().any(|&(s, e)| i < e && s < i + n) {
-            continue;
-        }
-        taken.push((i, i + n));
-        let shown = &wa[i..i + n.min(40)];
-        out.push(Passage {
-            words: n,
-            a_line: la[i],
-            b_line: lb[j],
-            text: format!("{}{}", shown.join(" "), if n > 40 { " …" } else { "" }),
-        });
-        if out.len() == MAX_PASSAGES {
-            break;
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// Writes an explanation as text.

@@ -15,8 +15,12 @@
 //! | bucket | [`lsh`] | band keys → candidate groups (never all pairs of a bucket) |
 //! | verify | [`verify`] | candidate groups + exact shingle sets → scored edges |
 //! | cluster | [`cluster`] | edges → connected components (union-find) |
-//! | assemble | [`pipeline::document_clusters`], [`report`] | components → a [`Report`] → text / JSON / HTML |
+//! | assemble | [`pipeline::document_clusters`] | components → clusters in the report's schema |
+//! | report | [`report`] | a [`Report`] → text / JSON / HTML (scan); text / JSON / SARIF / GitHub (check), one [`Emitter`](report::Emitter) per format |
 //! | index | [`index`], [`check`] | records ↔ the SQLite index; `check` against history |
+//!
+//! [`passage`] finds the word runs two texts share (for `explain`,
+//! doubled documents and the HTML page's marks).
 //!
 //! [`pipeline::scan`] runs all of them: this is the whole job of
 //! `reprint scan`.
@@ -107,6 +111,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod normalize;
 pub mod paragraph;
+pub mod passage;
 pub mod pipeline;
 pub mod report;
 pub mod segment;

@@ -4,8 +4,19 @@
 
 use std::io::Write;
 
-use super::check::{CheckReport, Status};
+use super::emitter::Emitter;
+use super::model::check::{CheckReport, Status};
 use crate::error::{Error, Result};
+
+/// Writes a check report as GitHub Actions workflow commands.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GithubEmitter;
+
+impl Emitter<CheckReport> for GithubEmitter {
+    fn emit(&self, report: &CheckReport, out: &mut dyn Write) -> Result<()> {
+        write_github(report, out)
+    }
+}
 
 /// Escapes a workflow command's message.
 fn data(s: &str) -> String {

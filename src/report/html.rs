@@ -1,7 +1,13 @@
-//! The HTML report: one self-contained file (inline CSS and JavaScript, no
-//! network) that lists every finding and, on demand, shows two texts side
-//! by side with their matching paragraphs aligned and shared word runs
-//! marked.
+//! HTML: the scan report as one self-contained file (inline CSS and
+//! JavaScript, no network) that lists every finding and, on demand, shows
+//! two texts side by side with their matching paragraphs aligned and shared
+//! word runs marked.
+//!
+//! In: a [`Report`] and the texts of its findings ([`DocText`]). Out: the
+//! page, whose data block is [`PageData`]: the report, the texts, and the
+//! parameters the script compares texts with ([`PageParams`]: paragraph
+//! shingle size, the rule paragraphs match by, the shortest marked run),
+//! so the script holds none of the engine's constants.
 //!
 //! Scraped text is untrusted. Everything the page shows travels as JSON in
 //! a `<script type="application/json">` block, with `<`, `>` and `&`
@@ -14,34 +20,66 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::Report;
+use super::emitter::Emitter;
+use super::model::page::{PageData, PageParams};
+use super::model::Report;
 use crate::error::{Error, Result};
 
-/// Longest text of one document carried in the page, in bytes.
-pub const MAX_TEXT_BYTES: usize = 200_000;
-/// Text carried in the page in all, in bytes: findings past it show their
-/// members and scores but no texts, so that a huge report still opens.
-pub const TEXT_BUDGET_BYTES: usize = 8 << 20;
-/// Occurrences of a paragraph cluster listed in the page (the counts
-/// stay whole).
-pub const MAX_MEMBERS: usize = 50;
+pub use super::model::page::{DocText, MAX_MEMBERS, MAX_TEXT_BYTES, TEXT_BUDGET_BYTES};
 
-/// A document's text, for the side-by-side views.
-#[derive(Debug, Clone, Serialize)]
-pub struct DocText {
-    /// The document's file.
-    pub path: String,
-    /// Its line there.
-    pub line: u64,
-    /// Its text (cut at [`MAX_TEXT_BYTES`] on a character boundary).
-    pub text: String,
+/// Writes a scan report as one HTML page, with the texts of the documents
+/// in its findings for the side-by-side views.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlEmitter<'a> {
+    texts: &'a [DocText],
 }
 
-#[derive(Serialize)]
-struct Page<'a> {
-    report: &'a Report,
-    texts: &'a [DocText],
-    text_budget_mb: usize,
+impl<'a> HtmlEmitter<'a> {
+    /// A page that carries `texts` (none: the findings show no texts).
+    pub fn new(texts: &'a [DocText]) -> Self {
+        HtmlEmitter { texts }
+    }
+}
+
+impl Emitter<Report> for HtmlEmitter<'_> {
+    fn emit(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
+        let trimmed;
+        let report = if report
+            .paragraph_clusters
+            .iter()
+            .any(|c| c.members.len() > MAX_MEMBERS)
+        {
+            let mut t = report.clone();
+            for c in &mut t.paragraph_clusters {
+                c.members.truncate(MAX_MEMBERS);
+            }
+            trimmed = t;
+            &trimmed
+        } else {
+            report
+        };
+        let data = script_json(&PageData {
+            report,
+            texts: self.texts,
+            text_budget_mb: TEXT_BUDGET_BYTES >> 20,
+            page: PageParams::of(&report.params),
+        })?;
+        let w = |e| Error::io("<output>", e);
+        out.write_all(HEAD.as_bytes()).map_err(w)?;
+        out.write_all(b"<script id=\"data\" type=\"application/json\">")
+            .map_err(w)?;
+        out.write_all(data.as_bytes()).map_err(w)?;
+        out.write_all(b"</script>\n<script>").map_err(w)?;
+        out.write_all(SCRIPT.as_bytes()).map_err(w)?;
+        out.write_all(b"</script>\n</body>\n</html>\n").map_err(w)?;
+        Ok(())
+    }
+}
+
+/// Writes the report as one HTML page; `texts` are the texts of the
+/// documents in its findings.
+pub fn write_html(report: &Report, texts: &[DocText], out: &mut dyn Write) -> Result<()> {
+    HtmlEmitter::new(texts).emit(report, out)
 }
 
 /// JSON that is safe inside a `<script>` element.
@@ -53,40 +91,6 @@ fn script_json<T: Serialize>(value: &T) -> Result<String> {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029"))
-}
-
-/// Writes the report as one HTML page; `texts` are the texts of the
-/// documents in its findings.
-pub fn write_html(report: &Report, texts: &[DocText], out: &mut dyn Write) -> Result<()> {
-    let trimmed;
-    let report = if report
-        .paragraph_clusters
-        .iter()
-        .any(|c| c.members.len() > MAX_MEMBERS)
-    {
-        let mut t = report.clone();
-        for c in &mut t.paragraph_clusters {
-            c.members.truncate(MAX_MEMBERS);
-        }
-        trimmed = t;
-        &trimmed
-    } else {
-        report
-    };
-    let data = script_json(&Page {
-        report,
-        texts,
-        text_budget_mb: TEXT_BUDGET_BYTES >> 20,
-    })?;
-    let w = |e| Error::io("<output>", e);
-    out.write_all(HEAD.as_bytes()).map_err(w)?;
-    out.write_all(b"<script id=\"data\" type=\"application/json\">")
-        .map_err(w)?;
-    out.write_all(data.as_bytes()).map_err(w)?;
-    out.write_all(b"</script>\n<script>").map_err(w)?;
-    out.write_all(SCRIPT.as_bytes()).map_err(w)?;
-    out.write_all(b"</script>\n</body>\n</html>\n").map_err(w)?;
-    Ok(())
 }
 
 const HEAD: &str = r#"<!DOCTYPE html>
@@ -206,21 +210,36 @@ function tokens(text) {
   while ((m = re.exec(text)) !== null) out.push({ w: m[0].toLowerCase(), s: m.index, e: m.index + m[0].length });
   return out;
 }
+// How texts are compared: the engine's values, from the data (see
+// PageParams in the Rust source), never copies of them here.
+const P = DATA.page;
+// The k-word shingles of `toks`; a run of fewer than k words is one
+// shingle, as in the engine.
 function shingles(toks, k) {
   const set = new Set();
-  for (let i = 0; i + k <= toks.length; i++) set.add(toks.slice(i, i + k).map(t => t.w).join(" "));
+  const n = Math.min(k, toks.length);
+  for (let i = 0; n > 0 && i + n <= toks.length; i++) set.add(toks.slice(i, i + n).map(t => t.w).join(" "));
   return set;
 }
-function jaccard(a, b) {
-  if (!a.size || !b.size) return 0;
+// Jaccard and containment (shared over the smaller set) of two shingle sets.
+function scores(a, b) {
   let n = 0;
   for (const x of a) if (b.has(x)) n++;
-  return n / (a.size + b.size - n);
+  const union = a.size + b.size - n, smaller = Math.min(a.size, b.size);
+  return { jaccard: union ? n / union : 0, containment: smaller ? n / smaller : 0 };
 }
-const RUN = 5;
-// Character ranges of `toks` covered by a RUN-word shingle that `other` holds.
+// The matching rule, as the engine applies it to paragraphs, or the
+// page's looser alignment (P.align_jaccard), so reworded paragraphs line up.
+function accepts(s) {
+  return s.jaccard >= P.paragraph_threshold || s.jaccard >= P.align_jaccard ||
+    (P.paragraph_containment !== null && s.containment >= P.paragraph_containment);
+}
+// Character ranges of `toks` covered by a run of P.run_words words that
+// `other` holds (its shingles of that size): the covered runs of the
+// engine's passage module.
 function sharedRanges(toks, other) {
   const ranges = [];
+  const RUN = P.run_words;
   for (let i = 0; i + RUN <= toks.length; i++) {
     if (other.has(toks.slice(i, i + RUN).map(t => t.w).join(" "))) {
       const s = toks[i].s, e = toks[i + RUN - 1].e;
@@ -253,7 +272,9 @@ function paragraphs(text) {
 }
 
 // Two texts side by side: A's paragraphs in order, each beside the B
-// paragraph that matches it best, then B's paragraphs that matched none.
+// paragraph that matches it best (both at least P.min_paragraph_words words,
+// the matching rule or the page's alignment met, the highest Jaccard, the
+// first on a tie), then B's paragraphs that matched none.
 function pairView(box, a, b) {
   box.querySelectorAll(".pair").forEach(x => x.remove());
   const grid = el("div", "pair");
@@ -272,8 +293,10 @@ function pairView(box, a, b) {
   }
   const pa = paragraphs(a.text), pb = paragraphs(b.text);
   const ta = pa.map(p => tokens(p.text)), tb = pb.map(p => tokens(p.text));
-  const sa = ta.map(t => shingles(t, 3)), sb = tb.map(t => shingles(t, 3));
-  const allA = shingles(tokens(a.text), RUN), allB = shingles(tokens(b.text), RUN);
+  const k = P.paragraph_shingle_size, min = P.min_paragraph_words;
+  const sa = ta.map(t => t.length >= min ? shingles(t, k) : null);
+  const sb = tb.map(t => t.length >= min ? shingles(t, k) : null);
+  const allA = shingles(tokens(a.text), P.run_words), allB = shingles(tokens(b.text), P.run_words);
   const used = new Set();
   const para = (p, other, matched) => {
     const d = el("div", "para" + (matched ? " matched" : ""));
@@ -281,8 +304,12 @@ function pairView(box, a, b) {
     return d;
   };
   pa.forEach((p, i) => {
-    let best = -1, score = 0.3;
-    sb.forEach((s, j) => { const x = jaccard(sa[i], s); if (x > score) { score = x; best = j; } });
+    let best = -1, score = -1;
+    if (sa[i]) sb.forEach((s, j) => {
+      if (!s) return;
+      const x = scores(sa[i], s);
+      if (accepts(x) && x.jaccard > score) { score = x.jaccard; best = j; }
+    });
     grid.append(para(p, allB, best >= 0));
     if (best >= 0) { used.add(best); grid.append(para(pb[best], allA, true)); }
     else grid.append(el("div"));

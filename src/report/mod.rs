@@ -1,34 +1,48 @@
-//! Reports: the findings of a scan, and the formats they are written in.
+//! Reports: the findings of a scan or a check, and the formats they are
+//! written in.
 //!
-//! In: a [`Report`] built by [`crate::pipeline`]. Out: text or JSON on any
-//! writer. Every format is a contract: the JSON schema is documented in the
-//! README ("JSON output") and carries `"version": 1`; fields are only ever
-//! added. All lists are sorted before they get here, so a report does not
-//! depend on thread count.
+//! In: a [`Report`] built by [`crate::pipeline`], or a [`CheckReport`] built
+//! by [`crate::check`]. Out: bytes on any writer, in one of the formats of
+//! [`Format`] or [`CheckFormat`].
+//!
+//! The layer has one seam, the [`Emitter`] trait: one type per format, one
+//! file per format ([`text`], [`json`], [`html`] for scans; [`check_text`],
+//! [`json`], [`sarif`], [`github`] for checks), each implementing
+//! `Emitter<Report>` or `Emitter<CheckReport>` (JSON both). [`Format::emitter`]
+//! and [`CheckFormat::emitter`] pick one; [`write()`] and [`write_check()`] are
+//! the one-call forms. The data the formats write lives in [`model`], which
+//! imports nothing from the writers; the writers import the models and the
+//! trait ([`Emitter`]), never this module's dispatchers, so the imports form
+//! no circle.
+//!
+//! Every format is a contract: the JSON schemas are documented in the README
+//! ("JSON output") and carry `"version": 1`; fields are only ever added.
+//! Lists are sorted before they get here, so output does not depend on
+//! thread count.
 
-pub mod check;
+pub mod check_text;
+mod emitter;
 pub mod github;
 pub mod html;
-mod json;
+pub mod json;
+pub mod model;
 pub mod sarif;
-mod text;
+pub mod text;
 
 use std::io::Write;
 
-use serde::Serialize;
-
-use crate::config::Granularity;
 use crate::error::Result;
-use crate::input::{Issue, Meta};
-use crate::paragraph::Kind;
 
+pub use emitter::Emitter;
 pub use json::write_json;
+pub use model::check::CheckReport;
+pub use model::{
+    round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
+    ParagraphReprint, Params, Report, Stats, Tool, SCHEMA_VERSION,
+};
 pub use text::{write_text, write_text_colored};
 
-/// The version of the JSON report schema.
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Output formats.
+/// Formats of a scan report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Human-readable text (the default).
@@ -36,288 +50,66 @@ pub enum Format {
     Text,
     /// One JSON object.
     Json,
-    /// One self-contained HTML page ([`html::write_html`]; through
-    /// [`write`] it has no texts to show side by side).
+    /// One self-contained HTML page ([`html::HtmlEmitter`]; through
+    /// [`Format::emitter`] or [`write()`] it has no texts to show side by side).
     Html,
 }
 
-/// Writes `report` in `format`.
-pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()> {
-    match format {
-        Format::Text => write_text(report, out),
-        Format::Json => write_json(report, out),
-        Format::Html => html::write_html(report, &[], out),
-    }
-}
-
-/// The whole result of a scan.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// Schema version, [`SCHEMA_VERSION`].
-    pub version: u32,
-    /// The program that wrote it.
-    pub tool: Tool,
-    /// Every parameter that changes results.
-    pub params: Params,
-    /// Counts and timing.
-    pub stats: Stats,
-    /// Problems with inputs, sorted by path and line.
-    pub issues: Vec<Issue>,
-    /// Clusters of near-duplicate documents, largest first.
-    pub document_clusters: Vec<DocumentCluster>,
-    /// Clusters of repeated paragraphs: boilerplate first, then reprinted,
-    /// then within-document; inside a kind, most documents first.
-    pub paragraph_clusters: Vec<ParagraphCluster>,
-    /// Documents most of whose paragraphs reappear in another document that
-    /// no document cluster joins them to, by id.
-    pub paragraph_reprints: Vec<ParagraphReprint>,
-    /// Documents that hold their own article twice, by id.
-    pub doubled_documents: Vec<DoubledDocument>,
-}
-
-/// A document most of whose paragraphs reappear in another, longer one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParagraphReprint {
-    /// The reprint (the document with fewer matchable paragraphs).
-    pub doc: String,
-    /// The document it reprints from.
-    pub of: String,
-    /// Paragraphs of `doc` that reappear in `of` (reprinted clusters only, never boilerplate).
-    pub shared_paragraphs: usize,
-    /// Matchable paragraphs of `doc`.
-    pub paragraphs: usize,
-    /// Matchable paragraphs of `of`.
-    pub of_paragraphs: usize,
-}
-
-/// A document that holds its own article twice (verbatim or reworded).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DoubledDocument {
-    /// Document id.
-    pub doc: String,
-    /// The file it came from.
-    pub path: String,
-    /// The document's line in that file.
-    pub line: u64,
-    /// Line (within the document text) where the second copy starts.
-    pub split_line: u32,
-    /// Content-word Jaccard of the two halves.
-    pub score: f64,
-    /// Distinct word 4-grams the halves share.
-    pub shared_4grams: usize,
-    /// The longest word runs both halves contain (normalized words).
-    pub shared_phrases: Vec<String>,
-}
-
-/// A paragraph that occurs more than once in the corpus.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParagraphCluster {
-    /// 1-based position in the report.
-    pub id: usize,
-    /// `boilerplate`, `reprinted` or `within_document`.
-    pub kind: Kind,
-    /// Distinct documents the paragraph occurs in.
-    pub documents: usize,
-    /// Occurrences (a paragraph repeated in one document counts each time).
-    pub occurrences: usize,
-    /// The first occurrence's text, up to 160 characters.
-    pub excerpt: String,
-    /// Every occurrence, by document id then line.
-    pub members: Vec<ParagraphMember>,
-}
-
-/// One occurrence of a repeated paragraph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParagraphMember {
-    /// Document id.
-    pub doc: String,
-    /// The file it came from.
-    pub path: String,
-    /// The document's line in that file (1 for a text file, the record's line for JSON Lines).
-    pub line: u64,
-    /// First line of the paragraph within the document text (for a text file: within the file).
-    pub start_line: u32,
-    /// Last line of the paragraph within the document text.
-    pub end_line: u32,
-    /// The paragraph's first 60 characters.
-    pub excerpt: String,
-    /// When the index first saw its document (`check` only: set for indexed documents).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_seen: Option<String>,
-}
-
-/// Name and version of the program.
-#[derive(Debug, Clone, Serialize)]
-pub struct Tool {
-    /// Always `reprint`.
-    pub name: &'static str,
-    /// The crate version.
-    pub version: &'static str,
-}
-
-impl Default for Tool {
-    fn default() -> Self {
-        Tool {
-            name: "reprint",
-            version: env!("CARGO_PKG_VERSION"),
+impl Format {
+    /// The emitter of this format (text without colours, HTML without texts).
+    pub fn emitter(self) -> Box<dyn Emitter<Report>> {
+        match self {
+            Format::Text => Box::new(text::TextEmitter::default()),
+            Format::Json => Box::new(json::JsonEmitter),
+            Format::Html => Box::new(html::HtmlEmitter::new(&[])),
         }
     }
 }
 
-/// The parameters a report was made with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Params {
-    /// Normalization scheme name.
-    pub normalization: &'static str,
-    /// Which findings were looked for: `documents`, `paragraphs` or `all`.
-    pub granularity: Granularity,
-    /// Words per shingle.
-    pub shingle_size: usize,
-    /// MinHash permutations.
-    pub num_perm: usize,
-    /// MinHash seed.
-    pub seed: u64,
-    /// Document sketch: `one-permutation` or `permutations`.
-    pub sketch: &'static str,
-    /// Jaccard threshold.
-    pub threshold: f64,
-    /// Containment threshold, or null when the containment rule is off.
-    pub containment: Option<f64>,
-    /// Whether documents of one outlet were kept from matching (`skip`) or
-    /// not (`match`).
-    pub same_source: &'static str,
-    /// The publication window in days, or null when there is none.
-    pub window_days: Option<u32>,
-    /// The Jaccard the LSH bands were tuned for (see README, "Thresholds").
-    pub lsh_threshold: f64,
-    /// LSH bands.
-    pub bands: usize,
-    /// LSH rows per band.
-    pub rows: usize,
-    /// Words per paragraph shingle.
-    pub paragraph_shingle_size: usize,
-    /// MinHash permutations per paragraph.
-    pub paragraph_num_perm: usize,
-    /// Paragraphs with fewer words are not matched.
-    pub min_paragraph_words: usize,
-    /// Unrelated documents a paragraph must occur in to be boilerplate.
-    pub boilerplate_min_docs: usize,
-    /// Paragraph LSH bands (null when paragraphs are off).
-    pub paragraph_bands: Option<usize>,
-    /// Paragraph LSH rows per band (null when paragraphs are off).
-    pub paragraph_rows: Option<usize>,
+/// Writes `report` in `format`.
+pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> Result<()> {
+    format.emitter().emit(report, out)
 }
 
-/// Counts of what a scan did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Stats {
-    /// Files read (a JSONL file counts once).
-    pub inputs: u64,
-    /// Documents read.
-    pub documents: u64,
-    /// Documents without a single word (never matched).
-    pub empty_documents: u64,
-    /// Files that could not be read, or were skipped as binary.
-    pub skipped_inputs: u64,
-    /// JSON Lines records that were skipped (malformed, no text).
-    pub skipped_records: u64,
-    /// Warnings (for example invalid UTF-8 decoded lossily).
-    pub warnings: u64,
-    /// Files inside the directories given that were not read because of their extension.
-    pub ignored_files: u64,
-    /// Text bytes of all documents read.
-    pub bytes: u64,
-    /// Candidate groups (LSH buckets with two or more members, unique).
-    pub candidate_groups: u64,
-    /// Documents in at least one candidate group: the ones read a second time.
-    pub candidate_documents: u64,
-    /// Pairs whose exact similarity was computed.
-    pub compared_pairs: u64,
-    /// Distinct pairs verified as duplicates.
-    pub verified_pairs: u64,
-    /// Document clusters.
-    pub clusters: u64,
-    /// Documents that are in some cluster.
-    pub documents_in_clusters: u64,
-    /// Paragraphs long enough to be matched.
-    pub paragraphs: u64,
-    /// Paragraph pairs whose exact similarity was computed.
-    pub paragraph_compared_pairs: u64,
-    /// Paragraph clusters.
-    pub paragraph_clusters: u64,
-    /// Documents flagged as holding their article twice.
-    pub doubled_documents: u64,
-    /// Paragraph reprint relations.
-    pub paragraph_reprints: u64,
-    /// Worker threads used.
-    pub threads: u64,
-    /// Wall-clock time of the scan, in milliseconds.
-    pub elapsed_ms: u64,
+/// Formats of a check report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the files).
+    Github,
 }
 
-/// A cluster of near-duplicate documents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DocumentCluster {
-    /// 1-based position in the report.
-    pub id: usize,
-    /// Number of members.
-    pub size: usize,
-    /// The member the others are scored against: the one with the most
-    /// distinct shingles (the most complete version), ties to the smallest id.
-    pub representative: String,
-    /// The earliest dated member: the likely original (absent when no
-    /// member has a date).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub earliest: Option<String>,
-    /// By date (earliest first, undated last, ties by id) when any member
-    /// has a date; otherwise the representative first, then by id.
-    pub members: Vec<Member>,
-    /// The verified pairs that joined the cluster, by `(a, b)`.
-    pub pairs: Vec<Pair>,
+impl CheckFormat {
+    /// The emitter of this format.
+    pub fn emitter(self) -> Box<dyn Emitter<CheckReport>> {
+        match self {
+            CheckFormat::Text => Box::new(check_text::CheckTextEmitter),
+            CheckFormat::Json => Box::new(json::JsonEmitter),
+            CheckFormat::Sarif => Box::new(sarif::SarifEmitter),
+            CheckFormat::Github => Box::new(github::GithubEmitter),
+        }
+    }
 }
 
-/// A document in a cluster.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Member {
-    /// Document id.
-    pub doc: String,
-    /// The file it came from.
-    pub path: String,
-    /// Its line in that file (1 for a text file).
-    pub line: u64,
-    /// Distinct shingles.
-    pub shingles: usize,
-    /// Exact Jaccard with the representative (1 for the representative).
-    pub jaccard: f64,
-    /// Exact containment with the representative (1 for the representative).
-    pub containment: f64,
-    /// What its source says of it: url, title, date, source (each only
-    /// when known).
-    #[serde(flatten)]
-    pub meta: Meta,
-    /// When the index first saw it (`check` only: set for indexed documents).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_seen: Option<String>,
+/// Writes a check report in `format`.
+pub fn write_check(report: &CheckReport, format: CheckFormat, out: &mut dyn Write) -> Result<()> {
+    format.emitter().emit(report, out)
 }
 
-/// A verified pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Pair {
-    /// One document id (the smaller).
-    pub a: String,
-    /// The other document id.
-    pub b: String,
-    /// Exact Jaccard of their shingle sets.
-    pub jaccard: f64,
-    /// Exact containment of the smaller set in the larger.
-    pub containment: f64,
-    /// Shingles they share.
-    pub shared: usize,
-}
-
-/// Rounds a score to 4 decimals, so reports are readable and stable.
-pub fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+/// The report of `reprint check` under the path its callers use: the data
+/// ([`model::check`]) with its format and writer.
+pub mod check {
+    pub use super::model::check::{
+        CheckReport, CheckSummary, Finding, FindingKind, IndexSummary, Match, Status,
+        CHECK_SCHEMA_VERSION, MAX_MATCHES,
+    };
+    pub use super::{write_check, CheckFormat};
 }
 
 impl Report {

@@ -9,8 +9,19 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::check::{CheckReport, Finding, FindingKind, Status};
+use super::emitter::Emitter;
+use super::model::check::{CheckReport, Finding, FindingKind, Status};
 use crate::error::Result;
+
+/// Writes a check report as SARIF 2.1.0.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifEmitter;
+
+impl Emitter<CheckReport> for SarifEmitter {
+    fn emit(&self, report: &CheckReport, out: &mut dyn Write) -> Result<()> {
+        write_sarif(report, out)
+    }
+}
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -1,9 +1,13 @@
-//! Text report: a summary line, then clusters largest first.
+//! Text: the scan report for people. A summary line, then document
+//! clusters largest first, repeated paragraphs not explained by a document
+//! cluster, reprints found through paragraphs, doubled documents, and input
+//! problems; optionally with ANSI colours for a terminal.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use super::{ParagraphCluster, Report};
+use super::emitter::Emitter;
+use super::model::{ParagraphCluster, Report};
 use crate::error::Result;
 use crate::input::IssueKind;
 use crate::paragraph::Kind;
@@ -11,21 +15,38 @@ use crate::paragraph::Kind;
 /// Occurrences listed per paragraph cluster in the text report.
 const MAX_LISTED: usize = 8;
 
+/// Writes a scan report as human-readable text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextEmitter {
+    /// Style headings and members with ANSI colours (for a terminal); the
+    /// characters are the same either way.
+    pub color: bool,
+}
+
+impl Emitter<Report> for TextEmitter {
+    fn emit(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
+        let written = if self.color {
+            let mut painter = Painter {
+                out,
+                line: Vec::new(),
+            };
+            write_text_inner(report, &mut painter).and_then(|()| painter.flush_line())
+        } else {
+            write_text_inner(report, out)
+        };
+        written.map_err(|e| serde_json::Error::io(e).into())
+    }
+}
+
 /// Writes `report` as human-readable text.
 pub fn write_text(report: &Report, out: &mut dyn Write) -> Result<()> {
-    write_text_inner(report, out).map_err(|e| serde_json::Error::io(e).into())
+    TextEmitter { color: false }.emit(report, out)
 }
 
 /// Writes `report` as text with ANSI colours (for a terminal): the same
 /// characters as [`write_text`], with headings and members styled.
 pub fn write_text_colored(report: &Report, out: &mut dyn Write) -> Result<()> {
-    let mut painter = Painter {
-        out,
-        line: Vec::new(),
-    };
-    write_text_inner(report, &mut painter)
-        .and_then(|()| painter.flush_line())
-        .map_err(|e| serde_json::Error::io(e).into())
+    TextEmitter { color: true }.emit(report, out)
 }
 
 /// Styles each line of the text report by how it starts.

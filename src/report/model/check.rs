@@ -1,31 +1,19 @@
-//! The report of `reprint check`: findings that involve the checked
-//! documents, each with a stable fingerprint, in text, JSON, SARIF or
-//! GitHub workflow annotations.
-
-use std::io::Write;
+//! The data of a check's report: findings that involve the checked
+//! documents, each with a stable fingerprint.
+//!
+//! In: the findings [`crate::check`] builds and the scan behind them. Out:
+//! plain, serializable structs; the JSON check report is their serde form
+//! (schema version [`CHECK_SCHEMA_VERSION`]). The text, JSON, SARIF and
+//! GitHub writers ([`crate::report::check_text`], [`crate::report::sarif`],
+//! [`crate::report::github`]) import these types; nothing here writes.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Report, Tool};
-use crate::error::{Error, Result};
 use crate::input::Meta;
 
 /// The version of the check report's JSON schema.
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
-
-/// Formats of a check report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CheckFormat {
-    /// Human-readable text.
-    #[default]
-    Text,
-    /// One JSON object.
-    Json,
-    /// SARIF 2.1.0, for code-scanning tools.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations on the files).
-    Github,
-}
 
 /// The whole result of a check.
 #[derive(Debug, Clone, Serialize)]
@@ -246,100 +234,4 @@ impl Match {
     pub fn origin(&self) -> String {
         format!("{}:{}", self.path, self.line)
     }
-}
-
-/// Writes `report` in `format`.
-pub fn write_check(report: &CheckReport, format: CheckFormat, out: &mut dyn Write) -> Result<()> {
-    match format {
-        CheckFormat::Text => write_check_text(report, out),
-        CheckFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out).map_err(serde_json::Error::io)?;
-            Ok(())
-        }
-        CheckFormat::Sarif => super::sarif::write_sarif(report, out),
-        CheckFormat::Github => super::github::write_github(report, out),
-    }
-}
-
-fn write_check_text(r: &CheckReport, out: &mut dyn Write) -> Result<()> {
-    let w = |e| Error::io("<output>", e);
-    let s = &r.summary;
-    writeln!(
-        out,
-        "reprint check: {} documents checked against {} ({} indexed documents{}); {} compared with them",
-        s.documents_checked,
-        r.index.path,
-        r.index.documents,
-        if r.index.existed { "" } else { ", new index" },
-        s.indexed_compared,
-    )
-    .map_err(w)?;
-    if s.already_indexed > 0 {
-        writeln!(
-            out,
-            "{} of them were already in the index (same id and content)",
-            s.already_indexed
-        )
-        .map_err(w)?;
-    }
-    writeln!(
-        out,
-        "{} findings: {} new, {} known (baseline)",
-        s.findings, s.new_findings, s.known_findings
-    )
-    .map_err(w)?;
-    for f in &r.findings {
-        let tag = match f.status {
-            Status::New => "NEW  ",
-            Status::Known => "known",
-        };
-        writeln!(
-            out,
-            "\n{tag} {}:{}  {}  [{}]  {}",
-            f.path,
-            f.line,
-            f.kind.name(),
-            f.fingerprint,
-            f.doc
-        )
-        .map_err(w)?;
-        writeln!(out, "      {}", f.message).map_err(w)?;
-        for m in &f.matches {
-            let mut line = format!(
-                "      {} {}  {}",
-                if m.indexed { "indexed" } else { "new    " },
-                m.doc,
-                m.origin()
-            );
-            if let Some(d) = &m.meta.date {
-                line.push_str(&format!("  published {d}"));
-            }
-            if let Some(s) = &m.meta.source {
-                line.push_str(&format!("  ({s})"));
-            }
-            if let Some(t) = &m.first_seen {
-                line.push_str(&format!("  first seen {t}"));
-            }
-            if let (Some(j), Some(c)) = (m.jaccard, m.containment) {
-                line.push_str(&format!("  Jaccard {j:.2}, containment {c:.2}"));
-            }
-            writeln!(out, "{line}").map_err(w)?;
-        }
-        if f.more_matches > 0 {
-            writeln!(out, "      … and {} more", f.more_matches).map_err(w)?;
-        }
-    }
-    if s.new_findings == 0 {
-        writeln!(out, "\nok: nothing new").map_err(w)?;
-    }
-    if let Some(n) = s.added {
-        writeln!(
-            out,
-            "index updated: {n} documents added, {} already there",
-            s.not_added_known.unwrap_or(0)
-        )
-        .map_err(w)?;
-    }
-    Ok(())
 }
