@@ -10,7 +10,7 @@ use serde_json::Value;
 #[test]
 fn eval_prints_scores_as_text_and_as_json_with_sorted_keys() {
     let orig = article(1);
-    let labelled: String = [
+    let labelled = labelled_jsonl(&[
         ("orig", orig.text(), Value::from("story")),
         ("copy", exact_copy(&orig).text(), Value::from("story")),
         (
@@ -19,16 +19,7 @@ fn eval_prints_scores_as_text_and_as_json_with_sorted_keys() {
             Value::from("story"),
         ),
         ("other", unrelated(1).text(), Value::Null),
-    ]
-    .iter()
-    .map(|(id, text, label)| {
-        jsonl_line(&[
-            ("id", Value::from(*id)),
-            ("text", Value::from(text.as_str())),
-            ("cluster", label.clone()),
-        ])
-    })
-    .collect();
+    ]);
     let env = TestEnv::with_files(&[("labelled.jsonl", labelled)]);
     let eval = |args: &[&str]| {
         let mut c = env.cmd();

@@ -96,17 +96,14 @@ fn a_bad_record_in_the_corpus_is_skipped_and_counted() {
             record("copy", &trimmed_reprint(&orig, 1).text())
         ),
     );
-    let mut c = env.cmd();
-    c.args([
-        "explain",
-        "--corpus",
-        "feed.jsonl",
-        "wire-8",
-        "copy",
-        "--format",
-        "json",
-    ]);
-    let run = Run::from(c.output().expect("run reprint"));
+    let explain_json = |corpus: &str| {
+        let mut c = env.cmd();
+        c.args([
+            "explain", "--corpus", corpus, "wire-8", "copy", "--format", "json",
+        ]);
+        Run::from(c.output().expect("run reprint"))
+    };
+    let run = explain_json("feed.jsonl");
     run.expect_code(2);
     let e = run.json();
     assert_eq!(e["duplicate"], true, "{run}");
@@ -126,17 +123,7 @@ fn a_bad_record_in_the_corpus_is_skipped_and_counted() {
             record("copy", &trimmed_reprint(&orig, 1).text())
         ),
     );
-    let mut c = env.cmd();
-    c.args([
-        "explain",
-        "--corpus",
-        "clean.jsonl",
-        "wire-8",
-        "copy",
-        "--format",
-        "json",
-    ]);
-    let clean = Run::from(c.output().expect("run reprint"));
+    let clean = explain_json("clean.jsonl");
     clean.expect_code(0);
     assert!(clean.json().get("issues").is_none(), "{clean}");
 }

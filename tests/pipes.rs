@@ -78,20 +78,11 @@ fn corpus() -> TestEnv {
         ("all/other-1.txt", unrelated(2).text()),
         ("all/other-2.txt", unrelated(3).text()),
     ]);
-    let labelled: String = [
+    let labelled = labelled_jsonl(&[
         ("a", orig.text(), Value::from("story")),
         ("b", exact_copy(&orig).text(), Value::from("story")),
         ("c", unrelated(4).text(), Value::Null),
-    ]
-    .iter()
-    .map(|(id, text, label)| {
-        jsonl_line(&[
-            ("id", Value::from(*id)),
-            ("text", Value::from(text.as_str())),
-            ("cluster", label.clone()),
-        ])
-    })
-    .collect();
+    ]);
     env.write("labelled.jsonl", labelled);
     env
 }

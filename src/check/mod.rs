@@ -136,7 +136,7 @@ pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOut
 }
 
 /// Removes the selected documents and their keys, a transaction per
-/// chunk of [`REMOVE_CHUNK`]; returns how many went.
+/// chunk of 4,096 documents; returns how many went.
 pub fn remove(cfg: &Config, ix: &IndexOptions, selections: &[Selection]) -> Result<u64> {
     let mut index = open(cfg, ix, Mode::Existing)?;
     let mut chosen: Vec<i64> = Vec::new();

@@ -11,7 +11,7 @@
 //! the next chunk read while the current one is handled, so at most two
 //! chunks are in memory; a record over `--max-record-mb` is skipped and
 //! reported, never held. Files read whole (text, HTML, feeds) are handled a
-//! batch of [`BATCH_FILES`] at a time.
+//! batch of 512 at a time.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -100,11 +100,11 @@ pub enum Got<T> {
 }
 
 impl<T> Got<T> {
-    /// The results, in order.
-    pub fn into_vec(self) -> Vec<T> {
+    /// Calls `f` on each result, in order (no allocation for `One`).
+    pub fn for_each(self, mut f: impl FnMut(T)) {
         match self {
-            Got::One(t) => t.into_iter().collect(),
-            Got::Many(v) => v,
+            Got::One(t) => t.into_iter().for_each(f),
+            Got::Many(v) => v.into_iter().for_each(&mut f),
         }
     }
 }
@@ -143,7 +143,7 @@ impl<T> Absorb<T> for Collect<T> {
     fn absorb(&mut self, items: Vec<Item<T>>) {
         for i in items {
             self.issues.extend(i.issues);
-            self.items.extend(i.got.into_vec());
+            i.got.for_each(|t| self.items.push(t));
         }
     }
     fn issue(&mut self, issue: Issue) {

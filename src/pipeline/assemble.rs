@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use crate::config::{Config, NORMALIZATION};
-use crate::input::{Corpus, Issue, Meta};
-use crate::report::{round4, DocumentCluster, DoubledDocument, Member, Pair, Params};
+use crate::input::{Corpus, Issue, IssueKind, Meta};
+use crate::report::{round4, DocumentCluster, DoubledDocument, Member, Pair, Params, Stats};
 use crate::verify::{self, Edge};
 
 use super::first_pass::FirstPass;
@@ -231,6 +231,17 @@ pub fn params(cfg: &Config) -> Params {
         boilerplate_min_docs: cfg.paragraphs.boilerplate_min_docs,
         paragraph_bands: pp.map(|p| p.bands),
         paragraph_rows: pp.map(|p| p.rows),
+    }
+}
+
+/// The report's counts of input problems (the other counts zero).
+pub(crate) fn issue_counts(issues: &[Issue]) -> Stats {
+    let count = |pred: &dyn Fn(&Issue) -> bool| issues.iter().filter(|i| pred(i)).count() as u64;
+    Stats {
+        skipped_inputs: count(&|i| i.kind == IssueKind::Skipped && i.whole_file),
+        skipped_records: count(&|i| i.kind == IssueKind::Skipped && !i.whole_file),
+        warnings: count(&|i| i.kind == IssueKind::Warning),
+        ..Stats::default()
     }
 }
 

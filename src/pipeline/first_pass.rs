@@ -79,9 +79,7 @@ impl Absorb<Signed> for FirstPass {
     fn absorb(&mut self, items: Vec<Item<Signed>>) {
         for i in items {
             self.issues.extend(i.issues);
-            for s in i.got.into_vec() {
-                self.absorb_one(s);
-            }
+            i.got.for_each(|s| self.absorb_one(s));
         }
     }
 
@@ -160,13 +158,13 @@ impl Absorb<Signed> for RecordSink<'_> {
         let mut batch = Vec::new();
         for i in items {
             self.issues.extend(i.issues);
-            for s in i.got.into_vec() {
+            i.got.for_each(|s| {
                 self.documents += 1;
                 self.empty += u64::from(s.info.empty);
                 if let Some(r) = s.record {
                     batch.push(*r);
                 }
-            }
+            });
         }
         if self.error.is_none() && !batch.is_empty() {
             if let Err(e) = (self.sink)(batch) {

@@ -29,7 +29,8 @@ pub(crate) struct Matched {
 /// Matches `units` units: marks the candidates of `groups`, asks `load`
 /// for the sets of candidates whose set in `sets` is empty (and stores
 /// them), verifies every group under `rule` where `allowed`, and clusters
-/// the verified pairs. `sets` comes back with `units` entries.
+/// the verified pairs. `sets` comes back with `units` entries. The loading
+/// ends the stage `reread_stage` of `timer`.
 pub(crate) fn match_units<T>(
     units: usize,
     groups: &[Vec<u32>],
@@ -37,7 +38,7 @@ pub(crate) fn match_units<T>(
     load: impl FnOnce(&[u32]) -> Vec<(u32, Vec<T>)>,
     allowed: impl Fn(u32, u32) -> bool + Sync,
     rule: Rule,
-    timer: &mut Timer,
+    (timer, reread_stage): (&mut Timer, &'static str),
 ) -> Matched
 where
     T: Ord + Copy + Send + Sync,
@@ -55,7 +56,7 @@ where
     for (u, set) in load(&missing) {
         sets[u as usize] = set;
     }
-    timer.mark("re-read candidates");
+    timer.mark(reread_stage);
     let (edges, stats) = verify::verify_groups(groups, |u| &sets[u as usize], allowed, rule);
     let components = cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2);
     Matched {

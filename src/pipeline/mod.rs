@@ -41,9 +41,9 @@ use crate::config::{Config, MatchConfig, ParagraphConfig};
 use crate::error::{Error, Result};
 use crate::index;
 pub use crate::input::Progress;
-use crate::input::{discover, Corpus, Held, Issue, IssueKind, Meta, Origin, StdinFormat};
+use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, StdinFormat};
 use crate::lsh::{self, LshParams};
-use crate::report::{Report, Stats, Tool};
+use crate::report::{Report, Stats};
 use crate::shingle::{shingle_set, ShingleScratch};
 use crate::verify::Rule;
 
@@ -245,145 +245,186 @@ impl<'c> Scan<'c> {
     /// Matches documents and paragraphs and assembles the report.
     pub fn finish(mut self) -> ScanOutcome {
         let cfg = self.cfg;
-        let m = &cfg.matching;
         let corpus = &self.corpus;
         let first = &mut self.first;
         let timer = &mut self.timer;
         assemble::warn_duplicate_ids(&first.docs, corpus, &mut first.issues);
-        let visible_docs: Vec<bool> = first
+        // Held documents are context: a finding needs an input document.
+        let inputs: Vec<bool> = first
             .docs
             .iter()
             .map(|d| matches!(d.origin, Origin::Input(_)))
             .collect();
-        let visible = |d: u32| visible_docs[d as usize];
+        let visible = |d: u32| inputs[d as usize];
 
-        // Documents: LSH over those with shingles, then match.
-        let p = lsh_params(m);
-        let live: Vec<u32> = if cfg.granularity.documents() {
-            (0..first.docs.len() as u32)
-                .filter(|&d| !first.docs[d as usize].empty)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let groups = lsh::candidate_groups(&first.sigs, &live, p);
-        timer.mark("document lsh");
-        let rule = Rule {
-            threshold: m.threshold,
-            containment: m.containment,
-        };
-        let mut sets = std::mem::take(&mut first.sets);
-        let mut issues = Vec::new();
-        let docs = &first.docs;
-        let load = |missing: &[u32]| {
-            let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
-            let loaded = corpus.texts(
-                &cfg.input,
-                &origins,
-                ShingleScratch::default,
-                |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
-            );
-            let mut out = Vec::with_capacity(missing.len());
-            for ((&d, &origin), r) in missing.iter().zip(&origins).zip(loaded) {
-                match r {
-                    Ok(set) => out.push((d, set)),
-                    Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
-                }
-            }
-            out
-        };
-        let matched = match_units(
-            docs.len(),
-            &groups,
-            &mut sets,
-            load,
-            pair_filter(docs, m),
-            rule,
-            timer,
-        );
-        first.issues.extend(issues);
-        let components: Vec<Vec<u32>> = matched
-            .components
-            .into_iter()
-            .filter(|c| c.iter().any(|&d| visible(d)))
-            .collect();
-        let (document_clusters, clusters) = document_clusters(
-            assemble::view(&first.docs, corpus),
-            &sets,
-            &matched.edges,
-            components,
-        );
-        drop(sets);
-        timer.mark("verify and cluster");
-
-        // Paragraphs: the same sequence on paragraph units.
-        let mut doc_group: Vec<u32> = (0..first.docs.len() as u32).collect();
-        for c in &clusters {
-            let head = *c.iter().min().expect("clusters are non-empty");
-            for &d in c {
-                doc_group[d as usize] = head;
-            }
-        }
+        let documents = document_stage(first, corpus, cfg, &visible, timer);
         let pp = cfg
             .granularity
             .paragraphs()
             .then(|| self.signer.paragraph_params())
             .flatten();
-        let paras = match pp {
-            Some(pp) => paragraphs::paragraph_stage(
-                first, corpus, cfg, pp, &doc_group, &visible, rule, timer,
-            ),
+        let paragraphs = match pp {
+            Some(pp) => {
+                let doc_group = doc_groups(first.docs.len(), &documents.members);
+                paragraphs::paragraph_stage(
+                    first,
+                    corpus,
+                    cfg,
+                    pp,
+                    &doc_group,
+                    &visible,
+                    documents.rule,
+                    timer,
+                )
+            }
             None => paragraphs::Paragraphs::default(),
         };
         timer.mark("paragraphs");
-
         let doubled_documents = assemble::doubled_documents(first, corpus, &visible);
+
         let mut issues = std::mem::take(&mut first.issues);
         issues.sort();
-        let count =
-            |pred: &dyn Fn(&Issue) -> bool| issues.iter().filter(|i| pred(i)).count() as u64;
         let stats = Stats {
             inputs: corpus.sources.len() as u64,
             documents: first.docs.len() as u64,
             empty_documents: first.docs.iter().filter(|d| d.empty).count() as u64,
-            skipped_inputs: count(&|i| i.kind == IssueKind::Skipped && i.whole_file),
-            skipped_records: count(&|i| i.kind == IssueKind::Skipped && !i.whole_file),
-            warnings: count(&|i| i.kind == IssueKind::Warning),
             ignored_files: self.ignored_files,
             bytes: first.bytes,
-            candidate_groups: groups.len() as u64,
-            candidate_documents: matched.candidates,
-            compared_pairs: matched.compared,
-            verified_pairs: matched.edges.len() as u64,
-            clusters: document_clusters.len() as u64,
-            documents_in_clusters: document_clusters.iter().map(|c| c.size as u64).sum(),
+            candidate_groups: documents.groups,
+            candidate_documents: documents.candidates,
+            compared_pairs: documents.compared,
+            verified_pairs: documents.verified,
+            clusters: documents.clusters.len() as u64,
+            documents_in_clusters: documents.clusters.iter().map(|c| c.size as u64).sum(),
             paragraphs: first.paras.len() as u64,
-            paragraph_compared_pairs: paras.compared,
-            paragraph_clusters: paras.clusters.len() as u64,
+            paragraph_compared_pairs: paragraphs.compared,
+            paragraph_clusters: paragraphs.clusters.len() as u64,
             doubled_documents: doubled_documents.len() as u64,
-            paragraph_reprints: paras.reprints.len() as u64,
+            paragraph_reprints: paragraphs.reprints.len() as u64,
             threads: rayon::current_num_threads() as u64,
             elapsed_ms: self.start.elapsed().as_millis() as u64,
+            ..assemble::issue_counts(&issues)
         };
         let report = Report {
-            version: crate::report::SCHEMA_VERSION,
-            tool: Tool::default(),
-            params: params(cfg),
             stats,
             issues,
-            document_clusters,
-            paragraph_clusters: paras.clusters,
-            paragraph_reprints: paras.reprints,
+            document_clusters: documents.clusters,
+            paragraph_clusters: paragraphs.clusters,
+            paragraph_reprints: paragraphs.reprints,
             doubled_documents,
+            ..Report::new(params(cfg))
         };
         ScanOutcome {
             report,
             docs: std::mem::take(&mut self.first.docs),
-            clusters,
+            clusters: documents.members,
             corpus: self.corpus,
             timings: self.timer.stages,
         }
     }
+}
+
+/// What the document stage found.
+struct Documents {
+    rule: Rule,
+    /// Candidate groups, candidate documents, pairs compared and verified.
+    groups: u64,
+    candidates: u64,
+    compared: u64,
+    verified: u64,
+    /// The clusters in report order, and their members as document indices.
+    clusters: Vec<crate::report::DocumentCluster>,
+    members: Vec<Vec<u32>>,
+}
+
+/// Documents: LSH over those with shingles, `match_units` (sets from the
+/// first pass or read again), and the clusters with a visible member.
+fn document_stage(
+    first: &mut FirstPass,
+    corpus: &Corpus,
+    cfg: &Config,
+    visible: &(dyn Fn(u32) -> bool + Sync),
+    timer: &mut Timer,
+) -> Documents {
+    let m = &cfg.matching;
+    let rule = Rule {
+        threshold: m.threshold,
+        containment: m.containment,
+    };
+    let live: Vec<u32> = if cfg.granularity.documents() {
+        (0..first.docs.len() as u32)
+            .filter(|&d| !first.docs[d as usize].empty)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let groups = lsh::candidate_groups(&first.sigs, &live, lsh_params(m));
+    timer.mark("document lsh");
+    let mut sets = std::mem::take(&mut first.sets);
+    let mut issues = Vec::new();
+    let docs = &first.docs;
+    let load = |missing: &[u32]| {
+        let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
+        let loaded = corpus.texts(
+            &cfg.input,
+            &origins,
+            ShingleScratch::default,
+            |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
+        );
+        let mut out = Vec::with_capacity(missing.len());
+        for ((&d, &origin), r) in missing.iter().zip(&origins).zip(loaded) {
+            match r {
+                Ok(set) => out.push((d, set)),
+                Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
+            }
+        }
+        out
+    };
+    let matched = match_units(
+        docs.len(),
+        &groups,
+        &mut sets,
+        load,
+        pair_filter(docs, m),
+        rule,
+        (timer, "re-read candidates"),
+    );
+    first.issues.extend(issues);
+    let components: Vec<Vec<u32>> = matched
+        .components
+        .into_iter()
+        .filter(|c| c.iter().any(|&d| visible(d)))
+        .collect();
+    let (clusters, members) = document_clusters(
+        assemble::view(&first.docs, corpus),
+        &sets,
+        &matched.edges,
+        components,
+    );
+    drop(sets);
+    timer.mark("verify and cluster");
+    Documents {
+        rule,
+        groups: groups.len() as u64,
+        candidates: matched.candidates,
+        compared: matched.compared,
+        verified: matched.edges.len() as u64,
+        clusters,
+        members,
+    }
+}
+
+/// Per document, the smallest member of its document cluster (or itself):
+/// paragraphs shared inside a cluster are reprints, not boilerplate.
+fn doc_groups(docs: usize, clusters: &[Vec<u32>]) -> Vec<u32> {
+    let mut group: Vec<u32> = (0..docs as u32).collect();
+    for c in clusters {
+        let head = *c.iter().min().expect("clusters are non-empty");
+        for &d in c {
+            group[d as usize] = head;
+        }
+    }
+    group
 }
 
 /// What reading the inputs for the index gave (the records went to the sink).

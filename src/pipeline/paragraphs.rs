@@ -114,7 +114,7 @@ pub(crate) fn paragraph_stage(
         load,
         |_, _| true,
         rule,
-        timer,
+        (timer, "paragraph re-read"),
     );
     drop(sets);
     first.issues.extend(issues);

@@ -247,6 +247,20 @@ pub fn record(id: &str, text: &str) -> String {
     jsonl_line(&[("id", Value::from(id)), ("text", Value::from(text))])
 }
 
+/// A labelled corpus for `reprint eval`: one `{"id", "text", "cluster"}`
+/// line per `(id, text, label)` (`Value::Null`: a unique document).
+pub fn labelled_jsonl(docs: &[(&str, String, Value)]) -> String {
+    docs.iter()
+        .map(|(id, text, label)| {
+            jsonl_line(&[
+                ("id", Value::from(*id)),
+                ("text", Value::from(text.as_str())),
+                ("cluster", label.clone()),
+            ])
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // Deterministic pseudo-articles
 // ---------------------------------------------------------------------------
