@@ -107,7 +107,7 @@ pub(crate) fn read_inputs(
                 Origin::Input(loc) => sources[loc.source as usize].name.as_str(),
                 Origin::Held(_) => "",
             };
-            signer.sign_doc(doc, name, scratch)
+            signer.sign_doc(doc, name, true, scratch)
         },
     )
     .read_all(sink);
@@ -135,7 +135,7 @@ pub(crate) fn sign_held(
                 text: corpus.held[h].text.clone(),
             };
             let path = corpus.held[h].path.as_str();
-            signer.sign_doc(&mut doc, path, scratch)
+            signer.sign_doc(&mut doc, path, false, scratch)
         })
         .collect();
     for s in signed {

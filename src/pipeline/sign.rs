@@ -163,7 +163,7 @@ impl<'c> Signer<'c> {
     /// assert_eq!(a.band_keys, b.band_keys);
     /// ```
     pub fn sketch(&self, doc: &Document, scratch: &mut Scratch) -> DocSketch {
-        let s = self.sign(&doc.text, scratch);
+        let s = self.sign(&doc.text, true, scratch);
         let mut band_keys = Vec::new();
         if !s.empty {
             lsh::band_keys(&s.sig, self.doc_p, &mut band_keys);
@@ -182,8 +182,9 @@ impl<'c> Signer<'c> {
         shingle_set(text, self.m.shingle_size, &mut scratch.shingles)
     }
 
-    /// Signs one document's text.
-    fn sign(&self, text: &str, scratch: &mut Scratch) -> Sketch {
+    /// Signs one document's text; its content hashes too in records mode
+    /// when `record`.
+    fn sign(&self, text: &str, record: bool, scratch: &mut Scratch) -> Sketch {
         let paras = self.paragraphs.as_ref().map(|_| segment::paragraphs(text));
         let sh = match &paras {
             Some(paras) => {
@@ -225,7 +226,7 @@ impl<'c> Signer<'c> {
                     doubled::detect(text, paras, &scratch.para_words, &mut scratch.doubled);
                 let words = &scratch.para_words;
                 let min = ps.cfg.min_words.max(1);
-                let content = self.records.then(|| Content {
+                let content = (self.records && record).then(|| Content {
                     hash: index::content_hash(&words.hashes),
                     paragraphs: (0..paras.len())
                         .map(|i| words.of(i))
@@ -248,12 +249,14 @@ impl<'c> Signer<'c> {
         }
     }
 
-    /// Signs one document of a scan. Takes its id and metadata; leaves the
-    /// text.
+    /// Signs one document of a scan, with its index record in records mode
+    /// when `record` (held documents are indexed already: they need none).
+    /// Takes its id and metadata; leaves the text.
     pub(crate) fn sign_doc(
         &self,
         doc: &mut Document,
         source_name: &str,
+        record: bool,
         scratch: &mut Scratch,
     ) -> Signed {
         let Sketch {
@@ -264,7 +267,7 @@ impl<'c> Signer<'c> {
             keys: para_keys,
             doubled,
             content,
-        } = self.sign(&doc.text, scratch);
+        } = self.sign(&doc.text, record, scratch);
         let meta = std::mem::take(&mut doc.meta);
         let record = content
             .map(|c| Box::new(self.record(doc, source_name, &meta, c, &sig, &paras, &para_keys)));
