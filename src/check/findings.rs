@@ -296,3 +296,160 @@ pub fn findings(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{
+        DocumentCluster, DoubledDocument, Pair, ParagraphCluster, ParagraphMember,
+    };
+
+    fn member(doc: &str, path: &str, line: u64, first_seen: Option<&str>) -> Member {
+        Member {
+            doc: doc.into(),
+            path: path.into(),
+            line,
+            shingles: 100,
+            jaccard: 1.0,
+            containment: 1.0,
+            meta: Meta::default(),
+            first_seen: first_seen.map(str::to_string),
+        }
+    }
+
+    fn record(id: &str, path: &str, line: u64, hash: u64) -> Record {
+        Record {
+            id: id.into(),
+            path: path.into(),
+            line,
+            meta: Meta::default(),
+            content_hash: hash,
+            signature: Vec::new(),
+            doc_keys: Vec::new(),
+            paragraph_keys: Vec::new(),
+            paragraphs: vec![(3, 3, 77)],
+            packed_text: Vec::new(),
+        }
+    }
+
+    fn stored(id: &str, path: &str) -> Stored {
+        Stored {
+            rowid: 1,
+            id: id.into(),
+            path: path.into(),
+            line: 1,
+            meta: Meta::default(),
+            content_hash: 9,
+            first_seen: "2026-11-01T00:00:00Z".into(),
+            text: String::new(),
+        }
+    }
+
+    fn report() -> Report {
+        let mut r = Report::new(crate::pipeline::params(&crate::Config::new(Vec::new())));
+        r.document_clusters.push(DocumentCluster {
+            id: 1,
+            size: 2,
+            representative: "old".into(),
+            earliest: None,
+            members: vec![
+                member("old", "history/a.txt", 1, Some("2026-11-01T00:00:00Z")),
+                member("new", "today/b.txt", 1, None),
+            ],
+            pairs: vec![Pair {
+                a: "new".into(),
+                b: "old".into(),
+                jaccard: 0.9,
+                containment: 0.95,
+                shared: 90,
+            }],
+        });
+        r
+    }
+
+    #[test]
+    fn a_new_copy_of_an_indexed_document_names_it_first_with_scores() {
+        let r = report();
+        let records = [record("new", "today/b.txt", 1, 42)];
+        let out = findings(&r, &records, &[stored("old", "history/a.txt")], &|_| true);
+        assert_eq!(
+            out.len(),
+            1,
+            "the indexed member gets no finding of its own"
+        );
+        let f = &out[0];
+        assert_eq!(f.kind, FindingKind::DuplicateDocument);
+        assert_eq!((f.doc.as_str(), f.path.as_str()), ("new", "today/b.txt"));
+        assert!(
+            f.message.starts_with("copies indexed `old`"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("Jaccard 0.90"), "{}", f.message);
+        assert!(f.matches[0].indexed);
+        assert_eq!(f.matches[0].jaccard, Some(0.9));
+        // Fingerprints are of content (the record's hash at the member's
+        // place), not of ids or paths.
+        let fp = index::fingerprint(&[b"document", &42u64.to_le_bytes()]);
+        assert_eq!(f.fingerprint, fp);
+        let other = findings(&r, &[record("new", "today/b.txt", 1, 43)], &[], &|_| true);
+        assert_ne!(other[0].fingerprint, f.fingerprint);
+    }
+
+    #[test]
+    fn paragraph_findings_skip_the_documents_own_cluster_and_point_at_text_lines() {
+        let mut r = report();
+        let pm = |doc: &str, path: &str, start: u32, seen: Option<&str>| ParagraphMember {
+            doc: doc.into(),
+            path: path.into(),
+            line: 1,
+            start_line: start,
+            end_line: start,
+            excerpt: "a paragraph".into(),
+            first_seen: seen.map(str::to_string),
+        };
+        r.paragraph_clusters.push(ParagraphCluster {
+            id: 1,
+            kind: Kind::Boilerplate,
+            documents: 3,
+            occurrences: 3,
+            excerpt: "a paragraph".into(),
+            members: vec![
+                // In the new document's own cluster: said by the document finding.
+                pm("old", "history/a.txt", 3, Some("2026-11-01T00:00:00Z")),
+                pm("new", "today/b.txt", 3, None),
+                pm("third", "history/c.txt", 5, Some("2026-11-02T00:00:00Z")),
+            ],
+        });
+        r.doubled_documents.push(DoubledDocument {
+            doc: "new".into(),
+            path: "today/b.txt".into(),
+            line: 1,
+            split_line: 12,
+            score: 0.5,
+            shared_4grams: 40,
+            shared_phrases: Vec::new(),
+        });
+        let records = [record("new", "today/b.txt", 1, 42)];
+        let out = findings(&r, &records, &[], &|p| p.ends_with(".txt"));
+        let para: Vec<&Finding> = out
+            .iter()
+            .filter(|f| f.kind == FindingKind::BoilerplateParagraph)
+            .collect();
+        assert_eq!(para.len(), 1);
+        assert_eq!(
+            para[0].line, 3,
+            "a text file's finding points at the paragraph"
+        );
+        assert_eq!(para[0].matches.len(), 1);
+        assert_eq!(para[0].matches[0].doc, "third");
+        let doubled = out
+            .iter()
+            .find(|f| f.kind == FindingKind::DoubledDocument)
+            .expect("doubled finding");
+        assert_eq!(doubled.line, 12);
+        // The paragraph's fingerprint hashes the paragraph's content (77).
+        let fp = index::fingerprint(&[b"paragraph", &77u64.to_le_bytes()]);
+        assert_eq!(para[0].fingerprint, fp);
+    }
+}

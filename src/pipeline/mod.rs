@@ -492,7 +492,10 @@ pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Rec
         .par_iter()
         .map_init(Scratch::default, |scratch, text| {
             let mut doc = crate::input::Document::new(String::new(), text.clone());
-            signer.sign_doc(&mut doc, "", true, scratch).record.map(|r| *r)
+            signer
+                .sign_doc(&mut doc, "", true, scratch)
+                .record
+                .map(|r| *r)
         })
         .collect()
 }
