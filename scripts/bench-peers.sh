@@ -195,7 +195,7 @@ for p in ${peers_run[@]+"${peers_run[@]}"}; do
   peer_versions+="$p=$v "
 done
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?")
-if [ -n "$(git -C "$root" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+if [ -n "$(git -C "$root" status --porcelain -- src crates Cargo.toml Cargo.lock 2>/dev/null)" ]; then
   commit="$commit+dirty"
 fi
 cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
