@@ -157,7 +157,7 @@ fn documents_of(
                     id: std::mem::take(&mut d.id),
                     path,
                     line,
-                    text: d.text.clone(),
+                    text: std::mem::take(&mut d.text),
                 }
             })
         },

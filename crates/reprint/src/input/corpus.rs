@@ -33,6 +33,17 @@ pub struct Corpus {
     pub stdin_spool: Option<tempfile::NamedTempFile>,
 }
 
+impl From<super::Discovered> for Corpus {
+    /// The corpus of what a walk found (its issues are the caller's).
+    fn from(d: super::Discovered) -> Self {
+        Corpus {
+            sources: d.sources,
+            held: Vec::new(),
+            stdin_spool: d.stdin_spool,
+        }
+    }
+}
+
 impl Corpus {
     /// The file and line a document is shown with.
     pub fn place(&self, origin: Origin) -> (&str, u64) {

@@ -32,7 +32,7 @@ pub use compress::Compression;
 pub use corpus::{Corpus, Held};
 pub use jsonl::{parse_line, parse_line_into, parse_record, Record};
 pub use read::{Document, Origin, Progress};
-pub use walk::{discover, discover_with, StdinFormat};
+pub use walk::{discover, Discovered, StdinFormat};
 
 use crate::config::InputConfig;
 

@@ -155,18 +155,12 @@ impl<T> Absorb<T> for Collect<T> {
 /// The function may take the document's id, metadata and text (`mem::take`);
 /// the reader reuses the text buffer it leaves behind.
 pub struct Reader<'a, S, I, F> {
-    /// The run's sources.
-    pub sources: &'a [Source],
-    /// How records are read.
-    pub input: &'a InputConfig,
-    /// Counters to update, if any.
-    pub progress: Option<&'a Progress>,
-    /// Makes a thread's state.
-    pub init: I,
-    /// Handles one document.
-    pub handle: F,
-    /// Marker for the state type.
-    pub state: std::marker::PhantomData<fn() -> S>,
+    sources: &'a [Source],
+    input: &'a InputConfig,
+    progress: Option<&'a Progress>,
+    init: I,
+    handle: F,
+    state: std::marker::PhantomData<fn() -> S>,
 }
 
 /// Per-thread state of the reader: the caller's, and a text buffer.

@@ -122,19 +122,9 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 
 /// Lists the sources under `paths`, in the order given and, inside a
 /// directory, in file-name order at every level. A path that does not exist
-/// is an error; everything else that goes wrong is an issue.
+/// is an error; everything else that goes wrong is an issue. Standard
+/// input (`-`) is copied to a spool file once, so it can be read again.
 pub fn discover(paths: &[PathBuf], cfg: &InputConfig, stdin: StdinFormat) -> Result<Discovered> {
-    discover_with(paths, cfg, stdin, None)
-}
-
-/// [`discover`], with standard input already copied to `stdin_file` (a
-/// run that reads its inputs twice, such as `check`, spools it once).
-pub fn discover_with(
-    paths: &[PathBuf],
-    cfg: &InputConfig,
-    stdin: StdinFormat,
-    stdin_file: Option<&Path>,
-) -> Result<Discovered> {
     for p in paths {
         if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
             return Err(Error::MissingPath(p.clone()));
@@ -145,18 +135,6 @@ pub fn discover_with(
         if p.as_os_str() == "-" {
             if out.stdin_spool.is_some() || out.sources.iter().any(|s| s.name == "-") {
                 continue; // standard input can be read once
-            }
-            if let Some(file) = stdin_file {
-                out.sources.push(Source {
-                    path: file.to_path_buf(),
-                    name: "-".into(),
-                    kind: match stdin {
-                        StdinFormat::JsonLines => SourceKind::JsonLines,
-                        StdinFormat::Text => SourceKind::Text,
-                    },
-                    compression: Compression::None,
-                });
-                continue;
             }
             let mut spool = tempfile::NamedTempFile::new().map_err(|e| Error::io("-", e))?;
             std::io::copy(&mut std::io::stdin().lock(), &mut spool)

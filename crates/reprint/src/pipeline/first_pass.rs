@@ -11,11 +11,12 @@ use crate::doubled::Doubled;
 use crate::error::{Error, Result};
 use crate::index::Record;
 use crate::input::read::{Absorb, Item, Reader};
-use crate::input::{Corpus, Document, Issue, Origin, Progress};
+use crate::input::{Corpus, Document, Held, Issue, Origin, Progress};
 use crate::minhash::SignatureMatrix;
 use crate::paragraph::Unit;
 
 use super::sign::{DocInfo, Scratch, Signed, Signer};
+use super::HeldDocument;
 
 /// What the first pass keeps.
 pub(crate) struct FirstPass {
@@ -55,7 +56,7 @@ impl FirstPass {
         }
     }
 
-    fn absorb_one(&mut self, o: Signed) {
+    pub fn absorb_one(&mut self, o: Signed) {
         let doc = self.docs.len() as u32;
         if self.keep_paragraphs {
             self.paras
@@ -113,34 +114,30 @@ pub(crate) fn read_inputs(
     .read_all(sink);
 }
 
-/// Signs held documents (already in `corpus.held`, from `first` on) into
-/// `pass`, in order.
+/// Signs documents to hold, in parallel, numbering them `Origin::Held`
+/// from `first` on; returns each signed with its `Held` (the text moved
+/// through the signer, not copied), in order.
 pub(crate) fn sign_held(
-    corpus: &Corpus,
-    docs: Vec<(String, crate::input::Meta)>,
+    docs: Vec<HeldDocument>,
     first: usize,
     signer: &Signer,
-    pass: &mut FirstPass,
-) {
+) -> Vec<(Signed, Held)> {
     use rayon::prelude::*;
-    let signed: Vec<Signed> = docs
-        .into_par_iter()
+    docs.into_par_iter()
         .enumerate()
-        .map_init(Scratch::default, |scratch, (i, (id, meta))| {
-            let h = first + i;
+        .map_init(Scratch::default, |scratch, (i, d)| {
+            let HeldDocument { id, meta, mut held } = d;
             let mut doc = Document {
                 id,
-                origin: Origin::Held(h as u32),
+                origin: Origin::Held((first + i) as u32),
                 meta,
-                text: corpus.held[h].text.clone(),
+                text: std::mem::take(&mut held.text),
             };
-            let path = corpus.held[h].path.as_str();
-            signer.sign_doc(&mut doc, path, false, scratch)
+            let signed = signer.sign_doc(&mut doc, &held.path, false, scratch);
+            held.text = doc.text;
+            (signed, held)
         })
-        .collect();
-    for s in signed {
-        pass.absorb_one(s);
-    }
+        .collect()
 }
 
 /// The first pass's output for `index add`: records to a sink, a batch at

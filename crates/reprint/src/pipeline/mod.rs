@@ -185,23 +185,19 @@ impl<'c> Scan<'c> {
         cfg.matching.validate()?;
         cfg.paragraphs.validate()?;
         let start = Instant::now();
-        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
         let mut first = FirstPass::new(
             cfg.matching.num_perm,
             cfg.granularity.paragraphs(),
             keep_records,
         );
-        first.issues = discovered.issues;
+        first.issues = std::mem::take(&mut discovered.issues);
         Ok(Scan {
             cfg,
             signer: Signer::for_scan(cfg, keep_records),
-            corpus: Corpus {
-                sources: discovered.sources,
-                held: Vec::new(),
-                stdin_spool: discovered.stdin_spool,
-            },
-            first,
             ignored_files: discovered.ignored_files,
+            corpus: Corpus::from(discovered),
+            first,
             progress: opts.progress.clone(),
             timer: Timer::new(),
             start,
@@ -233,12 +229,10 @@ impl<'c> Scan<'c> {
     /// Adds documents held in memory, after the inputs, in order.
     pub fn hold(&mut self, docs: Vec<HeldDocument>) {
         let first = self.corpus.held.len();
-        let mut ids = Vec::with_capacity(docs.len());
-        for d in docs {
-            ids.push((d.id, d.meta));
-            self.corpus.held.push(d.held);
+        for (signed, held) in first_pass::sign_held(docs, first, &self.signer) {
+            self.first.absorb_one(signed);
+            self.corpus.held.push(held);
         }
-        first_pass::sign_held(&self.corpus, ids, first, &self.signer, &mut self.first);
         self.timer.mark("sign held");
     }
 
@@ -450,20 +444,16 @@ pub fn index_records(
     cfg.paragraphs.validate()?;
     let pool = thread_pool(cfg)?;
     pool.install(|| {
-        let discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
-        let corpus = Corpus {
-            sources: discovered.sources,
-            held: Vec::new(),
-            stdin_spool: discovered.stdin_spool,
-        };
-        let signer = Signer::new(cfg);
+        let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
         let mut out = RecordSink {
             sink,
             error: None,
             documents: 0,
             empty: 0,
-            issues: discovered.issues,
+            issues: std::mem::take(&mut discovered.issues),
         };
+        let corpus = Corpus::from(discovered);
+        let signer = Signer::new(cfg);
         first_pass::read_inputs(
             &corpus,
             &cfg.input,

@@ -110,6 +110,15 @@ struct Sketch {
     content: Option<Content>,
 }
 
+/// What signing makes besides the signature (and, online, the set).
+#[derive(Debug, Clone, Copy)]
+struct Make {
+    /// Paragraph units with their band keys, and the doubled finding.
+    units: bool,
+    /// Content hashes (of the paragraph units too, with `units`).
+    content: bool,
+}
+
 /// Hashes of a document's normalized words, whole and per paragraph unit.
 struct Content {
     hash: u64,
@@ -163,7 +172,11 @@ impl<'c> Signer<'c> {
     /// assert_eq!(a.band_keys, b.band_keys);
     /// ```
     pub fn sketch(&self, doc: &Document, scratch: &mut Scratch) -> DocSketch {
-        let s = self.sign(&doc.text, true, scratch);
+        let make = Make {
+            units: false,
+            content: true,
+        };
+        let s = self.sign(&doc.text, make, scratch);
         let mut band_keys = Vec::new();
         if !s.empty {
             lsh::band_keys(&s.sig, self.doc_p, &mut band_keys);
@@ -182,9 +195,8 @@ impl<'c> Signer<'c> {
         shingle_set(text, self.m.shingle_size, &mut scratch.shingles)
     }
 
-    /// Signs one document's text; its content hashes too in records mode
-    /// when `record`.
-    fn sign(&self, text: &str, record: bool, scratch: &mut Scratch) -> Sketch {
+    /// Signs one document's text, and makes what `make` asks for.
+    fn sign(&self, text: &str, make: Make, scratch: &mut Scratch) -> Sketch {
         let paras = self.paragraphs.as_ref().map(|_| segment::paragraphs(text));
         let sh = match &paras {
             Some(paras) => {
@@ -210,11 +222,13 @@ impl<'c> Signer<'c> {
             }
         }
         let mut keys = Vec::new();
-        let (units, doubled, content) = match (&self.paragraphs, &paras) {
-            (Some(ps), Some(paras)) if !empty => {
-                let units = paragraph::sign_paragraphs(
+        let (mut units, mut doubled, mut content) = (Vec::new(), None, None);
+        if let (Some(ps), Some(paras), false) = (&self.paragraphs, &paras, empty) {
+            let words = &scratch.para_words;
+            if make.units {
+                units = paragraph::sign_paragraphs(
                     paras,
-                    &scratch.para_words,
+                    words,
                     ps.cfg.shingle_size,
                     ps.cfg.min_words,
                     &ps.hasher,
@@ -222,22 +236,22 @@ impl<'c> Signer<'c> {
                     &mut scratch.para_shingles,
                     &mut keys,
                 );
-                let doubled =
-                    doubled::detect(text, paras, &scratch.para_words, &mut scratch.doubled);
-                let words = &scratch.para_words;
+                doubled = doubled::detect(text, paras, words, &mut scratch.doubled);
+            }
+            if make.content {
+                // Per paragraph unit only when there are units to go with.
                 let min = ps.cfg.min_words.max(1);
-                let content = (self.records && record).then(|| Content {
+                content = Some(Content {
                     hash: index::content_hash(&words.hashes),
                     paragraphs: (0..paras.len())
+                        .filter(|_| make.units)
                         .map(|i| words.of(i))
                         .filter(|w| w.len() >= min)
                         .map(index::content_hash)
                         .collect(),
                 });
-                (units, doubled, content)
             }
-            _ => (Vec::new(), None, None),
-        };
+        }
         Sketch {
             sig,
             set,
@@ -267,7 +281,14 @@ impl<'c> Signer<'c> {
             keys: para_keys,
             doubled,
             content,
-        } = self.sign(&doc.text, record, scratch);
+        } = self.sign(
+            &doc.text,
+            Make {
+                units: true,
+                content: self.records && record,
+            },
+            scratch,
+        );
         let meta = std::mem::take(&mut doc.meta);
         let record = content
             .map(|c| Box::new(self.record(doc, source_name, &meta, c, &sig, &paras, &para_keys)));
