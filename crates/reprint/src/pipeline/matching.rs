@@ -27,15 +27,15 @@ pub(crate) struct Matched {
 }
 
 /// Matches `units` units: marks the candidates of `groups`, asks `load`
-/// for the sets of candidates whose set in `sets` is empty (and stores
-/// them), verifies every group under `rule` where `allowed`, and clusters
+/// to store in `sets` the sets of the candidates whose set is empty there
+/// (given in ascending order), verifies every group under `rule` where `allowed`, and clusters
 /// the verified pairs. `sets` comes back with `units` entries. The loading
 /// ends the stage `reread_stage` of `timer`.
 pub(crate) fn match_units<T>(
     units: usize,
     groups: &[Vec<u32>],
     sets: &mut Vec<Vec<T>>,
-    load: impl FnOnce(&[u32]) -> Vec<(u32, Vec<T>)>,
+    load: impl FnOnce(&[u32], &mut [Vec<T>]),
     allowed: impl Fn(u32, u32) -> bool + Sync,
     rule: Rule,
     (timer, reread_stage): (&mut Timer, &'static str),
@@ -53,9 +53,7 @@ where
     let missing: Vec<u32> = (0..units as u32)
         .filter(|&u| is_candidate[u as usize] && sets[u as usize].is_empty())
         .collect();
-    for (u, set) in load(&missing) {
-        sets[u as usize] = set;
-    }
+    load(&missing, sets);
     timer.mark(reread_stage);
     let (edges, stats) = verify::verify_groups(groups, |u| &sets[u as usize], allowed, rule);
     let components = cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2);

@@ -357,7 +357,7 @@ fn document_stage(
     let mut sets = std::mem::take(&mut first.sets);
     let mut issues = Vec::new();
     let docs = &first.docs;
-    let load = |missing: &[u32]| {
+    let load = |missing: &[u32], sets: &mut [Vec<u64>]| {
         let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
         let loaded = corpus.texts(
             &cfg.input,
@@ -365,14 +365,12 @@ fn document_stage(
             ShingleScratch::default,
             |scratch, _, text| shingle_set(text, m.shingle_size, scratch),
         );
-        let mut out = Vec::with_capacity(missing.len());
         for ((&d, &origin), r) in missing.iter().zip(&origins).zip(loaded) {
             match r {
-                Ok(set) => out.push((d, set)),
+                Ok(set) => sets[d as usize] = set,
                 Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
             }
         }
-        out
     };
     let matched = match_units(
         docs.len(),

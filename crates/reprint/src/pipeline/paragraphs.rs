@@ -76,7 +76,7 @@ pub(crate) fn paragraph_stage(
     let paras = &first.paras;
     let docs = &first.docs;
     let mut issues = Vec::new();
-    let load = |missing: &[u32]| -> Vec<(u32, Vec<u32>)> {
+    let load = |missing: &[u32], sets: &mut [Vec<u32>]| {
         let by_doc = group_by_doc(paras, missing.iter().copied());
         let origins: Vec<Origin> = by_doc
             .iter()
@@ -97,14 +97,14 @@ pub(crate) fn paragraph_stage(
                     .collect()
             },
         );
-        let mut out = Vec::new();
         for (r, &origin) in loaded.into_iter().zip(&origins) {
             match r {
-                Ok(units) => out.extend(units),
+                Ok(units) => units
+                    .into_iter()
+                    .for_each(|(u, set)| sets[u as usize] = set),
                 Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
             }
         }
-        out
     };
     let mut sets: Vec<Vec<u32>> = Vec::new();
     let matched = match_units(
