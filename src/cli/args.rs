@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use reprint::config::{
-    ParagraphConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE_SIZE,
-    DEFAULT_THRESHOLD,
+    ParagraphConfig, ReuseConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED,
+    DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
 };
 
 const SCAN_EXAMPLES: &str = "\
@@ -417,6 +417,20 @@ pub struct ParagraphArgs {
     /// MinHash permutations per paragraph.
     #[arg(long, default_value_t = ParagraphConfig::default().num_perm, value_name = "N")]
     pub paragraph_num_perm: usize,
+    /// Do not look for passage-level reuse (derived documents) with `--granularity all`.
+    #[arg(long)]
+    pub no_reuse: bool,
+    /// Least share of a document's words inside passages aligned with another
+    /// for a reuse link (graded `partially`).
+    #[arg(long, default_value_t = ReuseConfig::default().min_coverage, value_name = "F")]
+    pub reuse_min_coverage: f64,
+    /// Least share for a `wholly` derived link.
+    #[arg(long, default_value_t = ReuseConfig::default().wholly, value_name = "F")]
+    pub reuse_wholly: f64,
+    /// Word trigrams found in more than N documents (stock phrases,
+    /// boilerplate) pair no documents for reuse.
+    #[arg(long, default_value_t = ReuseConfig::default().max_df, value_name = "N")]
+    pub reuse_max_df: usize,
 }
 
 /// Granularity of findings.

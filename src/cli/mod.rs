@@ -17,7 +17,9 @@ pub mod scan;
 
 use std::path::PathBuf;
 
-use reprint::config::{Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, Sketch};
+use reprint::config::{
+    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, ReuseConfig, Sketch,
+};
 use reprint::input::{Issue, IssueKind, SourceKind, StdinFormat};
 use reprint::report::check::CheckFormat;
 use reprint::report::Format;
@@ -143,10 +145,21 @@ fn build_config(
             },
             None => ParagraphConfig::default(),
         },
+        reuse: match p {
+            Some(p) => ReuseConfig {
+                enabled: !p.no_reuse,
+                min_coverage: p.reuse_min_coverage,
+                wholly: p.reuse_wholly,
+                max_df: p.reuse_max_df,
+                ..ReuseConfig::default()
+            },
+            None => ReuseConfig::default(),
+        },
         threads: m.threads,
     };
     cfg.matching.validate()?;
     cfg.paragraphs.validate()?;
+    cfg.reuse.validate()?;
     Ok(cfg)
 }
 

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::input::SourceKind;
 pub use crate::minhash::Sketch;
+pub use crate::reuse::ReuseConfig;
 
 /// Default word k-gram size; chosen by measurement (see README, "Choosing the defaults").
 pub const DEFAULT_SHINGLE_SIZE: usize = 3;
@@ -182,6 +183,10 @@ impl Granularity {
     pub fn paragraphs(self) -> bool {
         self != Granularity::Documents
     }
+    /// Whether passage-level reuse can run (it needs both).
+    pub fn reuse(self) -> bool {
+        self == Granularity::All
+    }
 }
 
 /// Paragraph-level matching. The Jaccard and containment rule is the
@@ -248,6 +253,8 @@ pub struct Config {
     pub granularity: Granularity,
     /// Paragraph-level matching.
     pub paragraphs: ParagraphConfig,
+    /// Passage-level reuse between documents (runs with granularity `all`).
+    pub reuse: ReuseConfig,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
 }
@@ -261,6 +268,7 @@ impl Config {
             matching: MatchConfig::default(),
             granularity: Granularity::default(),
             paragraphs: ParagraphConfig::default(),
+            reuse: ReuseConfig::default(),
             threads: None,
         }
     }

@@ -97,6 +97,7 @@
 
 #![warn(missing_docs)]
 
+pub mod align;
 pub mod check;
 pub mod cluster;
 pub mod config;
@@ -114,6 +115,7 @@ pub mod paragraph;
 pub mod passage;
 pub mod pipeline;
 pub mod report;
+pub mod reuse;
 pub mod segment;
 pub mod shingle;
 pub mod verify;

@@ -231,7 +231,16 @@ pub fn params(cfg: &Config) -> Params {
         boilerplate_min_docs: cfg.paragraphs.boilerplate_min_docs,
         paragraph_bands: pp.map(|p| p.bands),
         paragraph_rows: pp.map(|p| p.rows),
+        reuse: reuse_on(cfg),
+        reuse_min_coverage: cfg.reuse.min_coverage,
+        reuse_wholly: cfg.reuse.wholly,
+        reuse_max_df: cfg.reuse.max_df,
     }
+}
+
+/// Whether a scan under `cfg` looks for passage-level reuse.
+pub(crate) fn reuse_on(cfg: &Config) -> bool {
+    cfg.reuse.enabled && cfg.granularity.reuse()
 }
 
 /// The report's counts of input problems (the other counts zero).

@@ -33,6 +33,8 @@ pub(crate) struct FirstPass {
     /// Verification sets made while a document's text was at hand; empty
     /// for the others.
     pub sets: Vec<Vec<u64>>,
+    /// Reuse fingerprints as (key, document) postings.
+    pub grams: Vec<(u32, u32)>,
     /// The index records of the documents (kept when asked: `check`).
     pub records: Option<Vec<Record>>,
     /// Whether paragraph units and doubled findings are kept (the signer
@@ -51,6 +53,7 @@ impl FirstPass {
             para_keys: Vec::new(),
             doubled: Vec::new(),
             sets: Vec::new(),
+            grams: Vec::new(),
             records: keep_records.then(Vec::new),
             keep_paragraphs,
         }
@@ -66,6 +69,7 @@ impl FirstPass {
                 self.doubled.push((doc, d));
             }
         }
+        self.grams.extend(o.grams.iter().map(|&k| (k, doc)));
         if let (Some(records), Some(r)) = (&mut self.records, o.record) {
             records.push(*r);
         }

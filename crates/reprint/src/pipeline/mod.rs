@@ -26,6 +26,7 @@ mod assemble;
 mod first_pass;
 mod matching;
 mod paragraphs;
+mod reuse;
 mod sign;
 mod texts;
 
@@ -34,6 +35,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub use assemble::{document_clusters, params, DocView};
+pub use reuse::{ReuseEdge, WAVE_DOCS};
 pub use sign::{DocInfo, DocSketch, Scratch, Signer};
 pub use texts::finding_texts;
 
@@ -87,6 +89,9 @@ pub struct ScanOutcome {
     pub docs: Vec<DocInfo>,
     /// Document clusters as indices into `docs` (same order as the report).
     pub clusters: Vec<Vec<u32>>,
+    /// Reuse links by document index (same order as the report's `reuse`),
+    /// with the derived documents' passages as word ranges.
+    pub reuse: Vec<ReuseEdge>,
     /// The sources read and the documents held, for reading texts again
     /// (`docs[i].origin`); it keeps standard input's spool alive.
     pub corpus: Corpus,
@@ -252,29 +257,36 @@ impl<'c> Scan<'c> {
         let visible = |d: u32| inputs[d as usize];
 
         let documents = document_stage(first, corpus, cfg, &visible, timer);
+        let doc_group = doc_groups(first.docs.len(), &documents.members);
         let pp = cfg
             .granularity
             .paragraphs()
             .then(|| self.signer.paragraph_params())
             .flatten();
         let paragraphs = match pp {
-            Some(pp) => {
-                let doc_group = doc_groups(first.docs.len(), &documents.members);
-                paragraphs::paragraph_stage(
-                    first,
-                    corpus,
-                    cfg,
-                    pp,
-                    &doc_group,
-                    &visible,
-                    documents.rule,
-                    timer,
-                )
-            }
+            Some(pp) => paragraphs::paragraph_stage(
+                first,
+                corpus,
+                cfg,
+                pp,
+                &doc_group,
+                &visible,
+                documents.rule,
+                timer,
+            ),
             None => paragraphs::Paragraphs::default(),
         };
         timer.mark("paragraphs");
         let doubled_documents = assemble::doubled_documents(first, corpus, &visible);
+        let reuse = if assemble::reuse_on(cfg) {
+            let mut issues = Vec::new();
+            let r = reuse::reuse_stage(first, corpus, cfg, &doc_group, &visible, &mut issues);
+            first.issues.extend(issues);
+            r
+        } else {
+            reuse::Reuse::default()
+        };
+        timer.mark("reuse");
 
         let mut issues = std::mem::take(&mut first.issues);
         issues.sort();
@@ -295,6 +307,8 @@ impl<'c> Scan<'c> {
             paragraph_clusters: paragraphs.clusters.len() as u64,
             doubled_documents: doubled_documents.len() as u64,
             paragraph_reprints: paragraphs.reprints.len() as u64,
+            reuse_candidate_pairs: reuse.candidate_pairs,
+            reuse_links: reuse.links.len() as u64,
             threads: rayon::current_num_threads() as u64,
             elapsed_ms: self.start.elapsed().as_millis() as u64,
             ..assemble::issue_counts(&issues)
@@ -306,12 +320,14 @@ impl<'c> Scan<'c> {
             paragraph_clusters: paragraphs.clusters,
             paragraph_reprints: paragraphs.reprints,
             doubled_documents,
+            reuse: reuse.links,
             ..Report::new(params(cfg))
         };
         ScanOutcome {
             report,
             docs: std::mem::take(&mut self.first.docs),
             clusters: documents.members,
+            reuse: reuse.edges,
             corpus: self.corpus,
             timings: self.timer.stages,
         }

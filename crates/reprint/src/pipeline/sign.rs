@@ -61,6 +61,9 @@ pub(crate) struct Signed {
     pub paras: Vec<Unit>,
     pub para_keys: Vec<u64>,
     pub doubled: Option<Doubled>,
+    /// Reuse fingerprints ([`crate::reuse::fingerprints`]; empty when the
+    /// reuse stage is off).
+    pub grams: Vec<u32>,
 }
 
 /// Paragraph signing parameters.
@@ -79,6 +82,8 @@ pub struct Signer<'c> {
     m: &'c MatchConfig,
     hasher: MinHasher,
     paragraphs: Option<ParagraphSigner<'c>>,
+    /// Reuse fingerprints: one n-gram in this many (reuse stage on).
+    reuse_sample: Option<u32>,
     /// Document LSH as documents arrive: a document one of whose keys was
     /// seen before gets its verification set while its text is at hand.
     online: Option<SeenKeys>,
@@ -106,6 +111,7 @@ struct Sketch {
     units: Vec<Unit>,
     keys: Vec<u64>,
     doubled: Option<Doubled>,
+    grams: Vec<u32>,
     /// Content hashes (records mode).
     content: Option<Content>,
 }
@@ -152,6 +158,8 @@ impl<'c> Signer<'c> {
                 p: paragraph_lsh_params(m, &cfg.paragraphs),
             }),
             online: online.then(SeenKeys::default),
+            reuse_sample: (online && paragraphs && cfg.reuse.enabled && cfg.granularity.reuse())
+                .then_some(cfg.reuse.sample),
         }
     }
 
@@ -223,6 +231,7 @@ impl<'c> Signer<'c> {
         }
         let mut keys = Vec::new();
         let (mut units, mut doubled, mut content) = (Vec::new(), None, None);
+        let mut grams = Vec::new();
         if let (Some(ps), Some(paras), false) = (&self.paragraphs, &paras, empty) {
             let words = &scratch.para_words;
             if make.units {
@@ -237,6 +246,9 @@ impl<'c> Signer<'c> {
                     &mut keys,
                 );
                 doubled = doubled::detect(text, paras, words, &mut scratch.doubled);
+                if let Some(sample) = self.reuse_sample {
+                    crate::reuse::fingerprints(&words.hashes, sample, &mut grams);
+                }
             }
             if make.content {
                 // Per paragraph unit only when there are units to go with.
@@ -259,6 +271,7 @@ impl<'c> Signer<'c> {
             units,
             keys,
             doubled,
+            grams,
             content,
         }
     }
@@ -280,6 +293,7 @@ impl<'c> Signer<'c> {
             units: paras,
             keys: para_keys,
             doubled,
+            grams,
             content,
         } = self.sign(
             &doc.text,
@@ -306,6 +320,7 @@ impl<'c> Signer<'c> {
             paras,
             para_keys,
             doubled,
+            grams,
         }
     }
 

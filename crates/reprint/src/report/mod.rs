@@ -38,7 +38,7 @@ pub use json::write_json;
 pub use model::check::CheckReport;
 pub use model::{
     round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
-    ParagraphReprint, Params, Report, Stats, Tool, SCHEMA_VERSION,
+    ParagraphReprint, Params, Report, ReuseLink, ReusePassage, Stats, Tool, SCHEMA_VERSION,
 };
 pub use text::{write_text, write_text_colored};
 
@@ -126,6 +126,7 @@ impl Report {
             paragraph_clusters: Vec::new(),
             paragraph_reprints: Vec::new(),
             doubled_documents: Vec::new(),
+            reuse: Vec::new(),
         }
     }
 }

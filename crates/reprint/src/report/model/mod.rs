@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::config::Granularity;
 use crate::input::{Issue, Meta};
 use crate::paragraph::Kind;
+pub use crate::reuse::{DirectionRule, Grade};
 
 /// The version of the JSON report schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -46,6 +47,55 @@ pub struct Report {
     pub paragraph_reprints: Vec<ParagraphReprint>,
     /// Documents that hold their own article twice, by id.
     pub doubled_documents: Vec<DoubledDocument>,
+    /// Documents derived from others through aligned passages, by derived
+    /// document then source (granularity `all`; see "Reuse" in the README).
+    pub reuse: Vec<ReuseLink>,
+}
+
+/// A document derived from another: the passages it took, graded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReuseLink {
+    /// The derived document's id.
+    pub doc: String,
+    /// The file it came from.
+    pub path: String,
+    /// Its line in that file.
+    pub line: u64,
+    /// The source document's id.
+    pub source: String,
+    /// The file the source came from.
+    pub source_path: String,
+    /// The source's line in that file.
+    pub source_line: u64,
+    /// `wholly` or `partially` derived.
+    pub grade: Grade,
+    /// Share of the derived document's words inside the passages.
+    pub coverage: f64,
+    /// Share of the source's words inside the passages.
+    pub source_coverage: f64,
+    /// What chose the source: `date` (published earlier), `coverage` (undated
+    /// or the same day: its own words are covered less) or `input_order`.
+    pub direction_rule: DirectionRule,
+    /// The aligned passages, in the derived document's order.
+    pub passages: Vec<ReusePassage>,
+}
+
+/// A passage of a derived document aligned with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReusePassage {
+    /// First and last line of the passage in the derived document's text.
+    pub doc_lines: [u32; 2],
+    /// First and last line of the passage in the source's text.
+    pub source_lines: [u32; 2],
+    /// Words of the derived document in the passage.
+    pub words: u32,
+    /// Words of the source in the passage.
+    pub source_words: u32,
+    /// Words inside shared word trigrams over the longer side's words: 1 for
+    /// a verbatim copy, lower the more was reworded.
+    pub similarity: f64,
+    /// The passage in the derived document, up to 160 characters.
+    pub excerpt: String,
 }
 
 /// A document most of whose paragraphs reappear in another, longer one.
@@ -179,6 +229,14 @@ pub struct Params {
     pub paragraph_bands: Option<usize>,
     /// Paragraph LSH rows per band (null when paragraphs are off).
     pub paragraph_rows: Option<usize>,
+    /// Whether passage-level reuse was looked for.
+    pub reuse: bool,
+    /// Least coverage of a `partially` derived link.
+    pub reuse_min_coverage: f64,
+    /// Least coverage of a `wholly` derived link.
+    pub reuse_wholly: f64,
+    /// Reuse fingerprints held by more document groups pair none of them.
+    pub reuse_max_df: usize,
 }
 
 /// Counts of what a scan did.
@@ -222,6 +280,10 @@ pub struct Stats {
     pub doubled_documents: u64,
     /// Paragraph reprint relations.
     pub paragraph_reprints: u64,
+    /// Document pairs aligned by the reuse stage.
+    pub reuse_candidate_pairs: u64,
+    /// Reuse links reported.
+    pub reuse_links: u64,
     /// Worker threads used.
     pub threads: u64,
     /// Wall-clock time of the scan, in milliseconds.

@@ -1,0 +1,543 @@
+//! Text reuse between documents: which document was derived from which,
+//! through which passages.
+//!
+//! Near-duplicate clusters find copies. A reprint that an outlet trimmed,
+//! re-headlined, rewrote in places and merged with its own copy shares
+//! passages, not the whole text, so this stage works on passages:
+//!
+//! 1. **Fingerprints** ([`fingerprints`], in the sign phase): the word
+//!    [`REUSE_NGRAM`]-grams of a document, sampled by hash (one in
+//!    [`ReuseConfig::sample`], the same n-grams in every document), as 32-bit
+//!    keys. A few hundred bytes per document; the text is not kept.
+//! 2. **Candidates** ([`candidate_pairs`]): the postings (key, document) are
+//!    sorted; a key held by 2 to [`ReuseConfig::max_df`] document groups
+//!    pairs them up, a key held by more (boilerplate, stock phrases) pairs
+//!    none. Pairs that share at least [`ReuseConfig::min_shared`] keys are
+//!    candidates. Bound: the pairs emitted before counting are at most
+//!    `postings × (max_df − 1) / 2`, linear in the corpus; a paragraph in
+//!    100,000 documents adds no pair at all.
+//! 3. **Alignment** ([`crate::align`]) of each candidate pair's word
+//!    sequences, re-read from the inputs a wave at a time: passages with
+//!    their word and line ranges on both sides.
+//! 4. **Direction and grade** ([`decide`]): the source is the earlier
+//!    document by date; undated (or the same day), the one whose own words
+//!    the passages cover less. The derived document's coverage grades the
+//!    link `wholly` (at least [`ReuseConfig::wholly`]) or `partially` (at
+//!    least [`ReuseConfig::min_coverage`]); below that there is no link.
+//!
+//! Documents joined in one near-duplicate cluster take part once, as the
+//! cluster's first document in input order: their copies are already in
+//! the report, and pairs inside a cluster are copies, not derivations.
+
+use serde::Serialize;
+
+use crate::align::{self, AlignSpec, Passage};
+use crate::normalize::{fmix64, for_each_word, WordScratch};
+
+/// Words per fingerprint n-gram (and per alignment seed).
+pub const REUSE_NGRAM: usize = 3;
+
+/// The reuse stage's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReuseConfig {
+    /// Whether the stage runs.
+    pub enabled: bool,
+    /// Least share of the derived document's words inside aligned passages
+    /// for a link (graded `partially`).
+    pub min_coverage: f64,
+    /// Least share for a `wholly` derived link.
+    pub wholly: f64,
+    /// A fingerprint held by more document groups pairs none of them.
+    pub max_df: usize,
+    /// Fingerprints a pair must share to be aligned.
+    pub min_shared: usize,
+    /// One n-gram in this many is a fingerprint.
+    pub sample: u32,
+}
+
+impl Default for ReuseConfig {
+    fn default() -> Self {
+        ReuseConfig {
+            enabled: true,
+            min_coverage: 0.2,
+            wholly: 0.4,
+            max_df: 100,
+            min_shared: 2,
+            sample: 2,
+        }
+    }
+}
+
+impl ReuseConfig {
+    /// Checks ranges; the message names the flag to change.
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |m: String| Err(crate::Error::InvalidParam(m));
+        let unit = |x: f64| (0.0..=1.0).contains(&x) && x > 0.0;
+        if !unit(self.min_coverage) {
+            return bad(format!(
+                "--reuse-min-coverage must be in (0, 1], got {}",
+                self.min_coverage
+            ));
+        }
+        if !unit(self.wholly) || self.wholly < self.min_coverage {
+            return bad(format!(
+                "--reuse-wholly must be in (0, 1] and at least --reuse-min-coverage ({}), got {}",
+                self.min_coverage, self.wholly
+            ));
+        }
+        if !(2..=100_000).contains(&self.max_df) {
+            return bad(format!(
+                "--reuse-max-df must be between 2 and 100000, got {}",
+                self.max_df
+            ));
+        }
+        if self.min_shared == 0 || self.sample == 0 {
+            return bad(
+                "the reuse sample rate and shared-fingerprint minimum must be at least 1".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// How candidate pairs are aligned.
+    pub fn align_spec(&self) -> AlignSpec {
+        AlignSpec {
+            n: REUSE_NGRAM,
+            ..AlignSpec::default()
+        }
+    }
+}
+
+/// The hash of the word n-gram starting at each position.
+fn ngram_hash(words: &[u64]) -> u64 {
+    words.iter().fold(0x2545_F491_4F6C_DD1Du64, |h, &w| {
+        fmix64(h ^ w).rotate_left(17)
+    })
+}
+
+/// A document's reuse fingerprints: the keys of its sampled word
+/// [`REUSE_NGRAM`]-grams, sorted and distinct, appended to `out` (cleared
+/// first).
+pub fn fingerprints(words: &[u64], sample: u32, out: &mut Vec<u32>) {
+    out.clear();
+    let sample = u64::from(sample.max(1));
+    out.extend(
+        words
+            .windows(REUSE_NGRAM)
+            .map(ngram_hash)
+            .filter(|h| h % sample == 0)
+            .map(|h| (h >> 32) as u32),
+    );
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// What candidate generation did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CandidateStats {
+    /// (key, group) postings after collapsing groups.
+    pub postings: u64,
+    /// Keys dropped for being held by more than `max_df` groups.
+    pub common_keys: u64,
+    /// Pairs emitted before counting (the bounded quantity).
+    pub pair_hits: u64,
+}
+
+/// Candidate pairs `(a, b)`, `a < b`, sorted: groups that share at least
+/// `min_shared` keys held by at most `max_df` groups. `postings` holds
+/// (key, document) and is consumed; `group[d]` is the group document `d`
+/// takes part as (itself, or its cluster's first document); `allowed`
+/// filters pairs of groups.
+pub fn candidate_pairs(
+    mut postings: Vec<(u32, u32)>,
+    group: &[u32],
+    max_df: usize,
+    min_shared: usize,
+    allowed: impl Fn(u32, u32) -> bool,
+) -> (Vec<(u32, u32)>, CandidateStats) {
+    use rayon::prelude::*;
+    for p in &mut postings {
+        p.1 = group[p.1 as usize];
+    }
+    postings.par_sort_unstable();
+    postings.dedup();
+    let mut stats = CandidateStats {
+        postings: postings.len() as u64,
+        ..Default::default()
+    };
+    let mut hits: Vec<u64> = Vec::new();
+    for run in postings.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        if run.len() > max_df {
+            stats.common_keys += 1;
+            continue;
+        }
+        for (i, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[i + 1..] {
+                hits.push((u64::from(a) << 32) | u64::from(b));
+            }
+        }
+    }
+    drop(postings);
+    stats.pair_hits = hits.len() as u64;
+    hits.par_sort_unstable();
+    let mut pairs = Vec::new();
+    for run in hits.chunk_by(|x, y| x == y) {
+        let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
+        if run.len() >= min_shared && allowed(a, b) {
+            pairs.push((a, b));
+        }
+    }
+    (pairs, stats)
+}
+
+/// A document's words for alignment: hash, line (1-based, within the
+/// document text) and byte span of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// Word hashes, as [`crate::normalize`] makes them.
+    pub words: Vec<u64>,
+    /// The line each word is on.
+    pub lines: Vec<u32>,
+    /// Each word's byte range in the text (of the whitespace-separated
+    /// token it came from).
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    /// Tokenizes `text`: the same words as [`for_each_word`] gives for the
+    /// whole text (words never span whitespace), with where each is.
+    pub fn of(text: &str, scratch: &mut WordScratch) -> Tokens {
+        let mut t = Tokens::default();
+        let mut line = 1u32;
+        let mut start = None;
+        let mut flush = |t: &mut Tokens, s: usize, e: usize, line: u32| {
+            for_each_word(&text[s..e], scratch, |h| {
+                t.words.push(h);
+                t.lines.push(line);
+                t.spans.push((s as u32, e as u32));
+            });
+        };
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    flush(&mut t, s, i, line);
+                }
+                if c == '\n' {
+                    line += 1;
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            flush(&mut t, s, text.len(), line);
+        }
+        t
+    }
+
+    /// Words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether there is no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// First and last line of words `start..end` (`end > start`).
+    pub fn line_range(&self, start: u32, end: u32) -> [u32; 2] {
+        [self.lines[start as usize], self.lines[end as usize - 1]]
+    }
+
+    /// The text of words `start..end`, whitespace collapsed, cut to
+    /// `max_chars` characters (with `…`).
+    pub fn excerpt(&self, text: &str, start: u32, end: u32, max_chars: usize) -> String {
+        let from = self.spans[start as usize].0 as usize;
+        let to = self.spans[end as usize - 1].1 as usize;
+        crate::paragraph::excerpt(&text[from..to], max_chars)
+    }
+}
+
+/// Which rule chose the source of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionRule {
+    /// The source was published on an earlier date.
+    Date,
+    /// Undated (or the same day): the source's own words are covered less.
+    Coverage,
+    /// Dates and coverage tie: the source comes first in the input.
+    InputOrder,
+}
+
+/// How much of the derived document came from the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// Most of it (coverage at least `--reuse-wholly`).
+    Wholly,
+    /// Some of it (coverage at least `--reuse-min-coverage`).
+    Partially,
+}
+
+/// The alignment of a pair, in both directions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aligned {
+    /// Passages, `a` as the text and `b` as the source, in `a`'s order.
+    pub passages: Vec<Passage>,
+    /// Share of `a`'s words inside the passages.
+    pub a_coverage: f64,
+    /// Share of `b`'s words inside the passages.
+    pub b_coverage: f64,
+}
+
+/// Aligns `a` with `b` (either may be the source).
+pub fn align_pair(a: &[u64], b: &[u64], spec: AlignSpec) -> Aligned {
+    let passages = align::align(b, a, spec);
+    let share = |n: usize, len: usize| if len == 0 { 0.0 } else { n as f64 / len as f64 };
+    let a_cov = align::covered(a.len(), passages.iter().map(|p| (p.text_start, p.text_end)));
+    let b_cov = align::covered(
+        b.len(),
+        passages.iter().map(|p| (p.source_start, p.source_end)),
+    );
+    Aligned {
+        a_coverage: share(a_cov, a.len()),
+        b_coverage: share(b_cov, b.len()),
+        passages,
+    }
+}
+
+/// A link's direction and grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether `a` is the derived document (else `b` is).
+    pub a_derived: bool,
+    /// The rule that chose.
+    pub rule: DirectionRule,
+    /// The grade.
+    pub grade: Grade,
+}
+
+/// Direction and grade of an aligned pair, or `None` when the derived
+/// document's coverage is under `min_coverage`. Dates are RFC 3339 UTC
+/// strings (they sort as strings); a date at midnight is taken as a day
+/// only, so it is compared by day. `a` comes first in the input.
+pub fn decide(
+    al: &Aligned,
+    a_date: Option<&str>,
+    b_date: Option<&str>,
+    cfg: &ReuseConfig,
+) -> Option<Decision> {
+    let by_date = match (a_date, b_date) {
+        (Some(x), Some(y)) => {
+            let day_only = |d: &str| d.ends_with("T00:00:00Z");
+            let (x, y) = if day_only(x) || day_only(y) {
+                (x.get(..10).unwrap_or(x), y.get(..10).unwrap_or(y))
+            } else {
+                (x, y)
+            };
+            // The later one is derived.
+            (x != y).then_some(x > y)
+        }
+        _ => None,
+    };
+    let (a_derived, rule) = match by_date {
+        Some(a_later) => (a_later, DirectionRule::Date),
+        None if al.a_coverage != al.b_coverage => {
+            (al.a_coverage > al.b_coverage, DirectionRule::Coverage)
+        }
+        None => (false, DirectionRule::InputOrder),
+    };
+    let coverage = if a_derived {
+        al.a_coverage
+    } else {
+        al.b_coverage
+    };
+    let grade = if coverage >= cfg.wholly {
+        Grade::Wholly
+    } else if coverage >= cfg.min_coverage {
+        Grade::Partially
+    } else {
+        return None;
+    };
+    Some(Decision {
+        a_derived,
+        rule,
+        grade,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Tokens {
+        Tokens::of(text, &mut WordScratch::default())
+    }
+
+    #[test]
+    fn tokens_are_the_normalizer_words_with_lines_and_spans() {
+        let text = "The U.S. team's\n  win — “historic”,\n\nsaid ‘officials’";
+        let t = toks(text);
+        let mut expected = Vec::new();
+        for_each_word(text, &mut WordScratch::default(), |h| expected.push(h));
+        assert_eq!(t.words, expected);
+        assert_eq!(t.lines, vec![1, 1, 1, 1, 2, 2, 4, 4]);
+        assert_eq!(t.excerpt(text, 4, 6, 80), "win — “historic”,");
+        assert_eq!(t.line_range(2, 7), [1, 4]);
+        assert!(toks("  \n ").is_empty());
+    }
+
+    #[test]
+    fn fingerprints_are_sampled_sorted_and_shared_by_shared_text() {
+        let a = toks("one two three four five six seven eight nine ten eleven twelve");
+        let mut fa = Vec::new();
+        fingerprints(&a.words, 1, &mut fa);
+        assert_eq!(fa.len(), 10);
+        assert!(fa.windows(2).all(|w| w[0] < w[1]));
+        let mut fq = Vec::new();
+        fingerprints(&a.words, 4, &mut fq);
+        assert!(fq.iter().all(|k| fa.contains(k)));
+        let b = toks("zero one two three four five");
+        let mut fb = Vec::new();
+        fingerprints(&b.words, 1, &mut fb);
+        assert_eq!(fb.iter().filter(|k| fa.contains(k)).count(), 3);
+        fingerprints(&[], 1, &mut fb);
+        assert!(fb.is_empty());
+    }
+
+    #[test]
+    fn candidates_need_shared_rare_keys_and_collapse_groups() {
+        // Docs 0..4; doc 3 is in doc 0's cluster. Key 7 is in every doc (common).
+        let postings = vec![
+            (1, 0),
+            (1, 1),
+            (2, 0),
+            (2, 1),
+            (3, 1),
+            (3, 2),
+            (1, 3),
+            (2, 3),
+            (7, 0),
+            (7, 1),
+            (7, 2),
+            (7, 3),
+        ];
+        let group = [0, 1, 2, 0];
+        let (pairs, stats) = candidate_pairs(postings.clone(), &group, 2, 2, |_, _| true);
+        assert_eq!(pairs, vec![(0, 1)]);
+        assert_eq!(stats.common_keys, 1);
+        assert_eq!(stats.pair_hits, 3);
+        let (pairs, _) = candidate_pairs(postings.clone(), &group, 3, 1, |_, _| true);
+        assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
+        let (pairs, _) = candidate_pairs(postings, &group, 3, 1, |a, _| a != 0);
+        assert_eq!(pairs, vec![(1, 2)]);
+    }
+
+    #[test]
+    fn a_paragraph_in_every_document_makes_no_pair() {
+        let mut postings = Vec::new();
+        for d in 0..100_000u32 {
+            for k in 0..10 {
+                postings.push((k, d));
+            }
+        }
+        let group: Vec<u32> = (0..100_000).collect();
+        let (pairs, stats) = candidate_pairs(postings, &group, 100, 1, |_, _| true);
+        assert!(pairs.is_empty());
+        assert_eq!(stats.pair_hits, 0);
+    }
+
+    fn aligned(a: f64, b: f64) -> Aligned {
+        Aligned {
+            passages: Vec::new(),
+            a_coverage: a,
+            b_coverage: b,
+        }
+    }
+
+    #[test]
+    fn the_earlier_date_is_the_source_else_the_less_covered_text() {
+        let cfg = ReuseConfig::default();
+        // a is a trimmed reprint: mostly covered; b the full wire story.
+        let d = decide(&aligned(0.9, 0.4), None, None, &cfg).unwrap();
+        assert_eq!(
+            (d.a_derived, d.rule, d.grade),
+            (true, DirectionRule::Coverage, Grade::Wholly)
+        );
+        // Dated: b is later, so b is derived whatever the coverage.
+        let d = decide(
+            &aligned(0.9, 0.3),
+            Some("2024-05-01T08:00:00Z"),
+            Some("2024-05-02T09:00:00Z"),
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.a_derived, d.rule, d.grade),
+            (false, DirectionRule::Date, Grade::Partially)
+        );
+        // The same day given as a day only: coverage decides.
+        let d = decide(
+            &aligned(0.3, 0.6),
+            Some("2024-05-01T00:00:00Z"),
+            Some("2024-05-01T17:00:00Z"),
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!((d.a_derived, d.rule), (false, DirectionRule::Coverage));
+        // Equal coverage, no dates: input order.
+        let d = decide(&aligned(0.7, 0.7), None, None, &cfg).unwrap();
+        assert_eq!((d.a_derived, d.rule), (false, DirectionRule::InputOrder));
+    }
+
+    #[test]
+    fn grades_follow_the_derived_documents_coverage() {
+        let cfg = ReuseConfig {
+            min_coverage: 0.2,
+            wholly: 0.5,
+            ..ReuseConfig::default()
+        };
+        assert!(cfg.validate().is_ok());
+        assert_eq!(
+            decide(&aligned(0.5, 0.1), None, None, &cfg).unwrap().grade,
+            Grade::Wholly
+        );
+        assert_eq!(
+            decide(&aligned(0.49, 0.1), None, None, &cfg).unwrap().grade,
+            Grade::Partially
+        );
+        assert_eq!(
+            decide(&aligned(0.2, 0.1), None, None, &cfg).unwrap().grade,
+            Grade::Partially
+        );
+        assert!(decide(&aligned(0.19, 0.1), None, None, &cfg).is_none());
+    }
+
+    #[test]
+    fn validation_names_the_flag() {
+        let bad = ReuseConfig {
+            wholly: 0.1,
+            ..ReuseConfig::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("--reuse-wholly"));
+        let bad = ReuseConfig {
+            max_df: 1,
+            ..ReuseConfig::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("--reuse-max-df"));
+        ReuseConfig::default().validate().unwrap();
+    }
+}
