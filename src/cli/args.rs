@@ -417,6 +417,13 @@ pub struct ParagraphArgs {
     /// MinHash permutations per paragraph.
     #[arg(long, default_value_t = ParagraphConfig::default().num_perm, value_name = "N")]
     pub paragraph_num_perm: usize,
+    #[command(flatten)]
+    pub reuse: ReuseArgs,
+}
+
+/// Passage-level reuse between documents.
+#[derive(Debug, Args)]
+pub struct ReuseArgs {
     /// Do not look for passage-level reuse (derived documents) with `--granularity all`.
     #[arg(long)]
     pub no_reuse: bool,
@@ -527,6 +534,18 @@ pub struct EvalArgs {
     /// filtering) and report the share of them that the scan put together.
     #[arg(long)]
     pub exact: bool,
+    /// Score the reuse links against labelled derivations: a tab-separated
+    /// file of story id, source id and label (wholly / partially / non,
+    /// `_derived` suffixes accepted; one header line allowed).
+    #[arg(long, value_name = "PAIRS.tsv")]
+    pub reuse_pairs: Option<PathBuf>,
+    /// With --reuse-pairs: JSON Lines of word spans per story
+    /// (`{"id", "spans": [{"type": "verbatim"|"rewrite"|"new", "text"}]}`):
+    /// how much of each kind the aligned passages cover.
+    #[arg(long, value_name = "SPANS.jsonl")]
+    pub reuse_spans: Option<PathBuf>,
+    #[command(flatten)]
+    pub reuse: ReuseArgs,
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,

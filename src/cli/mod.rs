@@ -28,8 +28,8 @@ use reprint::Error;
 use crate::ExitStatus;
 use args::{
     CheckArgs, CheckFormatArg, EvalArgs, ExplainArgs, FormatArg, GranularityArg, IndexAddArgs,
-    IndexArgs, IndexRemoveArgs, InputArgs, InputFormatArg, MatchArgs, ParagraphArgs, SameSourceArg,
-    ScanArgs, SketchArg, StdinFormatArg,
+    IndexArgs, IndexRemoveArgs, InputArgs, InputFormatArg, MatchArgs, ParagraphArgs, ReuseArgs,
+    SameSourceArg, ScanArgs, SketchArg, StdinFormatArg,
 };
 pub use args::{Cli, Command};
 pub use config_file::parse;
@@ -39,7 +39,7 @@ impl ScanArgs {
     /// The engine's configuration for this scan, validated.
     pub fn config(&self) -> Result<Config, Error> {
         let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
-        build_config(self.paths.clone(), Some(i), m, Some(p))
+        build_config(self.paths.clone(), Some(i), m, Some(p), None)
     }
 }
 
@@ -47,7 +47,7 @@ impl CheckArgs {
     /// The engine's configuration for this check, validated.
     pub fn config(&self) -> Result<Config, Error> {
         let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
-        build_config(self.paths.clone(), Some(i), m, Some(p))
+        build_config(self.paths.clone(), Some(i), m, Some(p), None)
     }
 }
 
@@ -56,20 +56,26 @@ impl ExplainArgs {
     /// documents, validated (no paths: the documents are named apart).
     pub fn config(&self) -> Result<Config, Error> {
         let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
-        build_config(Vec::new(), Some(i), m, Some(p))
+        build_config(Vec::new(), Some(i), m, Some(p), None)
     }
 }
 
 impl EvalArgs {
     /// The engine's configuration for scanning the labelled corpus,
-    /// validated: documents only, default paragraph settings.
+    /// validated: documents only, default paragraph settings; with
+    /// `--reuse-pairs`, every finding (reuse needs granularity `all`).
     pub fn config(&self) -> Result<Config, Error> {
-        build_config(
+        let mut cfg = build_config(
             vec![self.labels.clone()],
             Some(&self.input),
             &self.matching,
             None,
-        )
+            Some(&self.reuse),
+        )?;
+        if self.reuse_pairs.is_some() {
+            cfg.granularity = Granularity::All;
+        }
+        Ok(cfg)
     }
 }
 
@@ -77,7 +83,7 @@ impl IndexAddArgs {
     /// The engine's configuration for signing the added documents, validated.
     pub fn config(&self) -> Result<Config, Error> {
         let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
-        build_config(self.paths.clone(), Some(i), m, Some(p))
+        build_config(self.paths.clone(), Some(i), m, Some(p), None)
     }
 }
 
@@ -85,7 +91,13 @@ impl IndexRemoveArgs {
     /// The engine's configuration for re-signing removed documents (their
     /// keys go with them), validated; nothing is read from inputs.
     pub fn config(&self) -> Result<Config, Error> {
-        build_config(Vec::new(), None, &self.matching, Some(&self.paragraphs))
+        build_config(
+            Vec::new(),
+            None,
+            &self.matching,
+            Some(&self.paragraphs),
+            None,
+        )
     }
 }
 
@@ -97,6 +109,7 @@ fn build_config(
     input: Option<&InputArgs>,
     m: &MatchArgs,
     p: Option<&ParagraphArgs>,
+    reuse: Option<&ReuseArgs>,
 ) -> Result<Config, Error> {
     let matching = MatchConfig {
         shingle_size: m.shingle_size,
@@ -145,12 +158,12 @@ fn build_config(
             },
             None => ParagraphConfig::default(),
         },
-        reuse: match p {
-            Some(p) => ReuseConfig {
-                enabled: !p.no_reuse,
-                min_coverage: p.reuse_min_coverage,
-                wholly: p.reuse_wholly,
-                max_df: p.reuse_max_df,
+        reuse: match p.map(|p| &p.reuse).or(reuse) {
+            Some(r) => ReuseConfig {
+                enabled: !r.no_reuse,
+                min_coverage: r.reuse_min_coverage,
+                wholly: r.reuse_wholly,
+                max_df: r.reuse_max_df,
                 ..ReuseConfig::default()
             },
             None => ReuseConfig::default(),

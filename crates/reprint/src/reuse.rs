@@ -59,8 +59,8 @@ impl Default for ReuseConfig {
     fn default() -> Self {
         ReuseConfig {
             enabled: true,
-            min_coverage: 0.2,
-            wholly: 0.4,
+            min_coverage: 0.3,
+            wholly: 0.45,
             max_df: 100,
             min_shared: 2,
             sample: 2,

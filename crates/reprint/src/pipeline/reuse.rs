@@ -36,6 +36,8 @@ pub struct ReuseEdge {
     pub grade: Grade,
     /// Word ranges (start, end exclusive) of the derived document inside passages.
     pub doc_words: Vec<(u32, u32)>,
+    /// The same passages' word ranges in the source.
+    pub source_words: Vec<(u32, u32)>,
 }
 
 /// What the stage found.
@@ -148,6 +150,7 @@ fn link(
     };
     let mut passages: Vec<ReusePassage> = Vec::with_capacity(al.passages.len());
     let mut doc_words = Vec::with_capacity(al.passages.len());
+    let mut source_words = Vec::with_capacity(al.passages.len());
     for p in &al.passages {
         let (ds, de, ss, se) = if dec.a_derived {
             (p.text_start, p.text_end, p.source_start, p.source_end)
@@ -155,6 +158,7 @@ fn link(
             (p.source_start, p.source_end, p.text_start, p.text_end)
         };
         doc_words.push((ds, de));
+        source_words.push((ss, se));
         passages.push(ReusePassage {
             doc_lines: doc.2.line_range(ds, de),
             source_lines: source.2.line_range(ss, se),
@@ -166,6 +170,7 @@ fn link(
     }
     passages.sort_by_key(|p| (p.doc_lines, p.source_lines));
     doc_words.sort_unstable();
+    source_words.sort_unstable();
     let place = |d: u32| corpus.place(docs[d as usize].origin);
     let ((path, line), (source_path, source_line)) = (place(doc.0), place(source.0));
     (
@@ -187,6 +192,7 @@ fn link(
             source: source.0,
             grade: dec.grade,
             doc_words,
+            source_words,
         },
     )
 }

@@ -67,7 +67,7 @@ impl Painter<'_> {
                 Some("1")
             } else if starts("cluster ") {
                 Some("1;33")
-            } else if starts("paragraph ") {
+            } else if starts("paragraph ") || starts("derived ") {
                 Some("1;36")
             } else if starts("inputs:") || starts("skipped") || starts("warning") {
                 Some("31")
@@ -121,6 +121,88 @@ fn plural(n: u64, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+/// Longest passages quoted per reuse link.
+const QUOTED_PASSAGES: usize = 3;
+
+/// One section per derived document: its sources, grades, coverage, and
+/// its longest passages quoted.
+fn write_reuse(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut derived = r.reuse.chunk_by(|a, b| a.doc == b.doc).peekable();
+    if derived.peek().is_some() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "derived documents (passages aligned with a source): {}",
+            r.reuse.chunk_by(|a, b| a.doc == b.doc).count()
+        )?;
+    }
+    for links in derived {
+        let first = &links[0];
+        let place = if first.line > 1 || first.doc != first.path {
+            format!("  ({}:{})", first.path, first.line)
+        } else {
+            String::new()
+        };
+        writeln!(out)?;
+        writeln!(
+            out,
+            "derived {}{place} — from {}",
+            first.doc,
+            plural(links.len() as u64, "source")
+        )?;
+        for l in links {
+            let rule = match l.direction_rule {
+                crate::reuse::DirectionRule::Date => "earlier date",
+                crate::reuse::DirectionRule::Coverage => "less of it covered",
+                crate::reuse::DirectionRule::InputOrder => "first in the input",
+            };
+            let grade = match l.grade {
+                crate::reuse::Grade::Wholly => "wholly",
+                crate::reuse::Grade::Partially => "partially",
+            };
+            writeln!(
+                out,
+                "  {grade} derived from {}: {:.0}% of its words in {} (the source's {:.0}%; source by {rule})",
+                l.source,
+                100.0 * l.coverage,
+                plural(l.passages.len() as u64, "passage"),
+                100.0 * l.source_coverage,
+            )?;
+            let mut longest: Vec<_> = l.passages.iter().collect();
+            longest.sort_by_key(|p| (std::cmp::Reverse(p.words), p.doc_lines));
+            for p in longest.iter().take(QUOTED_PASSAGES) {
+                writeln!(
+                    out,
+                    "    {} ← source {}, {} words, similarity {:.2}: \"{}\"",
+                    span(p.doc_lines),
+                    span(p.source_lines),
+                    p.words,
+                    p.similarity,
+                    p.excerpt
+                )?;
+            }
+            if l.passages.len() > QUOTED_PASSAGES {
+                let more = l.passages.len() - QUOTED_PASSAGES;
+                let noun = if more == 1 { "passage" } else { "passages" };
+                writeln!(
+                    out,
+                    "    … and {more} shorter {noun} (all in the JSON report)"
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A line range as `line a` or `lines a-b`.
+fn span([a, b]: [u32; 2]) -> String {
+    if a == b {
+        format!("line {a}")
+    } else {
+        format!("lines {a}-{b}")
     }
 }
 
@@ -257,6 +339,7 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             x.doc, x.shared_paragraphs, x.paragraphs, x.of
         )?;
     }
+    write_reuse(r, out)?;
     if !r.doubled_documents.is_empty() {
         writeln!(out)?;
         writeln!(

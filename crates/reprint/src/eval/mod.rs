@@ -13,6 +13,10 @@
 //! the labelled corpus, its [`Metrics`], and optionally ([`ExactRecall`]) the
 //! share of all pairs above the threshold by exact Jaccard that the scan put
 //! together, with every reported pair re-checked against the matching rule.
+//! With labelled derivations ([`reuse`]), it also scores the scan's reuse
+//! links, story by story and word by word.
+
+pub mod reuse;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -175,6 +179,19 @@ pub struct Evaluation {
     /// Recall against exact all-pairs Jaccard, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<ExactRecall>,
+    /// Scores of the reuse links against labelled pairs, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reuse: Option<reuse::ReuseScore>,
+}
+
+/// Labelled derivations to score reuse links against: a pairs file and,
+/// optionally, word-level spans ([`reuse`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ReuseLabels<'p> {
+    /// Tab-separated story, source, label.
+    pub pairs: &'p Path,
+    /// JSON Lines spans of verbatim, rewritten and new text.
+    pub spans: Option<&'p Path>,
 }
 
 /// How much of the exact answer the scan found, and whether what it
@@ -199,8 +216,15 @@ pub struct ExactRecall {
 /// Scans `cfg.paths` (normally just the `labels` file) and scores the
 /// clusters against the `label_field` of each record in `labels`; with
 /// `exact`, also computes every pair above the threshold without
-/// approximation ([`crate::exact::all_pairs`]) and the scan's recall of them.
-pub fn evaluate(cfg: &Config, labels: &Path, label_field: &str, exact: bool) -> Result<Evaluation> {
+/// approximation ([`crate::exact::all_pairs`]) and the scan's recall of them;
+/// with `reuse`, scores the reuse links against those labels.
+pub fn evaluate(
+    cfg: &Config,
+    labels: &Path,
+    label_field: &str,
+    exact: bool,
+    reuse: Option<ReuseLabels>,
+) -> Result<Evaluation> {
     let labels = read_labels(labels, &cfg.input, label_field)?;
     let outcome = scan(cfg, ScanOptions::default())?;
     let mut predicted = vec![None; outcome.docs.len()];
@@ -221,6 +245,10 @@ pub fn evaluate(cfg: &Config, labels: &Path, label_field: &str, exact: bool) -> 
         metrics,
         elapsed_ms: outcome.report.stats.elapsed_ms,
         exact: exact.then(|| exact_recall(cfg, &outcome, &predicted)),
+        reuse: match reuse {
+            Some(r) => Some(reuse::score_reuse(cfg, &outcome, r.pairs, r.spans)?),
+            None => None,
+        },
     })
 }
 
@@ -333,8 +361,61 @@ impl Evaluation {
             )
             .map_err(write_error)?;
         }
+        if let Some(r) = &self.reuse {
+            write_reuse(r, out)?;
+        }
         Ok(())
     }
+}
+
+/// The reuse lines of `reprint eval`'s text output.
+fn write_reuse(r: &reuse::ReuseScore, out: &mut dyn Write) -> Result<()> {
+    let mut line = format!("reuse: {} labelled stories", r.stories);
+    for l in &r.labels {
+        line += &format!(
+            "; {} {}/{} linked ({:.1}%)",
+            l.label,
+            l.linked,
+            l.stories,
+            100.0 * l.linked_share
+        );
+    }
+    writeln!(out, "{line}").map_err(write_error)?;
+    writeln!(
+        out,
+        "reuse: false-link rate {:.1}%  derived-vs-not macro-F1 {:.4}  three-class macro-F1 {:.4}  source named right {:.1}% of {} linked pairs  {} links, {} unlabelled  ({} ids not in the scan)",
+        100.0 * r.false_link_rate,
+        r.derived_macro_f1,
+        r.three_class_macro_f1,
+        100.0 * r.direction_accuracy,
+        r.linked_pairs,
+        r.links,
+        r.unlabelled_links,
+        r.missing_ids
+    )
+    .map_err(write_error)?;
+    if let Some(s) = &r.spans {
+        for (what, c) in [("all", &s.all), ("linked", &s.linked)] {
+            writeln!(
+                out,
+                "reuse passages, {what} {} span-labelled stories: verbatim words covered {:.1}%  rewritten {:.1}%  new {:.1}%",
+                c.stories,
+                100.0 * c.verbatim_share,
+                100.0 * c.rewrite_share,
+                100.0 * c.new_share,
+            )
+            .map_err(write_error)?;
+        }
+        if s.unmatched_words > 0 {
+            writeln!(
+                out,
+                "reuse passages: {} span words not found in the texts (not covered)",
+                s.unmatched_words
+            )
+            .map_err(write_error)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_error(e: std::io::Error) -> Error {
