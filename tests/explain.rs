@@ -1,9 +1,63 @@
 //! `reprint explain`: output pinned by snapshots (tests/snapshots/), on the
-//! shipped sample corpus and on records of a JSON Lines file.
+//! shipped sample corpus, on records of a JSON Lines file, and on a
+//! rewritten reprint whose passages the reuse section aligns.
 
 mod common;
 
 use common::*;
+use serde_json::Value;
+
+/// A fictional wire story (about 240 words).
+const WIRE: &str = "Harbor Authority Approves Plan to Dredge Northern Channel\n\
+    \n\
+    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
+    shipping channel, a project that officials say will allow larger cargo vessels to \
+    dock at the port for the first time in two decades.\n\
+    \n\
+    The board voted five to two in favour of the proposal after a public hearing that \
+    lasted more than four hours. Opponents, including several fishing cooperatives, \
+    warned that the work could disturb oyster beds along the eastern shore.\n\
+    \n\
+    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
+    roughly eighteen months to complete. The authority estimates the cost at 46 million \
+    dollars, most of it covered by a federal infrastructure grant awarded last year.\n\
+    \n\
+    Environmental groups said they would study the final permit before deciding whether \
+    to challenge it in court. A spokesperson for the Coastal Waters Alliance said the \
+    group remained concerned about sediment plumes drifting toward protected wetlands.\n\
+    \n\
+    The port handled about 3.2 million tonnes of cargo last year, down from a peak of \
+    4.1 million tonnes in 2015, according to figures published by the authority. \
+    Shipping companies have long complained that the shallow channel forces them to \
+    unload part of their cargo at other ports.\n\
+    \n\
+    Construction crews will work in shifts around the clock, and the authority said it \
+    would publish a weekly schedule so that recreational boaters can plan around the \
+    closures.\n";
+
+/// A reworded, trimmed reprint of [`WIRE`] (about 140 words) under a new
+/// headline and byline: not a near-duplicate (whole-document Jaccard 0.26,
+/// containment 0.55), but four passages of 12 to 39 words come from the wire.
+const REPRINT: &str = "Port board backs channel dredging despite fishing worries\n\
+    \n\
+    By a staff reporter\n\
+    \n\
+    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
+    shipping channel, which officials say will let larger cargo vessels dock at the port \
+    for the first time in two decades.\n\
+    \n\
+    The vote came after a long and heated hearing. Local oyster growers warned that the \
+    work could disturb oyster beds along the eastern shore, a worry shared by many \
+    residents of Pike Landing.\n\
+    \n\
+    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
+    roughly eighteen months to complete. The authority puts the cost at 46 million \
+    dollars.\n\
+    \n\
+    Shipping companies have long complained that the shallow channel forces them to \
+    unload part of their cargo at other ports, Okafor added.\n\
+    \n\
+    The Pike Landing Herald will follow the story as it develops.\n";
 
 fn explain(args: &[&str]) -> Run {
     let mut c = assert_cmd::Command::cargo_bin("reprint").expect("binary");
@@ -42,6 +96,112 @@ fn two_unrelated_stories() {
         "corpus/misc/weather-warning.txt",
     ]);
     run.expect_code(0);
+    assert!(
+        run.stdout.contains(
+            "Reuse:\n  aligned passages (0, as the scan's reuse stage aligns them):\n    none\n"
+        ) && run
+            .stdout
+            .ends_with("  no link (coverage 0.0000 below --reuse-min-coverage 0.2)\n"),
+        "{run}"
+    );
+    insta::assert_snapshot!(run.stdout);
+}
+
+/// A reworded, trimmed reprint is no near-duplicate of its wire story, but
+/// the reuse section aligns its passages with the wire's, line by line, and
+/// (undated) takes the wire as the source because the passages cover less
+/// of its own words.
+#[test]
+fn a_rewritten_reprint_shows_its_aligned_passages() {
+    let env = TestEnv::with_files(&[("wire.txt", WIRE), ("reprint.txt", REPRINT)]);
+    let mut c = env.cmd();
+    c.args(["explain", "reprint.txt", "wire.txt"]);
+    let run = Run::from(c.output().unwrap());
+    run.expect_code(0);
+    assert!(run.stdout.contains("not duplicates"), "{run}");
+    assert!(
+        run.stdout
+            .contains("  source: B, by coverage: neither is dated")
+            && run
+                .stdout
+                .ends_with("  A is wholly derived from B (coverage 0.6809 ≥ --reuse-wholly 0.4)\n"),
+        "{run}"
+    );
+    insta::assert_snapshot!(run.stdout);
+
+    // A stricter --reuse-min-coverage: the same passages and direction, no link.
+    let mut c = env.cmd();
+    c.args([
+        "explain",
+        "reprint.txt",
+        "wire.txt",
+        "--reuse-min-coverage",
+        "0.9",
+        "--reuse-wholly",
+        "0.95",
+        "--format",
+        "json",
+    ]);
+    let run = Run::from(c.output().unwrap());
+    run.expect_code(0);
+    let r = &run.json()["reuse"];
+    assert_eq!(r["passages"].as_array().unwrap().len(), 4, "{run}");
+    assert_eq!(r["source"], "b");
+    assert_eq!(r["grade"], Value::Null);
+    assert_eq!(r["link"], false);
+    assert_eq!(
+        r["verdict"],
+        "no link (coverage 0.6809 below --reuse-min-coverage 0.9)"
+    );
+}
+
+/// With dates in the records, the earlier one is the source by the date
+/// rule (before coverage is looked at): here the wire, published the day
+/// before the reprint.
+#[test]
+fn dated_records_take_the_earlier_as_the_source_json() {
+    let env = TestEnv::new();
+    let rec = |id: &str, text: &str, date: &str| {
+        jsonl_line(&[
+            ("id", Value::from(id)),
+            ("text", Value::from(text)),
+            ("date", Value::from(date)),
+        ])
+    };
+    env.write(
+        "feed.jsonl",
+        format!(
+            "{}{}",
+            rec("herald-dredging", REPRINT, "2026-03-03T06:30:00Z"),
+            rec("wire-dredging", WIRE, "2026-03-02T09:00:00Z"),
+        ),
+    );
+    let mut c = env.cmd();
+    c.args([
+        "explain",
+        "--corpus",
+        "feed.jsonl",
+        "wire-dredging",
+        "herald-dredging",
+        "--format",
+        "json",
+    ]);
+    let run = Run::from(c.output().unwrap());
+    run.expect_code(0);
+    let e = run.json();
+    let r = &e["reuse"];
+    assert_eq!(e["duplicate"], false);
+    assert_eq!(
+        (&r["source"], &r["direction_rule"], &r["grade"], &r["link"]),
+        (
+            &Value::from("a"),
+            &Value::from("date"),
+            &Value::from("wholly"),
+            &Value::from(true)
+        ),
+        "{run}"
+    );
+    assert_eq!(r["a_date"], "2026-03-02T09:00:00Z");
     insta::assert_snapshot!(run.stdout);
 }
 

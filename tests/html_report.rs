@@ -1,7 +1,9 @@
 //! The HTML report in a real headless browser (Debian's chromium): a corpus
 //! whose articles, titles, URLs and file names carry `<script>`, `onerror=`
 //! and `javascript:` payloads renders, shows its texts side by side with
-//! shared passages marked, and runs none of the payloads.
+//! shared passages marked, and runs none of the payloads; a rewritten
+//! reprint shows as a reuse finding whose texts carry the same numbered
+//! passages on both sides.
 //!
 //! Chromium is found on PATH (`.ci/run` installs it). Without it the test
 //! says so and passes, except under `CI=true`, where a missing browser
@@ -215,7 +217,8 @@ fn sample_corpus_report_shows_every_finding_kind() {
         let n = list.matches("class=\"finding\"").count();
         let total = r["document_clusters"].as_array().unwrap().len()
             + r["paragraph_clusters"].as_array().unwrap().len()
-            + r["doubled_documents"].as_array().unwrap().len();
+            + r["doubled_documents"].as_array().unwrap().len()
+            + r["reuse"].as_array().unwrap().len();
         assert_eq!(n, total);
         for i in 1..=n {
             let dom = dump_dom(&browser, &page, &format!("#open={i}"));
@@ -230,5 +233,171 @@ fn sample_corpus_report_shows_every_finding_kind() {
                 "finding {i} ({kind}) shows no marked passage"
             );
         }
+    }
+}
+
+/// A fictional wire story (about 240 words).
+const WIRE: &str = "Harbor Authority Approves Plan to Dredge Northern Channel\n\
+    \n\
+    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
+    shipping channel, a project that officials say will allow larger cargo vessels to \
+    dock at the port for the first time in two decades.\n\
+    \n\
+    The board voted five to two in favour of the proposal after a public hearing that \
+    lasted more than four hours. Opponents, including several fishing cooperatives, \
+    warned that the work could disturb oyster beds along the eastern shore.\n\
+    \n\
+    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
+    roughly eighteen months to complete. The authority estimates the cost at 46 million \
+    dollars, most of it covered by a federal infrastructure grant awarded last year.\n\
+    \n\
+    Environmental groups said they would study the final permit before deciding whether \
+    to challenge it in court. A spokesperson for the Coastal Waters Alliance said the \
+    group remained concerned about sediment plumes drifting toward protected wetlands.\n\
+    \n\
+    The port handled about 3.2 million tonnes of cargo last year, down from a peak of \
+    4.1 million tonnes in 2015, according to figures published by the authority. \
+    Shipping companies have long complained that the shallow channel forces them to \
+    unload part of their cargo at other ports.\n\
+    \n\
+    Construction crews will work in shifts around the clock, and the authority said it \
+    would publish a weekly schedule so that recreational boaters can plan around the \
+    closures.\n";
+
+/// A reworded, trimmed reprint of [`WIRE`] (about 140 words) under a new
+/// headline and byline: not a near-duplicate (whole-document Jaccard 0.26,
+/// containment 0.55), but four passages of 12 to 39 words come from the wire.
+const REPRINT: &str = "Port board backs channel dredging despite fishing worries\n\
+    \n\
+    By a staff reporter\n\
+    \n\
+    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
+    shipping channel, which officials say will let larger cargo vessels dock at the port \
+    for the first time in two decades.\n\
+    \n\
+    The vote came after a long and heated hearing. Local oyster growers warned that the \
+    work could disturb oyster beds along the eastern shore, a worry shared by many \
+    residents of Pike Landing.\n\
+    \n\
+    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
+    roughly eighteen months to complete. The authority puts the cost at 46 million \
+    dollars.\n\
+    \n\
+    Shipping companies have long complained that the shallow channel forces them to \
+    unload part of their cargo at other ports, Okafor added.\n\
+    \n\
+    The Pike Landing Herald will follow the story as it develops.\n";
+
+/// The passage numbers of the blocks in `html` (`data-passages="1 2"`).
+fn passage_numbers(html: &str) -> Vec<Vec<u32>> {
+    html.split("data-passages=\"")
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap()
+                .split(' ')
+                .map(|n| n.parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_rewritten_reprint_is_a_reuse_finding_with_passages_marked_on_both_sides() {
+    // The reprint ends on markup, which must show as text.
+    let reprint = format!("{REPRINT}\n{}\n", PAYLOADS.join(" "));
+    let env = TestEnv::with_files(&[("wire.txt", WIRE), ("reprint.txt", &reprint)]);
+    let (run, report) = env.scan_json(&["."]);
+    run.expect_code(0);
+    assert!(
+        report["document_clusters"].as_array().unwrap().is_empty(),
+        "not near-duplicates: {run}"
+    );
+    let links = report["reuse"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{run}");
+    assert_eq!(links[0]["doc"], "./reprint.txt");
+    assert_eq!(links[0]["source"], "./wire.txt");
+    let passages = links[0]["passages"].as_array().unwrap().len();
+    assert!(passages >= 3, "{passages} passages");
+
+    env.scan(&[".", "--format", "html", "-o", "report.html"])
+        .expect_code(0);
+    let page = env.path("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let start = html.find("type=\"application/json\">").unwrap() + 24;
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    // Both texts of the link travel with the page.
+    for path in ["./reprint.txt", "./wire.txt"] {
+        assert!(
+            data["texts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["path"] == path && t["line"] == 1),
+            "no text for {path}"
+        );
+    }
+    assert!(html.contains("<option value=\"reuse\">reuse (derived documents)</option>"));
+
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but no chromium on PATH: .ci/run installs it (apt-get install chromium)"
+        );
+        eprintln!("skipped the browser part: no chromium on PATH");
+        return;
+    };
+    let list = dump_dom(&browser, &page, "");
+    let kinds: Vec<&str> = list
+        .split("class=\"finding\" data-kind=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let n = 1 + kinds
+        .iter()
+        .position(|k| *k == "reuse")
+        .unwrap_or_else(|| panic!("no reuse finding among {kinds:?}"));
+    assert!(
+        list.contains("./reprint.txt ← ./wire.txt"),
+        "the finding names derived ← source"
+    );
+
+    // Opened, with its second passage picked.
+    let dom = dump_dom(&browser, &page, &format!("#open={n}&pair=2"));
+    let view = &dom[dom
+        .find("class=\"reuse-view\"")
+        .expect("a side-by-side view")..];
+    let at = view.find("class=\"col source\"").expect("a source column");
+    let (derived, source) = view.split_at(at);
+    assert!(derived.contains("class=\"col derived\""));
+    let (d, s) = (passage_numbers(derived), passage_numbers(source));
+    for k in 1..=passages as u32 {
+        assert!(
+            d.iter().any(|b| b.contains(&k)) && s.iter().any(|b| b.contains(&k)),
+            "passage {k} is not marked on both sides: derived {d:?}, source {s:?}"
+        );
+    }
+    assert!(
+        derived.contains("<mark>") && source.contains("<mark>"),
+        "no shared words marked inside the passages"
+    );
+    // The picked passage is highlighted on both sides.
+    for side in [derived, source] {
+        let on = side
+            .split("class=\"block passage on\" data-passages=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a highlighted passage");
+        assert!(on.split(' ').any(|x| x == "2"), "{on}");
+    }
+    assert!(!dom.contains("id=\"pwned\""), "a payload ran:\n{dom}");
+    assert!(
+        derived.contains("&lt;script&gt;document.body.id='pwned'&lt;/script&gt;"),
+        "the markup is not shown as text"
+    );
+    for text in ["wholly derived", "Direction, by coverage"] {
+        assert!(dom.contains(text), "{text} not shown");
     }
 }

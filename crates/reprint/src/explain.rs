@@ -3,7 +3,11 @@
 //! For two texts: exact and estimated Jaccard of their shingle sets,
 //! containment both ways, the shared shingle count and the verdict under
 //! the matching rule; the paragraphs of one that match paragraphs of the
-//! other, with their lines; and the longest word runs they share.
+//! other, with their lines; the longest word runs they share; and their
+//! passage-level reuse as the scan's reuse stage sees it ([`crate::reuse`]:
+//! the same tokens, alignment, direction rule and grades, with the dates
+//! the inputs give), whether or not its candidate generation would pair
+//! them.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,15 +19,19 @@ use crate::error::{Error, Result};
 use crate::input::read::{Collect, Reader};
 use crate::input::{discover, Document, Issue, Origin, StdinFormat};
 use crate::minhash::{estimate_jaccard, MinHasher};
-use crate::normalize::words;
+use crate::normalize::{words, WordScratch};
 use crate::passage::{shared_runs, Join, RunSpec};
 use crate::report::round4;
+use crate::reuse::{self, DirectionRule, Grade, Tokens};
 use crate::segment;
 use crate::shingle::{shingle_set, shingles, ShingleScratch};
 use crate::verify::{scores, Rule};
 
 /// Longest shared passages listed.
 pub const MAX_PASSAGES: usize = 5;
+/// Characters of each side's excerpt of an aligned reuse passage (as in
+/// the scan report's `reuse` passages).
+pub const REUSE_EXCERPT_CHARS: usize = 160;
 /// Shortest shared passage listed, in words.
 pub use crate::passage::MIN_PASSAGE_WORDS;
 
@@ -99,10 +107,88 @@ pub struct Explanation {
     pub paragraphs: Vec<ParagraphMatch>,
     /// The longest word runs both contain, longest first.
     pub passages: Vec<Passage>,
+    /// Passage-level reuse: the aligned passages, and whether one document
+    /// is derived from the other by the scan's reuse rule.
+    pub reuse: Reuse,
     /// Input problems met while reading the corpus (records skipped on the
     /// way to the two documents); absent when there were none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<Issue>,
+}
+
+/// One of the two documents, named in [`Reuse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Which {
+    /// The first document.
+    A,
+    /// The second document.
+    B,
+}
+
+impl Which {
+    /// `A` or `B`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Which::A => "A",
+            Which::B => "B",
+        }
+    }
+}
+
+/// A passage of A aligned with a passage of B, as the reuse stage aligns
+/// them ([`crate::align`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct AlignedPassage {
+    /// First and last line of the passage in A's text.
+    pub a_lines: [u32; 2],
+    /// First and last line of the passage in B's text.
+    pub b_lines: [u32; 2],
+    /// A's words in the passage.
+    pub a_words: u32,
+    /// B's words in the passage.
+    pub b_words: u32,
+    /// Words inside shared word trigrams over the longer side's words: 1
+    /// for a verbatim copy, lower the more was reworded.
+    pub similarity: f64,
+    /// The passage in A, up to [`REUSE_EXCERPT_CHARS`] characters.
+    pub a_excerpt: String,
+    /// The passage in B, likewise.
+    pub b_excerpt: String,
+}
+
+/// Whether one document is derived from the other, by the scan's reuse
+/// rule (`--reuse-min-coverage`, `--reuse-wholly`; see [`reuse::decide`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reuse {
+    /// The aligned passages, in A's order.
+    pub passages: Vec<AlignedPassage>,
+    /// Share of A's words inside the passages.
+    pub a_coverage: f64,
+    /// Share of B's words inside the passages.
+    pub b_coverage: f64,
+    /// A's publication date from its input's metadata (absent when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_date: Option<String>,
+    /// B's publication date, likewise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_date: Option<String>,
+    /// The document that would be the source, `a` or `b` (null when no
+    /// passage aligns).
+    pub source: Option<Which>,
+    /// What chose it: `date`, `coverage` or `input_order` (null when no
+    /// passage aligns).
+    pub direction_rule: Option<DirectionRule>,
+    /// The derived document's grade, `wholly` or `partially`; null when
+    /// its coverage is below `--reuse-min-coverage` (no link).
+    pub grade: Option<Grade>,
+    /// Whether a scan with these parameters would report the link (if its
+    /// candidate generation pairs the two): a grade, the reuse stage on,
+    /// and the two not near-duplicates (a scan links no two documents of
+    /// one cluster).
+    pub link: bool,
+    /// The verdict, in words.
+    pub verdict: String,
 }
 
 /// A document to explain.
@@ -116,6 +202,9 @@ pub struct Doc {
     pub line: u64,
     /// Its text.
     pub text: String,
+    /// Its publication date from the input's metadata (RFC 3339, UTC),
+    /// when the input gives one.
+    pub date: Option<String>,
 }
 
 /// Documents read for an explanation, and the problems met reading them.
@@ -158,6 +247,7 @@ fn documents_of(
                     path,
                     line,
                     text: std::mem::take(&mut d.text),
+                    date: d.meta.date.take(),
                 }
             })
         },
@@ -339,7 +429,136 @@ pub fn explain(a: &Doc, b: &Doc, cfg: &Config) -> Explanation {
         verdict,
         paragraphs,
         passages: passages(&pa, &pb),
+        reuse: reuse_of(a, b, duplicate, cfg),
         issues: Vec::new(),
+    }
+}
+
+/// The reuse stage's view of the pair: `a` and `b` tokenized, aligned,
+/// directed and graded as [`crate::pipeline`] does for a candidate pair
+/// (`a` first in the input).
+fn reuse_of(a: &Doc, b: &Doc, duplicate: bool, cfg: &Config) -> Reuse {
+    let rc = &cfg.reuse;
+    let mut scratch = WordScratch::default();
+    let (ta, tb) = (
+        Tokens::of(&a.text, &mut scratch),
+        Tokens::of(&b.text, &mut scratch),
+    );
+    let al = reuse::align_pair(&ta.words, &tb.words, rc.align_spec());
+    let (a_date, b_date) = (a.date.as_deref(), b.date.as_deref());
+    let decision = reuse::decide(&al, a_date, b_date, rc);
+    // The direction alone, whatever the coverage (the rule does not depend
+    // on it), so that "no link" can still say which would be the source.
+    let direction = if al.passages.is_empty() {
+        None
+    } else {
+        let any = reuse::ReuseConfig {
+            min_coverage: 0.0,
+            ..rc.clone()
+        };
+        reuse::decide(&al, a_date, b_date, &any)
+    };
+    let passages = al
+        .passages
+        .iter()
+        .map(|p| AlignedPassage {
+            a_lines: ta.line_range(p.text_start, p.text_end),
+            b_lines: tb.line_range(p.source_start, p.source_end),
+            a_words: p.text_len(),
+            b_words: p.source_len(),
+            similarity: round4(p.similarity()),
+            a_excerpt: ta.excerpt(&a.text, p.text_start, p.text_end, REUSE_EXCERPT_CHARS),
+            b_excerpt: tb.excerpt(&b.text, p.source_start, p.source_end, REUSE_EXCERPT_CHARS),
+        })
+        .collect();
+    let (derived, source) = match direction {
+        Some(d) if d.a_derived => (Which::A, Which::B),
+        _ => (Which::B, Which::A),
+    };
+    let coverage = if derived == Which::A {
+        al.a_coverage
+    } else {
+        al.b_coverage
+    };
+    let stage_on = rc.enabled && cfg.granularity.reuse();
+    let verdict = match decision {
+        None => format!(
+            "no link (coverage {:.4} below --reuse-min-coverage {})",
+            if direction.is_some() {
+                coverage
+            } else {
+                al.a_coverage.max(al.b_coverage)
+            },
+            rc.min_coverage
+        ),
+        Some(d) => {
+            let (grade, flag, bound) = match d.grade {
+                Grade::Wholly => ("wholly", "--reuse-wholly", rc.wholly),
+                Grade::Partially => ("partially", "--reuse-min-coverage", rc.min_coverage),
+            };
+            let found = format!(
+                "{} is {grade} derived from {} (coverage {coverage:.4} ≥ {flag} {bound})",
+                derived.name(),
+                source.name()
+            );
+            if !stage_on {
+                format!("{found}, but the reuse stage is off (it runs with --granularity all, without --no-reuse)")
+            } else if duplicate {
+                format!("{found}, but as near-duplicates they are one document cluster, and a scan links no two documents of one cluster")
+            } else {
+                found
+            }
+        }
+    };
+    Reuse {
+        passages,
+        a_coverage: round4(al.a_coverage),
+        b_coverage: round4(al.b_coverage),
+        a_date: a.date.clone(),
+        b_date: b.date.clone(),
+        source: direction.map(|_| source),
+        direction_rule: direction.map(|d| d.rule),
+        grade: decision.map(|d| d.grade),
+        link: decision.is_some() && stage_on && !duplicate,
+        verdict,
+    }
+}
+
+/// Why the source is the source, in words.
+fn direction_text(r: &Reuse, source: Which, rule: DirectionRule) -> String {
+    let derived = match source {
+        Which::A => Which::B,
+        Which::B => Which::A,
+    };
+    let date = |w: Which| match w {
+        Which::A => r.a_date.as_deref(),
+        Which::B => r.b_date.as_deref(),
+    };
+    let cov = |w: Which| match w {
+        Which::A => r.a_coverage,
+        Which::B => r.b_coverage,
+    };
+    let (s, d) = (source.name(), derived.name());
+    match rule {
+        DirectionRule::Date => format!(
+            "by date: {s} was published earlier ({} before {})",
+            date(source).unwrap_or("?"),
+            date(derived).unwrap_or("?")
+        ),
+        DirectionRule::Coverage => format!(
+            "by coverage: {}, and the passages cover less of {s}'s own words ({:.4}) than of {d}'s ({:.4})",
+            match (&r.a_date, &r.b_date) {
+                (Some(_), Some(_)) => "both are dated the same day",
+                (Some(_), None) => "only A is dated",
+                (None, Some(_)) => "only B is dated",
+                (None, None) => "neither is dated",
+            },
+            cov(source),
+            cov(derived)
+        ),
+        DirectionRule::InputOrder => format!(
+            "by input order: dates and coverage tie, and {s} comes first"
+        ),
     }
 }
 
@@ -433,6 +652,69 @@ pub fn write_text(e: &Explanation, out: &mut dyn Write) -> Result<()> {
         )
         .map_err(w)?;
     }
+    write_reuse(&e.reuse, out)
+}
+
+/// The "Reuse:" section of the text output.
+fn write_reuse(r: &Reuse, out: &mut dyn Write) -> Result<()> {
+    let w = |x| Error::io("<output>", x);
+    let lines = |l: [u32; 2]| {
+        if l[0] == l[1] {
+            format!("line {}", l[0])
+        } else {
+            format!("lines {}-{}", l[0], l[1])
+        }
+    };
+    writeln!(out, "\nReuse:").map_err(w)?;
+    writeln!(
+        out,
+        "  aligned passages ({}, as the scan's reuse stage aligns them):",
+        r.passages.len()
+    )
+    .map_err(w)?;
+    if r.passages.is_empty() {
+        writeln!(out, "    none").map_err(w)?;
+    }
+    for (i, p) in r.passages.iter().enumerate() {
+        writeln!(
+            out,
+            "    {}. A {} ({} words)  ~  B {} ({} words)   similarity {:.4}",
+            i + 1,
+            lines(p.a_lines),
+            p.a_words,
+            lines(p.b_lines),
+            p.b_words,
+            p.similarity
+        )
+        .map_err(w)?;
+        writeln!(out, "       A \"{}\"", p.a_excerpt).map_err(w)?;
+        writeln!(out, "       B \"{}\"", p.b_excerpt).map_err(w)?;
+    }
+    writeln!(
+        out,
+        "  coverage: {:.4} of A's words are in passages, {:.4} of B's",
+        r.a_coverage, r.b_coverage
+    )
+    .map_err(w)?;
+    if r.a_date.is_some() || r.b_date.is_some() {
+        writeln!(
+            out,
+            "  dates: A {}, B {}",
+            r.a_date.as_deref().unwrap_or("unknown"),
+            r.b_date.as_deref().unwrap_or("unknown")
+        )
+        .map_err(w)?;
+    }
+    if let (Some(source), Some(rule)) = (r.source, r.direction_rule) {
+        writeln!(
+            out,
+            "  source: {}, {}",
+            source.name(),
+            direction_text(r, source, rule)
+        )
+        .map_err(w)?;
+    }
+    writeln!(out, "  {}", r.verdict).map_err(w)?;
     Ok(())
 }
 
@@ -446,6 +728,7 @@ mod tests {
             path: format!("{id}.txt"),
             line: 1,
             text: text.into(),
+            date: None,
         }
     }
 
@@ -470,6 +753,50 @@ mod tests {
             e.passages[0].text,
             "one two three four five six seven eight"
         );
+    }
+
+    #[test]
+    fn reuse_follows_the_scans_rule_and_says_when_a_scan_would_not_link() {
+        let wire = "The city council voted on Tuesday to close the old harbor bridge for six \
+            weeks of repairs starting next Monday.\n\nEngineers found cracks in two of the main \
+            supports during a routine inspection last month, the council said.\n\nFerries \
+            will run every twenty minutes while the bridge is closed, and fares will be waived \
+            for residents who show a transit card.\n\nThe mayor thanked commuters for their \
+            patience and promised weekly updates on the work.";
+        let reprint = "Bridge to shut for repairs\n\nEngineers found cracks in two of the main \
+            supports during a routine inspection last month, the council said. Ferries will \
+            run every twenty minutes while the bridge is closed.\n\nShop owners in the old \
+            town fear a quiet spring as drivers stay away during the works.";
+        let (mut a, mut b) = (doc("wire", wire), doc("reprint", reprint));
+        let cfg = Config::new(Vec::new());
+        let r = explain(&a, &b, &cfg).reuse;
+        assert_eq!(r.passages.len(), 1, "{r:?}");
+        assert_eq!(
+            (r.passages[0].a_lines, r.passages[0].b_lines),
+            ([3, 5], [3, 3])
+        );
+        assert_eq!(
+            (r.source, r.direction_rule, r.grade, r.link),
+            (
+                Some(Which::A),
+                Some(DirectionRule::Coverage),
+                Some(Grade::Wholly),
+                true
+            )
+        );
+        // Dated the other way round, the date rule wins over coverage.
+        a.date = Some("2024-05-02T08:00:00Z".into());
+        b.date = Some("2024-05-01T08:00:00Z".into());
+        let r = explain(&a, &b, &cfg).reuse;
+        assert_eq!(
+            (r.source, r.direction_rule),
+            (Some(Which::B), Some(DirectionRule::Date))
+        );
+        // The stage off: the same passages, no link.
+        let mut off = cfg.clone();
+        off.reuse.enabled = false;
+        let r = explain(&a, &b, &off).reuse;
+        assert!(!r.link && r.grade.is_some() && r.verdict.contains("reuse stage is off"));
     }
 
     #[test]

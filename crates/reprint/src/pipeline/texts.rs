@@ -10,9 +10,10 @@ use crate::report::html::{DocText, MAX_MEMBERS, TEXT_BUDGET_BYTES};
 use super::ScanOutcome;
 
 /// The texts of the documents in a report's findings (document clusters,
-/// paragraph clusters, doubled documents), read again, each cut at
-/// `max_bytes`, in report order until the page's text budget is spent. A
-/// document that cannot be read again is left out.
+/// paragraph clusters, doubled documents, and both documents of each reuse
+/// link), read again, each cut at `max_bytes`, in report order until the
+/// page's text budget is spent. A document that cannot be read again is
+/// left out.
 pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usize) -> Vec<DocText> {
     let corpus = &outcome.corpus;
     let index: HashMap<(&str, u64), u32> = outcome
@@ -35,7 +36,13 @@ pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usiz
             r.doubled_documents
                 .iter()
                 .map(|d| (d.path.as_str(), d.line)),
-        );
+        )
+        .chain(r.reuse.iter().flat_map(|l| {
+            [
+                (l.path.as_str(), l.line),
+                (l.source_path.as_str(), l.source_line),
+            ]
+        }));
     let ordered = outcome
         .clusters
         .iter()

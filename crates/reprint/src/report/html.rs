@@ -6,8 +6,15 @@
 //! In: a [`Report`] and the texts of its findings ([`DocText`]). Out: the
 //! page, whose data block is [`PageData`]: the report, the texts, and the
 //! parameters the script compares texts with ([`PageParams`]: paragraph
-//! shingle size, the rule paragraphs match by, the shortest marked run),
-//! so the script holds none of the engine's constants.
+//! shingle size, the rule paragraphs match by, the shortest marked run,
+//! the reuse stage's n-gram), so the script holds none of the engine's
+//! constants.
+//!
+//! A reuse link (kind `reuse`) opens on the derived document beside its
+//! source, each whole and in its own order, with the link's passages
+//! numbered from 1 (the report's order) and the same number marked on both
+//! sides: the lines of a passage are its `doc_lines` and `source_lines`,
+//! and inside them the words in a shared n-gram of that passage are marked.
 //!
 //! Scraped text is untrusted. Everything the page shows travels as JSON in
 //! a `<script type="application/json">` block, with `<`, `>` and `&`
@@ -114,6 +121,7 @@ main { padding: 10px 20px; }
 .kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; padding: 1px 6px; border-radius: 3px; background: #e3e8f0; white-space: nowrap; }
 .kind.document { background: #ffe1c2; } .kind.boilerplate { background: #dfe6ee; } .kind.reprinted { background: #d7f0dc; }
 .kind.within_document { background: #eadff5; } .kind.doubled { background: #f7d4d4; }
+.kind.reuse { background: #cfe9f1; }
 .title { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .meta { color: #5b6473; font-size: 12px; }
 .detail { padding: 8px 12px 12px; border-top: 1px solid #eef0f3; }
@@ -129,6 +137,14 @@ main { padding: 10px 20px; }
 .para .ln { color: #8a93a3; font-size: 11px; display: block; }
 mark { background: #fff0a6; padding: 0; }
 .empty { color: #8a93a3; font-style: italic; }
+.reuse-view { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.reuse-view .col h3 { font-size: 13px; margin: 4px 0; }
+.reuse-view .text { position: relative; max-height: 75vh; overflow: auto; border: 1px solid #eef0f3; border-radius: 4px; background: #fbfbfc; }
+.block { white-space: pre-wrap; font-size: 13px; padding: 2px 8px; border-left: 3px solid transparent; }
+.block.passage { background: #eaf5f9; border-left-color: #4f9fb8; margin: 2px 0; }
+.block.passage.on { background: #fff7d6; border-left-color: #d9a400; }
+.block .ln { color: #8a93a3; font-size: 11px; display: block; }
+.pnum { display: inline-block; min-width: 1.4em; text-align: center; font-size: 11px; font-weight: 600; color: #fff; background: #4f9fb8; border-radius: 8px; padding: 0 5px; margin-right: 4px; cursor: pointer; }
 button.more { margin: 10px 0; }
 </style>
 </head>
@@ -139,6 +155,7 @@ button.more { margin: 10px 0; }
 <option value="">all</option><option value="document">document clusters</option>
 <option value="boilerplate">boilerplate paragraphs</option><option value="reprinted">reprinted paragraphs</option>
 <option value="within_document">within-document paragraphs</option><option value="doubled">doubled documents</option>
+<option value="reuse">reuse (derived documents)</option>
 </select></label>
 <input id="q" type="search" placeholder="filter by text, id, title, path…">
 <span id="count" class="meta"></span>
@@ -146,7 +163,7 @@ button.more { margin: 10px 0; }
 <main id="list"></main>
 "#;
 
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r##"
 "use strict";
 const DATA = JSON.parse(document.getElementById("data").textContent);
 const R = DATA.report;
@@ -194,11 +211,23 @@ for (const d of R.doubled_documents) {
     detail: box => doubledDocument(box, d),
   });
 }
+const pct = x => (100 * x).toFixed(1) + "%";
+for (const r of R.reuse) {
+  FINDINGS.push({
+    kind: "reuse",
+    title: r.doc + " ← " + r.source,
+    meta: r.grade + " derived, coverage " + pct(r.coverage) + ", source coverage " + pct(r.source_coverage) +
+      ", " + r.passages.length + (r.passages.length === 1 ? " passage" : " passages"),
+    search: [r.doc, r.path, r.source, r.source_path, r.grade].concat(r.passages.map(p => p.excerpt)).join(" "),
+    detail: box => reuseLink(box, r),
+  });
+}
 
 const s = R.stats;
 document.getElementById("summary").textContent =
   s.documents + " documents in " + s.inputs + " inputs; " + s.clusters + " document clusters, " +
-  s.paragraph_clusters + " paragraph clusters, " + s.doubled_documents + " doubled documents; " +
+  s.paragraph_clusters + " paragraph clusters, " + s.doubled_documents + " doubled documents, " +
+  s.reuse_links + " reuse links; " +
   R.issues.length + " input problems. reprint " + R.tool.version + ", threshold " + R.params.threshold +
   ", containment " + (R.params.containment === null ? "off" : R.params.containment) + ", " + R.params.shingle_size + "-word shingles.";
 
@@ -234,12 +263,12 @@ function accepts(s) {
   return s.jaccard >= P.paragraph_threshold || s.jaccard >= P.align_jaccard ||
     (P.paragraph_containment !== null && s.containment >= P.paragraph_containment);
 }
-// Character ranges of `toks` covered by a run of P.run_words words that
-// `other` holds (its shingles of that size): the covered runs of the
-// engine's passage module.
-function sharedRanges(toks, other) {
+// Character ranges of `toks` covered by a run of `run` words (by default
+// P.run_words) that `other` holds (its shingles of that size): the covered
+// runs of the engine's passage module.
+function sharedRanges(toks, other, run) {
   const ranges = [];
-  const RUN = P.run_words;
+  const RUN = run || P.run_words;
   for (let i = 0; i + RUN <= toks.length; i++) {
     if (other.has(toks.slice(i, i + RUN).map(t => t.w).join(" "))) {
       const s = toks[i].s, e = toks[i + RUN - 1].e;
@@ -249,10 +278,10 @@ function sharedRanges(toks, other) {
   }
   return ranges;
 }
-function marked(text, other) {
+function marked(text, other, run) {
   const frag = document.createDocumentFragment();
   let at = 0;
-  for (const [s, e] of sharedRanges(tokens(text), other)) {
+  for (const [s, e] of sharedRanges(tokens(text), other, run)) {
     if (s > at) frag.append(document.createTextNode(text.slice(at, s)));
     frag.append(el("mark", null, text.slice(s, e)));
     at = e;
@@ -378,6 +407,109 @@ function doubledDocument(box, d) {
     { label: "second copy (from line " + d.split_line + ")", text: lines && lines.slice(d.split_line - 1).join("\n") });
 }
 
+// ---- reuse links: derived document and source, passages numbered ----
+const DIRECTION = {
+  date: "the source was published on an earlier date",
+  coverage: "undated, or published the same day: the source is the document whose own words the passages cover less",
+  input_order: "dates and coverage tie: the source is the document that comes first in the input",
+};
+const lineSpan = r => r[0] === r[1] ? "line " + r[0] : "lines " + r[0] + "-" + r[1];
+
+function reuseLink(box, r) {
+  const q = R.params;
+  const why = r.grade === "wholly" ? "at least --reuse-wholly " + q.reuse_wholly
+    : "at least --reuse-min-coverage " + q.reuse_min_coverage + ", under --reuse-wholly " + q.reuse_wholly;
+  box.append(
+    el("div", "meta", "Derived: " + r.doc + " (" + r.path + ":" + r.line + ") ← source: " + r.source +
+      " (" + r.source_path + ":" + r.source_line + ")"),
+    el("div", "meta", r.grade + " derived: the aligned passages hold " + pct(r.coverage) +
+      " of the derived document's words (" + why + ") and " + pct(r.source_coverage) + " of the source's."),
+    el("div", "meta", "Direction, by " + r.direction_rule.replace("_", " ") + ": " + DIRECTION[r.direction_rule] + "."));
+  const view = el("div", "reuse-view");
+  const rows = r.passages.map((p, i) => [String(i + 1), lineSpan(p.doc_lines), lineSpan(p.source_lines),
+    p.words + " / " + p.source_words, String(p.similarity), p.excerpt]);
+  membersTable(box, ["#", "derived", "source", "words (derived / source)", "similarity", "passage"], rows,
+    i => showPassage(view, i + 1));
+  box.append(view);
+  reuseView(view, r);
+}
+
+// The two texts whole, side by side, each in its own order, with the
+// passages' lines numbered on both sides.
+function reuseView(view, r) {
+  const col = (cls, side, doc, path, line) => {
+    const c = el("div", "col " + cls);
+    c.append(el("h3", null, side + ": " + doc + " (" + path + ":" + line + ")"));
+    return c;
+  };
+  const cd = col("derived", "derived", r.doc, r.path, r.line);
+  const cs = col("source", "source", r.source, r.source_path, r.source_line);
+  view.append(cd, cs);
+  const d = textOf(r.path, r.line), s = textOf(r.source_path, r.source_line);
+  if (d === undefined || s === undefined) {
+    const why = "text not in this page (the page carries at most " + DATA.text_budget_mb + " MB of text; use reprint explain)";
+    cd.append(el("div", "empty", d === undefined ? why : ""));
+    cs.append(el("div", "empty", s === undefined ? why : ""));
+    return;
+  }
+  const dl = d.split("\n"), sl = s.split("\n");
+  const dr = r.passages.map(p => p.doc_lines), sr = r.passages.map(p => p.source_lines);
+  const pick = n => showPassage(view, n);
+  const td = el("div", "text"), ts = el("div", "text");
+  td.append(...reuseBlocks(dl, dr, sl, sr, pick));
+  ts.append(...reuseBlocks(sl, sr, dl, dr, pick));
+  cd.append(td);
+  cs.append(ts);
+}
+
+// `lines` as blocks: runs of lines inside the same passages (`ranges[i]`
+// are passage i+1's first and last lines) and runs outside every passage.
+// In a passage, the words in a P.reuse_ngram-word n-gram that the other
+// side's lines of the same passages hold are marked.
+function reuseBlocks(lines, ranges, other, otherRanges, pick) {
+  const blocks = [];
+  let cur = null;
+  lines.forEach((l, i) => {
+    const n = i + 1;
+    const ids = [];
+    ranges.forEach((r, j) => { if (r[0] <= n && n <= r[1]) ids.push(j + 1); });
+    const key = ids.join(" ");
+    if (cur && cur.key === key) { cur.lines.push(l); cur.last = n; }
+    else { cur = { key: key, ids: ids, first: n, last: n, lines: [l] }; blocks.push(cur); }
+  });
+  return blocks.map(b => {
+    if (!b.ids.length) return el("div", "block", b.lines.join("\n"));
+    // A passage's block ends on its last line with words.
+    while (b.lines.length > 1 && b.lines[b.lines.length - 1].trim() === "") { b.lines.pop(); b.last--; }
+    const text = b.lines.join("\n");
+    const div = el("div", "block passage");
+    div.dataset.passages = b.key;
+    const head = el("span", "ln");
+    b.ids.forEach(id => {
+      const n = el("span", "pnum", id);
+      n.title = "passage " + id;
+      n.addEventListener("click", () => pick(id));
+      head.append(n);
+    });
+    head.append(document.createTextNode(lineSpan([b.first, b.last])));
+    const there = b.ids.map(id => other.slice(otherRanges[id - 1][0] - 1, otherRanges[id - 1][1]).join("\n")).join("\n");
+    div.append(head, marked(text, shingles(tokens(there), P.reuse_ngram), P.reuse_ngram));
+    return div;
+  });
+}
+
+// Passage `n` highlighted on both sides, and scrolled to.
+function showPassage(view, n) {
+  view.querySelectorAll(".block.on").forEach(x => x.classList.remove("on"));
+  view.querySelectorAll(".block.passage").forEach(b => {
+    if (b.dataset.passages.split(" ").includes(String(n))) b.classList.add("on");
+  });
+  view.querySelectorAll(".text").forEach(t => {
+    const b = t.querySelector(".block.on");
+    if (b) t.scrollTop = b.offsetTop;
+  });
+}
+
 // ---- the list: filtered, rendered in pages, details on demand ----
 const PAGE = 200;
 let shown = [];
@@ -424,7 +556,7 @@ const open = /open=(\d+)/.exec(location.hash);
 if (open) { const h = document.querySelectorAll(".finding > .head")[Number(open[1]) - 1]; if (h) h.click(); }
 const pick = /pair=(\d+)/.exec(location.hash);
 if (pick) { const r = document.querySelectorAll(".detail table.members tr.pick")[Number(pick[1]) - 1]; if (r) r.click(); }
-"#;
+"##;
 
 #[cfg(test)]
 mod tests {

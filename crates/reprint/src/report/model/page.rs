@@ -5,14 +5,16 @@
 //! again. Out: [`PageData`], which the HTML writer ([`crate::report::html`])
 //! embeds as one JSON block. The script copies none of the engine's
 //! constants: paragraph shingle size, the rule two paragraphs match by and
-//! the shortest marked passage all travel here ([`PageParams`]), taken from
-//! the report's [`Params`] and from [`crate::passage`], as `reprint explain`
+//! the shortest marked passage and the n-gram reuse passages are aligned
+//! by all travel here ([`PageParams`]), taken from the report's [`Params`],
+//! from [`crate::passage`] and from [`crate::reuse`], as `reprint explain`
 //! uses them.
 
 use serde::Serialize;
 
 use super::{Params, Report};
 use crate::passage::MIN_PASSAGE_WORDS;
+use crate::reuse::REUSE_NGRAM;
 
 /// Longest text of one document carried in the page, in bytes.
 pub const MAX_TEXT_BYTES: usize = 200_000;
@@ -62,6 +64,11 @@ pub struct PageParams {
     /// Shortest word run marked as shared ([`MIN_PASSAGE_WORDS`]): a word is
     /// marked when it lies in a run of this many words the other text holds.
     pub run_words: usize,
+    /// Words per n-gram the reuse stage aligns passages by
+    /// ([`REUSE_NGRAM`]): in a reuse link's view, a word of a passage is
+    /// marked when it lies in an n-gram of this many words that the other
+    /// side of the same passage holds.
+    pub reuse_ngram: usize,
 }
 
 impl PageParams {
@@ -74,6 +81,7 @@ impl PageParams {
             align_jaccard: ALIGN_JACCARD,
             min_paragraph_words: params.min_paragraph_words.max(1),
             run_words: MIN_PASSAGE_WORDS,
+            reuse_ngram: REUSE_NGRAM,
         }
     }
 }
