@@ -101,7 +101,7 @@ fn two_unrelated_stories() {
             "Reuse:\n  aligned passages (0, as the scan's reuse stage aligns them):\n    none\n"
         ) && run
             .stdout
-            .ends_with("  no link (coverage 0.0000 below --reuse-min-coverage 0.2)\n"),
+            .ends_with("  no link (coverage 0.0000 below --reuse-min-coverage 0.3)\n"),
         "{run}"
     );
     insta::assert_snapshot!(run.stdout);
@@ -122,9 +122,9 @@ fn a_rewritten_reprint_shows_its_aligned_passages() {
     assert!(
         run.stdout
             .contains("  source: B, by coverage: neither is dated")
-            && run
-                .stdout
-                .ends_with("  A is wholly derived from B (coverage 0.6809 ≥ --reuse-wholly 0.4)\n"),
+            && run.stdout.ends_with(
+                "  A is wholly derived from B (coverage 0.6809 ≥ --reuse-wholly 0.45)\n"
+            ),
         "{run}"
     );
     insta::assert_snapshot!(run.stdout);

@@ -25,6 +25,10 @@ const WIRE: &[&str] = &[
      and that ash in the streams would be monitored for the next several weeks.",
     "State forestry officials plan to survey the burned slopes from the air on Monday and will \
      decide by the end of the week whether to close the hiking trails for the rest of the season.",
+    "Insurance adjusters are expected in the area from Tuesday, and the county has opened a \
+     help desk at the Tarrow library for owners of damaged barns, fences and machinery.",
+    "The last fire of this size in the hills, in the dry summer eleven years ago, burned for \
+     five days and destroyed a dozen homes along the southern ridge before rain put it out.",
 ];
 
 /// The wire story rewritten by an outlet: reworded in places, one paragraph
@@ -63,11 +67,11 @@ const OTHER: &str = "The Merrow County library board voted on Thursday to extend
 #[test]
 fn a_rewritten_trimmed_reprint_is_linked_to_its_source_with_passages() {
     let env = TestEnv::with_files(&[
-        ("wire.txt", wire()),
-        ("outlet.txt", rewritten()),
-        ("other.txt", OTHER.to_string()),
+        ("docs/wire.txt", wire()),
+        ("docs/outlet.txt", rewritten()),
+        ("docs/other.txt", OTHER.to_string()),
     ]);
-    let (run, r) = env.scan_json(&[]);
+    let (run, r) = env.scan_json(&["docs"]);
     run.expect_code(0);
     // Not a near-duplicate: no document cluster.
     assert!(r["document_clusters"].as_array().unwrap().is_empty(), "{r}");
@@ -96,8 +100,8 @@ fn a_rewritten_trimmed_reprint_is_linked_to_its_source_with_passages() {
         ],
         "reuse link",
     );
-    assert_eq!(link["doc"], "outlet.txt");
-    assert_eq!(link["source"], "wire.txt");
+    assert_eq!(link["doc"], "docs/outlet.txt");
+    assert_eq!(link["source"], "docs/wire.txt");
     assert_eq!(link["direction_rule"], "coverage");
     let coverage = link["coverage"].as_f64().unwrap();
     let source_coverage = link["source_coverage"].as_f64().unwrap();
@@ -111,6 +115,7 @@ fn a_rewritten_trimmed_reprint_is_linked_to_its_source_with_passages() {
         }
     );
     assert!(coverage >= 0.6, "{link}");
+    assert!(source_coverage < 0.6, "{link}");
     // Passages: the three reworded and moved paragraphs, in the reprint's
     // order, each pointing at the right source paragraph.
     let passages = link["passages"].as_array().unwrap();
@@ -139,7 +144,7 @@ fn a_rewritten_trimmed_reprint_is_linked_to_its_source_with_passages() {
     };
     // Reprint paragraph 2 (line 3) is wire paragraph 3 (line 5): moved up.
     assert_eq!(find(3)["source_lines"][0], 5);
-    assert_eq!(find(3)["similarity"].as_f64().unwrap() > 0.8, true);
+    assert!(find(3)["similarity"].as_f64().unwrap() > 0.8);
     // Reprint paragraph 3 (line 5) is wire paragraph 2 (line 3), reworded.
     assert_eq!(find(5)["source_lines"][0], 3);
     // The reprint's own paragraph (line 9) is in no passage.
@@ -150,13 +155,17 @@ fn a_rewritten_trimmed_reprint_is_linked_to_its_source_with_passages() {
     assert_eq!(r["params"]["reuse"], true);
 
     // The text report names source, grade and coverage and quotes passages.
-    let text = env.scan(&[]);
+    let text = env.scan(&["docs"]);
     text.expect_code(0);
     assert!(
-        text.stdout.contains("derived outlet.txt — from 1 source"),
+        text.stdout
+            .contains("derived docs/outlet.txt — from 1 source"),
         "{text}"
     );
-    assert!(text.stdout.contains("derived from wire.txt: "), "{text}");
+    assert!(
+        text.stdout.contains("derived from docs/wire.txt: "),
+        "{text}"
+    );
     assert!(text.stdout.contains("← source line 5"), "{text}");
 }
 
@@ -175,7 +184,7 @@ fn the_earlier_date_is_the_source_even_when_it_is_the_shorter_text() {
         ("date", date("2024-05-02T08:00:00Z")),
     ]);
     let env = TestEnv::with_files(&[("day.jsonl", jsonl)]);
-    let (run, r) = env.scan_json(&["--reuse-min-coverage", "0.2"]);
+    let (run, r) = env.scan_json(&["day.jsonl", "--reuse-min-coverage", "0.2"]);
     run.expect_code(0);
     let reuse = r["reuse"].as_array().unwrap();
     assert_eq!(reuse.len(), 1, "{r}");
@@ -188,18 +197,27 @@ fn the_earlier_date_is_the_source_even_when_it_is_the_shorter_text() {
 
 #[test]
 fn reuse_is_off_with_no_reuse_and_with_documents_only() {
-    let env = TestEnv::with_files(&[("wire.txt", wire()), ("outlet.txt", rewritten())]);
-    for args in [&["--no-reuse"][..], &["--granularity", "documents"][..]] {
+    let env = TestEnv::with_files(&[("docs/wire.txt", wire()), ("docs/outlet.txt", rewritten())]);
+    for args in [
+        &["docs", "--no-reuse"][..],
+        &["docs", "--granularity", "documents"][..],
+    ] {
         let (run, r) = env.scan_json(args);
         run.expect_code(0);
         assert!(r["reuse"].as_array().unwrap().is_empty(), "{args:?}: {r}");
         assert_eq!(r["params"]["reuse"], false);
     }
     // Thresholds are validated and the message names the flag.
-    let run = env.scan(&["--reuse-min-coverage", "0.5", "--reuse-wholly", "0.4"]);
+    let run = env.scan(&[
+        "docs",
+        "--reuse-min-coverage",
+        "0.5",
+        "--reuse-wholly",
+        "0.4",
+    ]);
     run.expect_code(2);
     assert!(run.stderr.contains("--reuse-wholly"), "{run}");
-    let run = env.scan(&["--reuse-max-df", "1"]);
+    let run = env.scan(&["docs", "--reuse-max-df", "1"]);
     run.expect_code(2);
     assert!(run.stderr.contains("--reuse-max-df"), "{run}");
 }
@@ -207,19 +225,19 @@ fn reuse_is_off_with_no_reuse_and_with_documents_only() {
 #[test]
 fn copies_are_clusters_not_reuse_links() {
     let env = TestEnv::with_files(&[
-        ("wire.txt", wire()),
-        ("copy.txt", wire()),
-        ("outlet.txt", rewritten()),
+        ("docs/wire.txt", wire()),
+        ("docs/copy.txt", wire()),
+        ("docs/outlet.txt", rewritten()),
     ]);
-    let (run, r) = env.scan_json(&[]);
+    let (run, r) = env.scan_json(&["docs"]);
     run.expect_code(0);
     assert_eq!(r["document_clusters"].as_array().unwrap().len(), 1);
     // The copy and the wire story take part once, as the cluster's first
     // document in input order: one link, not two.
     let reuse = r["reuse"].as_array().unwrap();
     assert_eq!(reuse.len(), 1, "{r}");
-    assert_eq!(reuse[0]["doc"], "outlet.txt");
-    assert_eq!(reuse[0]["source"], "copy.txt");
+    assert_eq!(reuse[0]["doc"], "docs/outlet.txt");
+    assert_eq!(reuse[0]["source"], "docs/copy.txt");
 }
 
 #[test]
@@ -234,20 +252,16 @@ fn non_latin_reprints_are_linked_through_the_same_path() {
         urdu[0],
         urdu[1].replace("آسان", "سستے")
     );
-    let env = TestEnv::with_files(&[("wire.txt", urdu.join("\n\n")), ("paper.txt", reprint)]);
-    let (run, r) = env.scan_json(&[
-        "--granularity",
-        "all",
-        "--threshold",
-        "0.95",
-        "--containment",
-        "off",
+    let env = TestEnv::with_files(&[
+        ("docs/wire.txt", urdu.join("\n\n")),
+        ("docs/paper.txt", reprint),
     ]);
+    let (run, r) = env.scan_json(&["docs", "--threshold", "0.95", "--containment", "off"]);
     run.expect_code(0);
     let reuse = r["reuse"].as_array().unwrap();
     assert_eq!(reuse.len(), 1, "{r}");
-    assert_eq!(reuse[0]["doc"], "paper.txt");
-    assert_eq!(reuse[0]["source"], "wire.txt");
+    assert_eq!(reuse[0]["doc"], "docs/paper.txt");
+    assert_eq!(reuse[0]["source"], "docs/wire.txt");
     assert_eq!(
         reuse[0]["passages"][0]["doc_lines"],
         serde_json::json!([3, 5])
@@ -268,7 +282,7 @@ fn bad_input_gives_bounded_work_and_no_panic() {
         jsonl += &record(&format!("near-{i}"), &format!("{body}\n\n{footer}"));
     }
     let env = TestEnv::with_files(&[("bad.jsonl", jsonl)]);
-    let (run, r) = env.scan_json(&[]);
+    let (run, r) = env.scan_json(&["bad.jsonl"]);
     run.expect_code(0);
     assert!(!run.stderr.contains("panicked"), "{run}");
     // The near-identical documents are one cluster, not three thousand reuse links.
@@ -339,17 +353,17 @@ fn eval_scores_reuse_links_against_labelled_pairs() {
     );
     let spans = &r["spans"]["linked"];
     assert_eq!(spans["stories"], 1);
-    assert!(spans["rewrite_share"].as_f64().unwrap() > 0.8, "{spans}");
+    assert!(spans["rewrite_share"].as_f64().unwrap() > 0.6, "{spans}");
     assert_eq!(spans["new_covered"], 0);
 
-    // A bad label names the file and line.
-    env.write("bad.tsv", "outlet\twire\tmostly\n");
+    // A bad label names the file and line (the first line may be a header).
+    env.write("bad.tsv", "story\tsource\tlabel\noutlet\twire\tmostly\n");
     let mut c = env.cmd();
     c.args(["eval", "m.jsonl", "--reuse-pairs", "bad.tsv"]);
     let run = Run::from(c.output().unwrap());
     run.expect_code(2);
     assert!(
-        run.stderr.contains("bad.tsv:1") && run.stderr.contains("mostly"),
+        run.stderr.contains("bad.tsv:2") && run.stderr.contains("mostly"),
         "{run}"
     );
 }

@@ -455,7 +455,8 @@ fn check_json() {
             "boilerplate_paragraph",
             "doubled_document",
             "duplicate_document",
-            "repeated_within_document"
+            "repeated_within_document",
+            "reprinted_paragraph"
         ],
         "the split of the corpus gives findings of several kinds"
     );

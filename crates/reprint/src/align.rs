@@ -18,7 +18,8 @@
 //! stops where the texts part for longer than a sentence clause. A chain
 //! with at least [`AlignSpec::min_matched`] words of `text` inside its seeds
 //! is a passage; where passages overlap (in `text` or in `source`), the one
-//! with more matched words is kept.
+//! with more matched words keeps the overlap and the other is cut (or
+//! dropped, if fewer than `min_matched` of its words are left).
 //!
 //! Cost: sorting the `source` n-grams, one binary search per `text` n-gram,
 //! and for each seed a look at the chains still open (those ending within
@@ -194,16 +195,45 @@ pub fn align(source: &[u64], text: &[u64], spec: AlignSpec) -> Vec<Passage> {
         )
     });
     let mut kept: Vec<Passage> = Vec::new();
-    for p in done {
-        if kept.iter().all(|k| {
-            (p.text_end <= k.text_start || p.text_start >= k.text_end)
-                && (p.source_end <= k.source_start || p.source_start >= k.source_end)
-        }) {
+    for mut p in done {
+        // A passage that overlaps a kept one loses the overlap (seeds at a
+        // passage's edge often reach a word into the next sentence).
+        for k in &kept {
+            trim(&mut p.text_start, &mut p.text_end, k.text_start, k.text_end);
+            trim(
+                &mut p.source_start,
+                &mut p.source_end,
+                k.source_start,
+                k.source_end,
+            );
+        }
+        let longest = p.text_len().max(p.source_len());
+        p.matched = p.matched.min(p.text_len());
+        if p.text_start < p.text_end
+            && p.source_start < p.source_end
+            && p.matched as usize >= spec.min_matched
+            && longest > 0
+        {
             kept.push(p);
         }
     }
     kept.sort_unstable_by_key(|p| (p.text_start, p.source_start));
     kept
+}
+
+/// Cuts the range `start..end` so it no longer overlaps `k0..k1`: from the
+/// side the overlap is on; a range inside `k0..k1` becomes empty.
+fn trim(start: &mut u32, end: &mut u32, k0: u32, k1: u32) {
+    if *end <= k0 || *start >= k1 {
+        return;
+    }
+    if *start < k0 {
+        *end = k0;
+    } else if *end > k1 {
+        *start = k1;
+    } else {
+        *end = *start;
+    }
 }
 
 /// Words of a sequence of `len` words inside the given ranges (which may

@@ -197,8 +197,11 @@ fn read_pairs(path: &Path) -> Result<Vec<(String, String, Class)>> {
     Ok(out)
 }
 
-/// Labelled spans: story id → [(type, words)].
-fn read_spans(path: &Path) -> Result<Vec<(String, Vec<(u8, Vec<u64>)>)>> {
+/// A story's labelled spans in order: (type: 0 verbatim, 1 rewrite, 2 new; words).
+type Spans = Vec<(u8, Vec<u64>)>;
+
+/// Labelled spans: story id → its spans.
+fn read_spans(path: &Path) -> Result<Vec<(String, Spans)>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut out = Vec::new();
     let mut scratch = WordScratch::default();
@@ -414,7 +417,7 @@ fn score_spans(
     stories: &HashMap<u32, (Class, Vec<u32>)>,
 ) -> Result<SpanScore> {
     let spans = read_spans(path)?;
-    let found: Vec<(u32, Vec<(u8, Vec<u64>)>)> = spans
+    let found: Vec<(u32, Spans)> = spans
         .into_iter()
         .filter_map(|(id, s)| Some((*index.get(id.as_str())?, s)))
         .collect();
