@@ -62,8 +62,8 @@ impl Default for ReuseConfig {
             min_coverage: 0.3,
             wholly: 0.45,
             max_df: 100,
-            min_shared: 2,
-            sample: 2,
+            min_shared: 1,
+            sample: 4,
         }
     }
 }
@@ -132,6 +132,12 @@ pub fn fingerprints(words: &[u64], sample: u32, out: &mut Vec<u32>) {
     out.dedup();
 }
 
+/// Fewest words of the derived document inside passages for a link: two
+/// shortest passages' worth. One short shared phrase (a stock line of a
+/// wire service's page furniture, a court's formula) is not a derivation,
+/// however short the document it covers.
+pub const MIN_LINK_WORDS: usize = 12;
+
 /// Least share of the smaller document's fingerprints a candidate pair
 /// shares. A pair whose passages cover a share `c` of the smaller text
 /// shares about `c` of its n-grams where copied word for word, fewer where
@@ -181,14 +187,21 @@ pub fn candidate_pairs(
         postings: postings.len() as u64,
         ..Default::default()
     };
-    // Keys held by 2 to max_df groups, and the pairs they make.
+    // Keys held by 2 to max_df groups (their runs in `postings`), and the
+    // pairs they make.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut total = 0u64;
+    let mut at = 0usize;
     for run in postings.chunk_by(|x, y| x.0 == y.0) {
         match run.len() {
             0 | 1 => {}
             n if n > max_df => stats.common_keys += 1,
-            n => total += (n * (n - 1) / 2) as u64,
+            n => {
+                total += (n * (n - 1) / 2) as u64;
+                runs.push((at, n));
+            }
         }
+        at += run.len();
     }
     stats.pair_hits = total;
     // Counted in shards by first document, HITS_PER_SHARD at a time.
@@ -197,10 +210,8 @@ pub fn candidate_pairs(
     let mut pairs = Vec::new();
     for shard in 0..shards {
         hits.clear();
-        for run in postings.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() < 2 || run.len() > max_df {
-                continue;
-            }
+        for &(start, len) in &runs {
+            let run = &postings[start..start + len];
             for (i, &(_, a)) in run.iter().enumerate() {
                 if u64::from(a) % shards != shard {
                     continue;
@@ -357,7 +368,8 @@ pub struct Decision {
 }
 
 /// Direction and grade of an aligned pair, or `None` when the derived
-/// document's coverage is under `min_coverage`. Dates are RFC 3339 UTC
+/// document's coverage is under `min_coverage` or its passages hold fewer
+/// than [`MIN_LINK_WORDS`] of its words. Dates are RFC 3339 UTC
 /// strings (they sort as strings); a date at midnight is taken as a day
 /// only, so it is compared by day. `a` comes first in the input.
 pub fn decide(
@@ -391,6 +403,20 @@ pub fn decide(
     } else {
         al.b_coverage
     };
+    let words: u32 = al
+        .passages
+        .iter()
+        .map(|p| {
+            if a_derived {
+                p.text_len()
+            } else {
+                p.source_len()
+            }
+        })
+        .sum();
+    if (words as usize) < MIN_LINK_WORDS {
+        return None;
+    }
     let grade = if coverage >= cfg.wholly {
         Grade::Wholly
     } else if coverage >= cfg.min_coverage {
@@ -488,10 +514,26 @@ mod tests {
 
     fn aligned(a: f64, b: f64) -> Aligned {
         Aligned {
-            passages: Vec::new(),
+            passages: vec![Passage {
+                text_start: 0,
+                text_end: 20,
+                source_start: 0,
+                source_end: 20,
+                matched: 20,
+            }],
             a_coverage: a,
             b_coverage: b,
         }
+    }
+
+    #[test]
+    fn one_short_phrase_is_no_link_however_much_it_covers() {
+        let mut al = aligned(0.9, 0.1);
+        al.passages[0].text_end = MIN_LINK_WORDS as u32 - 1;
+        al.passages[0].source_end = MIN_LINK_WORDS as u32 - 1;
+        assert!(decide(&al, None, None, &ReuseConfig::default()).is_none());
+        al.passages[0].text_end = MIN_LINK_WORDS as u32;
+        assert!(decide(&al, None, None, &ReuseConfig::default()).is_some());
     }
 
     #[test]
