@@ -361,6 +361,19 @@ mod tests {
     }
 
     #[test]
+    fn unspaced_scripts_align_character_by_character() {
+        // Chinese has no spaces: every character is a word, so seeds are
+        // character trigrams and a reworded copy still aligns.
+        let source =
+            "市政府星期二宣布，港口大桥将从下周一起关闭六个星期进行维修，渡轮每二十分钟一班。";
+        let copy = "据报道，市政府周二宣布，港口大桥将从下周一起关闭六个星期进行维修。";
+        let p = align(&w(source), &w(copy), AlignSpec::default());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].matched >= 20, "{p:?}");
+        assert!(p[0].similarity() > 0.7);
+    }
+
+    #[test]
     fn covered_counts_overlapping_ranges_once() {
         assert_eq!(covered(10, [(0, 4), (2, 6), (8, 20)].into_iter()), 8);
         assert_eq!(covered(10, std::iter::empty()), 0);
