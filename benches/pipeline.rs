@@ -115,6 +115,43 @@ fn bench_shingle_set(c: &mut Criterion) {
     g.finish();
 }
 
+/// The reuse stage's per-pair work: tokenize both texts (words, lines,
+/// spans) and align them (a reprint that rewrote every tenth word and cut
+/// the last third).
+fn bench_align(c: &mut Criterion) {
+    use reprint::normalize::WordScratch;
+    use reprint::reuse::{align_pair, ReuseConfig, Tokens};
+    let pairs: Vec<(String, String)> = (0..100)
+        .map(|i| {
+            let wire = article(500 + i, 600);
+            let words: Vec<&str> = wire.split(' ').collect();
+            let reprint: Vec<&str> = words[..words.len() * 2 / 3]
+                .iter()
+                .enumerate()
+                .map(|(j, w)| if j % 10 == 9 { "rewritten" } else { *w })
+                .collect();
+            (wire.clone(), reprint.join(" "))
+        })
+        .collect();
+    let bytes: usize = pairs.iter().map(|(a, b)| a.len() + b.len()).sum();
+    let spec = ReuseConfig::default().align_spec();
+    let mut g = c.benchmark_group("reuse");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("tokenize + align 600-word pairs", |b| {
+        let mut scratch = WordScratch::default();
+        b.iter(|| {
+            pairs
+                .iter()
+                .map(|(a, r)| {
+                    let (ta, tr) = (Tokens::of(a, &mut scratch), Tokens::of(r, &mut scratch));
+                    align_pair(&tr.words, &ta.words, spec).passages.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
 fn bench_minhash(c: &mut Criterion) {
     let text = article(2, 50_000);
     let mut scratch = ShingleScratch::default();
@@ -235,6 +272,7 @@ criterion_group!(
     benches,
     bench_shingle,
     bench_shingle_set,
+    bench_align,
     bench_minhash,
     bench_scan,
     bench_corners
