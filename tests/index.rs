@@ -590,3 +590,238 @@ fn a_checked_file_named_like_the_old_spool_is_an_ordinary_file() {
         "{both_run}"
     );
 }
+
+/// Day 1 in the index: a wire story and three others. Day 2: an outlet's
+/// reworded reprint of the wire story (every fourth word changed: no
+/// paragraph or document matches as a copy) and a fresh story.
+fn reworded_day() -> TestEnv {
+    let env = TestEnv::new();
+    let day1: String = std::iter::once(dated(
+        "wire-60",
+        &article(60).text(),
+        "2026-11-20T08:00:00Z",
+        "Wire",
+    ))
+    .chain((0..3).map(|i| {
+        dated(
+            &format!("other-{i}"),
+            &unrelated(600 + i).text(),
+            "2026-11-20T09:00:00Z",
+            "Wire",
+        )
+    }))
+    .collect();
+    env.write("day1/wire.jsonl", day1);
+    env.write(
+        "day2/outlet.jsonl",
+        format!(
+            "{}{}",
+            dated(
+                "outlet-1",
+                &reworded_reprint(&article(60), 61, 7).text(),
+                "2026-11-21T09:00:00Z",
+                "Outlet"
+            ),
+            dated(
+                "outlet-2",
+                &unrelated(700).text(),
+                "2026-11-21T10:00:00Z",
+                "Outlet"
+            ),
+        ),
+    );
+    env.run(&["index", "add", "day1", "--index", INDEX])
+        .expect_code(0);
+    env
+}
+
+#[test]
+fn a_reworded_reprint_of_an_indexed_story_is_a_derived_document() {
+    let env = reworded_day();
+    let (run, report) = env.check_json(&["day2"]);
+    run.expect_code(1);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["derived_document"], "only the reuse link:\n{run}");
+    // The wire story came back for its reuse keys alone: no band key matched.
+    assert_eq!(report["summary"]["indexed_compared"], 1, "{run}");
+    assert_eq!(report["summary"]["indexed_by_reuse"], 1, "{run}");
+    let f = &report["findings"][0];
+    assert_eq!(f["status"], "new");
+    assert_eq!(f["doc"], "outlet-1");
+    assert_eq!(f["path"], "day2/outlet.jsonl");
+    assert_eq!(f["line"], 1);
+    assert_eq!(f["matches"].as_array().unwrap().len(), 1);
+    let m = &f["matches"][0];
+    assert_eq!(m["doc"], "wire-60");
+    assert_eq!(m["indexed"], true);
+    assert_eq!(m["path"], "day1/wire.jsonl");
+    assert_eq!(m["date"], "2026-11-20T08:00:00Z");
+    assert!(m["first_seen"].as_str().is_some_and(|t| t.ends_with('Z')));
+    let reuse = &m["reuse"];
+    assert_keys(
+        reuse,
+        &[
+            "role",
+            "grade",
+            "coverage",
+            "source_coverage",
+            "passages",
+            "direction_rule",
+        ],
+        "a derived-document match",
+    );
+    assert_eq!(reuse["role"], "source");
+    assert_eq!(reuse["direction_rule"], "date", "the wire story is older");
+    assert_eq!(reuse["grade"], "wholly");
+    assert!(reuse["coverage"].as_f64().unwrap() >= 0.45, "{f}");
+    assert!(reuse["passages"].as_u64().unwrap() >= 1);
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("derived from indexed `wire-60` (day1/wire.jsonl:1, published 2026-11-20T08:00:00Z, first seen"),
+        "{message}"
+    );
+    // The scan behind it has the link, its source marked as indexed.
+    let link = &report["scan"]["reuse"][0];
+    assert_eq!((&link["doc"], &link["source"]), (&f["doc"], &m["doc"]));
+    assert_eq!(link["source_first_seen"], m["first_seen"]);
+    assert!(
+        link.get("first_seen").is_none(),
+        "the derived document is new"
+    );
+
+    // The same in text.
+    let text = env.run(&["check", "day2", "--index", INDEX]);
+    text.expect_code(1);
+    assert!(
+        text.stdout.contains("derived_document")
+            && text.stdout.contains("derived from indexed `wire-60`")
+            && text.stdout.contains("source: wholly, coverage"),
+        "{text}"
+    );
+
+    // Without the reuse stage, no look-up and no finding.
+    let (run, off) = env.check_json(&["day2", "--no-reuse"]);
+    run.expect_code(0);
+    assert_eq!(off["summary"]["indexed_by_reuse"], 0);
+    assert!(findings_of(&off, "derived_document").is_empty(), "{run}");
+}
+
+#[test]
+fn fail_on_and_baselines_cover_derived_documents() {
+    let env = reworded_day();
+    // --fail-on: other kinds pass the check, the derived document fails it.
+    let (run, report) = env.check_json(&["day2", "--fail-on", "documents,boilerplate"]);
+    run.expect_code(0);
+    assert_eq!(
+        report["summary"]["new_findings"], 1,
+        "still reported: {run}"
+    );
+    env.check_json(&["day2", "--fail-on", "doubled,derived"])
+        .0
+        .expect_code(1);
+    // `scan --check` fails on it too, and not with other kinds only.
+    env.scan(&["day1", "day2", "--check", "--fail-on", "derived"])
+        .expect_code(1);
+    env.scan(&["day1", "day2", "--check", "--fail-on", "doubled"])
+        .expect_code(0);
+
+    // A baseline accepts it: known, exit 0; the fingerprint is stable.
+    let (run, first) = env.check_json(&["day2", "--write-baseline", "baseline.json"]);
+    run.expect_code(1);
+    let baseline: Value =
+        serde_json::from_slice(&std::fs::read(env.path("baseline.json")).unwrap()).unwrap();
+    assert_eq!(baseline["findings"][0]["kind"], "derived_document");
+    assert_eq!(
+        baseline["findings"][0]["fingerprint"],
+        first["findings"][0]["fingerprint"]
+    );
+    let (run, known) = env.check_json(&["day2", "--baseline", "baseline.json"]);
+    run.expect_code(0);
+    assert_eq!(known["summary"]["known_findings"], 1, "{run}");
+    assert_eq!(known["findings"][0]["status"], "known");
+    // SARIF: a suppressed result of the derived-document rule.
+    let sarif = env
+        .run(&[
+            "check",
+            "day2",
+            "--index",
+            INDEX,
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "sarif",
+        ])
+        .json();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "reprint/derived_document");
+    assert_eq!(result["baselineState"], "unchanged");
+}
+
+/// Rows of `reuse_keys` whose document is gone, and whether every
+/// document's `reuse_key_count` is its number of rows.
+fn reuse_table_consistency(env: &TestEnv) -> (i64, bool) {
+    let conn = rusqlite::Connection::open(env.path(INDEX)).unwrap();
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM reuse_keys WHERE doc NOT IN (SELECT rowid FROM docs)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mismatched: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM docs WHERE reuse_key_count != \
+             (SELECT count(*) FROM reuse_keys WHERE reuse_keys.doc = docs.rowid)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (orphans, mismatched == 0)
+}
+
+#[test]
+fn reuse_keys_go_in_with_add_and_update_and_out_with_remove() {
+    let env = reworded_day();
+    let keys = |env: &TestEnv| -> u64 {
+        let run = env.run(&["index", "stats", "--index", INDEX, "--json"]);
+        run.expect_code(0);
+        run.json()["reuse_keys"].as_u64().expect("reuse_keys")
+    };
+    let day1 = keys(&env);
+    assert!(day1 > 0);
+    assert_eq!(reuse_table_consistency(&env), (0, true));
+    // check --update adds the day's keys.
+    env.check_json(&["day2", "--update"]).0.expect_code(1);
+    let day2 = keys(&env);
+    assert!(day2 > day1, "{day2} after {day1}");
+    assert_eq!(reuse_table_consistency(&env), (0, true));
+    // Removing the wire story takes its keys out: the reprint has no source.
+    env.run(&["index", "remove", "--id", "wire-60", "--index", INDEX])
+        .expect_code(0);
+    assert!(keys(&env) < day2);
+    assert_eq!(reuse_table_consistency(&env), (0, true));
+    env.run(&[
+        "index",
+        "remove",
+        "--seen-before",
+        "2100-01-01",
+        "--index",
+        INDEX,
+    ])
+    .expect_code(0);
+    assert_eq!(keys(&env), 0, "keys go with their documents");
+    env.run(&["index", "verify", "--index", INDEX])
+        .expect_code(0);
+    // Added again, the same keys: the table round-trips.
+    env.run(&["index", "add", "day1", "--index", INDEX])
+        .expect_code(0);
+    assert_eq!(keys(&env), day1);
+    let (run, report) = env.check_json(&["day2"]);
+    run.expect_code(1);
+    assert_eq!(findings_of(&report, "derived_document").len(), 1, "{run}");
+}

@@ -453,6 +453,7 @@ fn check_json() {
         kinds.into_iter().collect::<Vec<_>>(),
         [
             "boilerplate_paragraph",
+            "derived_document",
             "doubled_document",
             "duplicate_document",
             "repeated_within_document",

@@ -82,11 +82,11 @@ Examples:
   reprint check today/ --write-baseline .reprint/baseline.json   accept every current finding
 
 Findings involve a checked document: copies of indexed or other new documents
-(with the indexed document's id, origin and dates), repeated paragraphs, and
-documents that print their article twice. Findings whose fingerprint is in
---baseline are shown as known.
+(with the indexed document's id, origin and dates), documents derived from them
+(shared passages), repeated paragraphs, and documents that print their article
+twice. Findings whose fingerprint is in --baseline are shown as known.
 
-Exit status: 0 nothing new, 1 a new finding, 2 error (bad usage, an unusable
+Exit status: 0 nothing new, 1 a new finding (of the --fail-on kinds), 2 error (bad usage, an unusable
 index or baseline, or an input that had to be skipped; then --update adds nothing).";
 
 /// `reprint index` subcommands.
@@ -204,6 +204,10 @@ pub struct CheckArgs {
     /// Write every current finding to FILE as a baseline.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Finding kinds that fail the check when new (comma-separated; default:
+    /// all); the others are still reported.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub fail_on: Vec<FailOn>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = CheckFormatArg::Text)]
     pub format: CheckFormatArg,
@@ -464,6 +468,8 @@ pub enum FailOn {
     WithinDocument,
     /// Documents that hold their article twice.
     Doubled,
+    /// Documents derived from another (passage-level reuse links).
+    Derived,
 }
 
 /// Where options come from besides the command line.

@@ -1,11 +1,13 @@
 //! `reprint check`: check new documents against the persistent index,
-//! write the check report, and exit 1 on a new finding.
+//! write the check report, and exit 1 on a new finding (of the `--fail-on`
+//! kinds).
 
 use reprint::check::{check, Baseline, CheckOptions};
 use reprint::report;
+use reprint::report::check::{FindingKind, Status};
 use reprint::{Config, Error};
 
-use super::args::CheckArgs;
+use super::args::{CheckArgs, FailOn};
 use super::progress::scan_options;
 use super::scan::check_output_dir;
 use super::{print_issues, Output};
@@ -39,11 +41,29 @@ pub fn run(cfg: &Config, args: &CheckArgs) -> Result<ExitStatus, Error> {
             "reprint: --update: the index was not updated, because {skipped} input(s) were skipped (listed above)"
         );
     }
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.status == Status::New && fails(f.kind, &args.fail_on));
     Ok(if skipped > 0 {
         ExitStatus::Error
-    } else if report.summary.new_findings > 0 {
+    } else if failing {
         ExitStatus::Found
     } else {
         ExitStatus::Success
     })
+}
+
+/// Whether a new finding of `kind` fails the check under `--fail-on` (every
+/// kind when none is given).
+fn fails(kind: FindingKind, fail_on: &[FailOn]) -> bool {
+    let on = match kind {
+        FindingKind::DuplicateDocument | FindingKind::ParagraphReprint => FailOn::Documents,
+        FindingKind::DoubledDocument => FailOn::Doubled,
+        FindingKind::ReprintedParagraph => FailOn::Reprinted,
+        FindingKind::BoilerplateParagraph => FailOn::Boilerplate,
+        FindingKind::RepeatedWithinDocument => FailOn::WithinDocument,
+        FindingKind::DerivedDocument => FailOn::Derived,
+    };
+    fail_on.is_empty() || fail_on.contains(&on)
 }

@@ -66,8 +66,8 @@ fn run_stats(args: &IndexStatsArgs) -> Result<ExitStatus, Error> {
         ))?;
         out.line(format_args!("documents: {}", s.documents))?;
         out.line(format_args!(
-            "lookup keys: {} document, {} paragraph",
-            s.document_keys, s.paragraph_keys
+            "lookup keys: {} document, {} paragraph, {} reuse",
+            s.document_keys, s.paragraph_keys, s.reuse_keys
         ))?;
         if let (Some(a), Some(b)) = (&s.first_seen_min, &s.first_seen_max) {
             out.line(format_args!("first seen: {a} .. {b}"))?;

@@ -114,6 +114,7 @@ fn has_failing_findings(r: &Report, fail_on: &[FailOn]) -> bool {
     (counts(FailOn::Documents)
         && !(r.document_clusters.is_empty() && r.paragraph_reprints.is_empty()))
         || (counts(FailOn::Doubled) && !r.doubled_documents.is_empty())
+        || (counts(FailOn::Derived) && !r.reuse.is_empty())
         || r.paragraph_clusters.iter().any(|c| {
             counts(match c.kind {
                 Kind::Boilerplate => FailOn::Boilerplate,

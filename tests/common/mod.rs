@@ -590,3 +590,30 @@ pub fn lightly_edited(a: &Article, seed: u64, edits: usize) -> Article {
 pub fn unrelated(seed: u64) -> Article {
     Article::generate(seed.wrapping_add(1 << 40))
 }
+
+/// A reworded reprint: a new headline and a paragraph of its own, then the
+/// first `keep` paragraphs of `a` with every fourth word replaced. Too
+/// changed for the document or its paragraphs to match as copies, it
+/// shares aligned passages with `a`: a derived document.
+pub fn reworded_reprint(a: &Article, seed: u64, keep: usize) -> Article {
+    let mut rng = Rng::new(seed ^ 0x5E_3071);
+    let mut paragraphs = vec![unrelated(seed).paragraphs[0].clone()];
+    for p in &a.paragraphs[..keep] {
+        let words: Vec<String> = p
+            .split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                if i % 4 == 2 {
+                    "reworded".to_string()
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
+        paragraphs.push(words.join(" "));
+    }
+    Article {
+        headline: headline(&mut rng),
+        paragraphs,
+    }
+}

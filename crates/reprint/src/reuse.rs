@@ -26,8 +26,13 @@
 //!    least [`ReuseConfig::min_coverage`]); below that there is no link.
 //!
 //! Documents joined in one near-duplicate cluster take part once, as the
-//! cluster's first document in input order: their copies are already in
-//! the report, and pairs inside a cluster are copies, not derivations.
+//! cluster's first document in input order (in a check, its first indexed
+//! document, so that a derivation names history): their copies are already
+//! in the report, and pairs inside a cluster are copies, not derivations.
+//!
+//! `check` finds the indexed documents to hold by the same rule
+//! ([`shares_enough`]) on the fingerprints the index keeps
+//! ([`crate::check::reuse`]).
 
 use serde::Serialize;
 
@@ -146,6 +151,14 @@ pub const MIN_LINK_WORDS: usize = 12;
 /// rarely reach `--reuse-min-coverage` and cost an alignment each.
 pub const MIN_SHARED_SHARE: f64 = 0.05;
 
+/// Whether two documents with `a_keys` and `b_keys` fingerprints that
+/// share `shared` of them are worth aligning: at least `min_shared`, and at
+/// least [`MIN_SHARED_SHARE`] of the keys of the one with fewer. The rule of
+/// [`candidate_pairs`], and of `check`'s look-up in the index.
+pub fn shares_enough(shared: usize, a_keys: usize, b_keys: usize, min_shared: usize) -> bool {
+    shared >= min_shared && shared as f64 >= MIN_SHARED_SHARE * a_keys.min(b_keys) as f64
+}
+
 /// Pair hits counted at once (8 bytes each): more are counted in shards,
 /// by first document, so memory stays bounded however many pairs the
 /// postings make.
@@ -224,11 +237,8 @@ pub fn candidate_pairs(
         hits.par_sort_unstable();
         for run in hits.chunk_by(|x, y| x == y) {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-            let fewer = keys[a as usize].min(keys[b as usize]) as f64;
-            if run.len() >= min_shared
-                && run.len() as f64 >= MIN_SHARED_SHARE * fewer
-                && allowed(a, b)
-            {
+            let (ka, kb) = (keys[a as usize] as usize, keys[b as usize] as usize);
+            if shares_enough(run.len(), ka, kb, min_shared) && allowed(a, b) {
                 pairs.push((a, b));
             }
         }
@@ -327,6 +337,16 @@ pub enum Grade {
     Wholly,
     /// Some of it (coverage at least `--reuse-min-coverage`).
     Partially,
+}
+
+impl Grade {
+    /// The name in reports: `wholly` or `partially`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::Wholly => "wholly",
+            Grade::Partially => "partially",
+        }
+    }
 }
 
 /// The alignment of a pair, in both directions.

@@ -1,16 +1,19 @@
 //! The findings of a check: one per checked document (or paragraph
 //! occurrence) in each cluster, doubled document and paragraph reprint of
-//! the scan of new and indexed documents, with the documents it matches.
-//! Indexed members are told apart by their first-seen time, which only
-//! documents held from the index have.
+//! the scan of new and indexed documents, and one per checked document in
+//! reuse links, with the documents it matches. Indexed members are told
+//! apart by their first-seen time, which only documents held from the
+//! index have.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::index::{self, Record, Stored};
 use crate::input::Meta;
 use crate::paragraph::Kind;
-use crate::report::check::{Finding, FindingKind, Match, Status, MAX_MATCHES};
-use crate::report::{Member, Report};
+use crate::report::check::{
+    Finding, FindingKind, Match, ReuseMatch, ReuseRole, Status, MAX_MATCHES,
+};
+use crate::report::{Member, Report, ReuseLink};
 
 /// A match on a whole document, without scores; indexed when it has a
 /// first-seen time.
@@ -25,6 +28,7 @@ fn meta_match(doc: &str, path: &str, line: u64, first_seen: Option<&str>, meta: 
         jaccard: None,
         containment: None,
         start_line: None,
+        reuse: None,
     }
 }
 
@@ -39,6 +43,7 @@ fn member_match(m: &Member, scores: Option<(f64, f64)>) -> Match {
         jaccard: scores.map(|s| s.0),
         containment: scores.map(|s| s.1),
         start_line: None,
+        reuse: None,
     }
 }
 
@@ -85,7 +90,8 @@ fn and_more(n: usize) -> String {
 }
 
 /// One finding per checked document (or paragraph occurrence) in each
-/// cluster, doubled document and paragraph reprint of `scan`; `records`
+/// cluster, doubled document and paragraph reprint of `scan`, and per
+/// checked document in its reuse links; `records`
 /// are the checked documents', `history` the indexed documents held in
 /// the scan, and `is_text(path)` says whether an input is a text file
 /// (its findings point at the paragraph's line, not the document's).
@@ -193,6 +199,7 @@ pub fn findings(
                     jaccard: None,
                     containment: None,
                     start_line: Some(o.start_line),
+                    reuse: None,
                 })
                 .collect();
             let (matches, more) = truncate(all);
@@ -294,6 +301,159 @@ pub fn findings(
             cluster: None,
         });
     }
+    out.extend(reuse_findings(&scan.reuse, records, history, is_text));
+    out
+}
+
+/// A reuse link seen from its checked side: the match (the other side)
+/// and the first line of the passages on the checked side.
+struct Seen {
+    found: Match,
+    first_line: u32,
+}
+
+/// One `derived_document` finding per checked document in a reuse link:
+/// on the derived document when it is new, else on its new source (the
+/// link is seen from there only). The matches are the other sides, its
+/// sources first, then indexed first, then wholly before partially, then
+/// the more covered. A text file's finding points at the first line of the
+/// best link's passages.
+fn reuse_findings(
+    links: &[ReuseLink],
+    records: &[Record],
+    history: &[Stored],
+    is_text: &dyn Fn(&str) -> bool,
+) -> Vec<Finding> {
+    let by_place: HashMap<(&str, u64), &Record> = records
+        .iter()
+        .map(|r| ((r.path.as_str(), r.line), r))
+        .collect();
+    let stored_at: HashMap<(&str, &str, u64), &Stored> = history
+        .iter()
+        .rev()
+        .map(|s| ((s.id.as_str(), s.path.as_str(), s.line), s))
+        .collect();
+    // The checked side (path, line, id) → the links seen from it.
+    let mut seen: BTreeMap<(&str, u64, &str), Vec<Seen>> = BTreeMap::new();
+    for l in links {
+        let role = match (&l.first_seen, &l.source_first_seen) {
+            (None, _) => ReuseRole::Source,
+            (Some(_), None) => ReuseRole::Derived,
+            (Some(_), Some(_)) => continue,
+        };
+        let derived = (l.doc.as_str(), l.path.as_str(), l.line, &l.first_seen);
+        let source = (
+            l.source.as_str(),
+            l.source_path.as_str(),
+            l.source_line,
+            &l.source_first_seen,
+        );
+        let (me, other) = match role {
+            ReuseRole::Source => (derived, source),
+            ReuseRole::Derived => (source, derived),
+        };
+        let meta = match other.3 {
+            Some(_) => stored_at
+                .get(&(other.0, other.1, other.2))
+                .map(|s| s.meta.clone()),
+            None => by_place.get(&(other.1, other.2)).map(|r| r.meta.clone()),
+        };
+        let first_line = l
+            .passages
+            .iter()
+            .map(|p| match role {
+                ReuseRole::Source => p.doc_lines[0],
+                ReuseRole::Derived => p.source_lines[0],
+            })
+            .min()
+            .unwrap_or(1);
+        seen.entry((me.1, me.2, me.0)).or_default().push(Seen {
+            found: Match {
+                reuse: Some(ReuseMatch {
+                    role,
+                    grade: l.grade,
+                    coverage: l.coverage,
+                    source_coverage: l.source_coverage,
+                    passages: l.passages.len(),
+                    direction_rule: l.direction_rule,
+                }),
+                ..meta_match(
+                    other.0,
+                    other.1,
+                    other.2,
+                    other.3.as_deref(),
+                    &meta.unwrap_or_default(),
+                )
+            },
+            first_line,
+        });
+    }
+    let mut out = Vec::new();
+    for ((path, line, doc), mut all) in seen {
+        all.sort_by(|a, b| {
+            let (x, y) = (&a.found, &b.found);
+            let key = |m: &Match| {
+                let r = m.reuse.as_ref().expect("reuse matches");
+                (r.role, !m.indexed, r.grade)
+            };
+            key(x)
+                .cmp(&key(y))
+                .then_with(|| {
+                    let cov = |m: &Match| m.reuse.as_ref().map_or(0.0, |r| r.coverage);
+                    cov(y).total_cmp(&cov(x))
+                })
+                .then_with(|| match_order(x, y))
+        });
+        let more = all.len().saturating_sub(MAX_MATCHES);
+        all.truncate(MAX_MATCHES);
+        let first_line = all[0].first_line;
+        let matches: Vec<Match> = all.into_iter().map(|s| s.found).collect();
+        let best = &matches[0];
+        let r = best.reuse.as_ref().expect("reuse matches");
+        let grade = r.grade.name();
+        let passages = match r.passages {
+            1 => "1 aligned passage".to_string(),
+            n => format!("{n} aligned passages"),
+        };
+        let others = and_more(matches.len() - 1 + more);
+        let message = match r.role {
+            ReuseRole::Source => format!(
+                "derived from {}{others}: {grade}, {:.0}% of its words in {passages} \
+                 ({:.0}% of the source's)",
+                describe(best),
+                r.coverage * 100.0,
+                r.source_coverage * 100.0
+            ),
+            ReuseRole::Derived => format!(
+                "source of {}{others}, which is {grade} derived from it: {:.0}% of that \
+                 document's words in {passages} ({:.0}% of this one's)",
+                describe(best),
+                r.coverage * 100.0,
+                r.source_coverage * 100.0
+            ),
+        };
+        let hash = by_place.get(&(path, line)).map(|r| r.content_hash);
+        let fingerprint = match hash {
+            Some(h) => index::fingerprint(&[b"derived", &h.to_le_bytes()]),
+            None => index::fingerprint(&[b"derived", doc.as_bytes()]),
+        };
+        out.push(Finding {
+            status: Status::New,
+            kind: FindingKind::DerivedDocument,
+            fingerprint,
+            doc: doc.to_string(),
+            path: path.to_string(),
+            line: if is_text(path) {
+                u64::from(first_line)
+            } else {
+                line
+            },
+            message,
+            matches,
+            more_matches: more,
+            cluster: None,
+        });
+    }
     out
 }
 
@@ -303,6 +463,7 @@ mod tests {
     use crate::report::{
         DocumentCluster, DoubledDocument, Pair, ParagraphCluster, ParagraphMember,
     };
+    use crate::reuse::Grade;
 
     fn member(doc: &str, path: &str, line: u64, first_seen: Option<&str>) -> Member {
         Member {
@@ -327,6 +488,7 @@ mod tests {
             signature: Vec::new(),
             doc_keys: Vec::new(),
             paragraph_keys: Vec::new(),
+            reuse_keys: Vec::new(),
             paragraphs: vec![(3, 3, 77)],
             packed_text: Vec::new(),
         }
@@ -451,5 +613,117 @@ mod tests {
         // The paragraph's fingerprint hashes the paragraph's content (77).
         let fp = index::fingerprint(&[b"paragraph", &77u64.to_le_bytes()]);
         assert_eq!(para[0].fingerprint, fp);
+    }
+
+    fn link(doc: (&str, Option<&str>), source: (&str, Option<&str>), cov: f64) -> ReuseLink {
+        let seen = |t: Option<&str>| t.map(str::to_string);
+        ReuseLink {
+            doc: doc.0.into(),
+            path: format!("{}.txt", doc.0),
+            line: 1,
+            first_seen: seen(doc.1),
+            source: source.0.into(),
+            source_path: format!("{}.txt", source.0),
+            source_line: 1,
+            source_first_seen: seen(source.1),
+            grade: if cov >= 0.45 {
+                Grade::Wholly
+            } else {
+                Grade::Partially
+            },
+            coverage: cov,
+            source_coverage: 0.25,
+            direction_rule: crate::reuse::DirectionRule::Coverage,
+            passages: vec![
+                crate::report::ReusePassage {
+                    doc_lines: [7, 8],
+                    source_lines: [3, 3],
+                    words: 30,
+                    source_words: 30,
+                    similarity: 1.0,
+                    excerpt: "a passage".into(),
+                },
+                crate::report::ReusePassage {
+                    doc_lines: [11, 11],
+                    source_lines: [9, 9],
+                    words: 12,
+                    source_words: 12,
+                    similarity: 0.9,
+                    excerpt: "another".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn reuse_links_are_findings_on_their_new_side_naming_the_indexed_one() {
+        const SEEN: Option<&str> = Some("2026-11-01T00:00:00Z");
+        let mut r = report();
+        r.reuse = vec![
+            // A new document derived from an indexed one.
+            link(("new", None), ("old", SEEN), 0.6),
+            // An indexed document derived from a new one: seen from the new one.
+            link(("old2", SEEN), ("src", None), 0.35),
+            // Both indexed: not a finding.
+            link(("old3", SEEN), ("old", SEEN), 0.9),
+            // Both new: a finding on the derived one only.
+            link(("copy", None), ("src", None), 0.5),
+        ];
+        let mut old = stored("old", "old.txt");
+        old.meta.date = Some("2026-10-30T00:00:00Z".into());
+        let records = [
+            record("new", "new.txt", 1, 42),
+            record("src", "src.txt", 1, 43),
+            record("copy", "copy.txt", 1, 44),
+        ];
+        let out = findings(&r, &records, &[old], &|_| true);
+        let derived: Vec<&Finding> = out
+            .iter()
+            .filter(|f| f.kind == FindingKind::DerivedDocument)
+            .collect();
+        let docs: Vec<&str> = derived.iter().map(|f| f.doc.as_str()).collect();
+        assert_eq!(docs, ["copy", "new", "src"]);
+        let f = derived[1];
+        assert_eq!(
+            (f.path.as_str(), f.line),
+            ("new.txt", 7),
+            "the first passage's line"
+        );
+        assert!(
+            f.message.starts_with("derived from indexed `old` (old.txt:1, published 2026-10-30T00:00:00Z, first seen 2026-11-01T00:00:00Z): wholly, 60% of its words in 2 aligned passages"),
+            "{}",
+            f.message
+        );
+        let m = &f.matches[0];
+        assert!(m.indexed);
+        let reuse = m.reuse.as_ref().unwrap();
+        assert_eq!(
+            (reuse.role, reuse.grade, reuse.passages),
+            (ReuseRole::Source, Grade::Wholly, 2)
+        );
+        assert_eq!(
+            f.fingerprint,
+            index::fingerprint(&[b"derived", &42u64.to_le_bytes()])
+        );
+        // The new source of an indexed derived document: its lines are the source side's.
+        let s = derived[2];
+        assert_eq!(s.line, 3);
+        assert!(
+            s.message.starts_with("source of indexed `old2`"),
+            "{}",
+            s.message
+        );
+        assert_eq!(
+            s.matches.len(),
+            1,
+            "the link with the new copy is the copy's finding"
+        );
+        assert_eq!(
+            s.matches[0].reuse.as_ref().unwrap().role,
+            ReuseRole::Derived
+        );
+        // Not a text file: the document's own line.
+        let out = findings(&r, &records, &[], &|_| false);
+        assert!(out.iter().all(|f| f.line == 1));
     }
 }

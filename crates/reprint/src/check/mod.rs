@@ -3,11 +3,12 @@
 //!
 //! A check reads and signs the new documents once, keeping their index
 //! records (keys, hashes, packed text); brings back the indexed documents
-//! that share a key with them; holds those in memory with their origins
-//! (file, line, first-seen time) and finishes one scan over both. Every
-//! finding with a checked document in it is reported ([`findings`]), with
-//! the indexed documents it matches; findings whose fingerprint is in the
-//! baseline are known and do not fail the check.
+//! that share a band key with them, and, with the reuse stage on, those
+//! that share enough reuse keys ([`reuse`]); holds those in memory with
+//! their origins (file, line, first-seen time) and finishes one scan over
+//! both. Every finding with a checked document in it is reported
+//! ([`findings`]), with the indexed documents it matches; findings whose
+//! fingerprint is in the baseline are known and do not fail the check.
 //!
 //! Fingerprints are of content, so that they are the same on every run
 //! and in every document holding that content: a document finding hashes
@@ -15,6 +16,7 @@
 
 mod baseline;
 pub mod findings;
+pub mod reuse;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -67,6 +69,11 @@ pub fn index_params(cfg: &Config) -> Vec<(String, String)> {
         (
             "indexed_paragraph_bands",
             pp.bands.min(index::PARAGRAPH_BANDS).to_string(),
+        ),
+        ("reuse_sample", cfg.reuse.sample.to_string()),
+        (
+            "indexed_reuse_subsample",
+            index::REUSE_KEY_SUBSAMPLE.to_string(),
         ),
     ]
     .into_iter()
@@ -214,15 +221,31 @@ fn check_in_pool(
     // Documents already indexed as themselves are not compared with that copy.
     let mut same: HashSet<(&str, u64)> = HashSet::new();
     let mut history: Vec<Stored> = Vec::new();
+    let mut by_reuse = 0;
     if let Some(i) = &index {
+        // Rows holding a new document's content: a copy, never a source.
+        let mut own_rows: HashSet<i64> = HashSet::new();
         for r in &records {
-            if i.contains(&r.id, r.content_hash)? {
-                same.insert((r.id.as_str(), r.content_hash));
+            if let Some((row, id)) = i.content_row(r.content_hash)? {
+                own_rows.insert(row);
+                if id == r.id {
+                    same.insert((r.id.as_str(), r.content_hash));
+                }
             }
         }
-        let rowids = i.candidates(&records)?;
+        let by_keys = i.candidates(&records)?;
+        let mut rowids = by_keys.clone();
+        if pipeline::reuse_on(cfg) {
+            rowids.extend(reuse::candidates(i, &records, cfg, &own_rows)?);
+            rowids.sort_unstable();
+            rowids.dedup();
+        }
         history = i.fetch(&rowids)?;
         history.retain(|s| !same.contains(&(s.id.as_str(), s.content_hash)));
+        by_reuse = history
+            .iter()
+            .filter(|s| by_keys.binary_search(&s.rowid).is_err())
+            .count() as u64;
     }
     let already_indexed = records
         .iter()
@@ -282,6 +305,7 @@ fn check_in_pool(
         documents_checked,
         already_indexed,
         indexed_compared: history.len() as u64,
+        indexed_by_reuse: by_reuse,
         findings: findings.len() as u64,
         new_findings,
         known_findings: findings.len() as u64 - new_findings,

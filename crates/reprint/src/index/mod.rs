@@ -6,7 +6,10 @@
 //! text (deflated, so that a match can be verified exactly and shown), and
 //! its LSH band keys in two lookup tables: the document's own bands, and
 //! the first [`PARAGRAPH_BANDS`] bands of every paragraph. Keys are cut to
-//! 32 bits: a false hit only costs a verification.
+//! 32 bits: a false hit only costs a verification. A third lookup table
+//! holds one in [`REUSE_KEY_SUBSAMPLE`] of its reuse fingerprints (sampled
+//! word trigrams, [`crate::reuse::fingerprints`]), so that a check finds the
+//! indexed documents a new one shares passages with.
 //!
 //! The file records its format version (`PRAGMA user_version`) and the
 //! parameters that decide signatures and keys (table `meta`); opening it
@@ -30,7 +33,10 @@ pub use record::{
 use record::{i64_of, sig_blob};
 
 /// The index format this build writes and reads.
-pub const FORMAT_VERSION: i64 = 1;
+///
+/// Format 2 added the reuse fingerprints (table `reuse_keys`, column
+/// `docs.reuse_key_count`); a format-1 file is refused with the fix.
+pub const FORMAT_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a reprint index ("RPRT").
 const APPLICATION_ID: i64 = 0x5250_5254;
 /// Paragraph bands kept for lookup: a paragraph is found again if one of
@@ -39,6 +45,16 @@ pub const PARAGRAPH_BANDS: usize = 8;
 /// Indexed documents taken per key, oldest first: a boilerplate paragraph
 /// in 100,000 indexed pages brings back this many of them, not all.
 pub const MATCHES_PER_KEY: usize = 64;
+/// One in this many of a document's reuse fingerprints is indexed (by the
+/// key's value, so the same ones in every document): at the default sample
+/// of one trigram in 4, one word trigram in 16. The look-up only has to
+/// bring a source back; the scan then aligns it with all its fingerprints.
+pub const REUSE_KEY_SUBSAMPLE: u32 = 4;
+
+/// Whether a reuse fingerprint is one the index keeps.
+pub fn is_indexed_reuse_key(key: u32) -> bool {
+    key % REUSE_KEY_SUBSAMPLE == 0
+}
 
 /// An open index.
 pub struct Index {
@@ -129,7 +145,9 @@ impl Index {
                 path: self.path.clone(),
                 message: format!(
                     "has index format {version}, which this build cannot migrate (it reads \
-                     format {FORMAT_VERSION}); rebuild it with `reprint index add`"
+                     format {FORMAT_VERSION}, which also keeps reuse fingerprints); rebuild it \
+                     with `reprint index add` (into a new --index file, from the documents it \
+                     was built from)"
                 ),
             });
         }
@@ -180,15 +198,21 @@ impl Index {
 
     /// Whether a document with this id and content is indexed.
     pub fn contains(&self, id: &str, content_hash: u64) -> Result<bool> {
+        Ok(self
+            .content_row(content_hash)?
+            .is_some_and(|(_, found)| found == id))
+    }
+
+    /// The row id and document id of the indexed document with this
+    /// content, if any (content is stored once).
+    pub fn content_row(&self, content_hash: u64) -> Result<Option<(i64, String)>> {
         let mut q = self
             .conn
-            .prepare_cached("SELECT id FROM docs WHERE content_hash = ?1")
+            .prepare_cached("SELECT rowid, id FROM docs WHERE content_hash = ?1")
             .map_err(|e| self.err(e))?;
-        let found: Option<String> = q
-            .query_row([i64_of(content_hash)], |r| r.get(0))
+        q.query_row([i64_of(content_hash)], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(found.as_deref() == Some(id))
+            .map_err(|e| self.err(e))
     }
 
     /// Application id, format version and table count, read in one
@@ -237,6 +261,7 @@ impl Index {
                  url TEXT, title TEXT, date TEXT, source TEXT,
                  content_hash INTEGER NOT NULL,
                  first_seen TEXT NOT NULL,
+                 reuse_key_count INTEGER NOT NULL,
                  signature BLOB NOT NULL,
                  text BLOB NOT NULL);
              CREATE UNIQUE INDEX IF NOT EXISTS docs_content ON docs(content_hash);
@@ -245,6 +270,8 @@ impl Index {
              CREATE TABLE IF NOT EXISTS doc_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
                  PRIMARY KEY (key, doc)) WITHOUT ROWID;
              CREATE TABLE IF NOT EXISTS paragraph_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                 PRIMARY KEY (key, doc)) WITHOUT ROWID;
+             CREATE TABLE IF NOT EXISTS reuse_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
                  PRIMARY KEY (key, doc)) WITHOUT ROWID;"
         ))
         .map_err(|e| self.err(e))?;
@@ -328,8 +355,8 @@ impl Index {
             let mut doc = tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO docs (id, path, line, url, title, date, source, \
-                     content_hash, first_seen, signature, text) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     content_hash, first_seen, signature, text, reuse_key_count) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(e)?;
             let mut dk = tx
@@ -338,9 +365,13 @@ impl Index {
             let mut pk = tx
                 .prepare_cached("INSERT OR IGNORE INTO paragraph_keys (key, doc) VALUES (?1, ?2)")
                 .map_err(e)?;
+            let mut rk = tx
+                .prepare_cached("INSERT OR IGNORE INTO reuse_keys (key, doc) VALUES (?1, ?2)")
+                .map_err(e)?;
             // Keys go in sorted, so the b-tree is written in order, not at random.
             let mut doc_rows: Vec<(u32, i64)> = Vec::new();
             let mut para_rows: Vec<(u32, i64)> = Vec::new();
+            let mut reuse_rows: Vec<(u32, i64)> = Vec::new();
             for r in records {
                 let m = &r.meta;
                 let n = doc
@@ -356,6 +387,7 @@ impl Index {
                         first_seen,
                         sig_blob(&r.signature),
                         r.packed_text,
+                        r.reuse_keys.len() as i64,
                     ])
                     .map_err(e)?;
                 if n == 0 {
@@ -366,8 +398,13 @@ impl Index {
                 let rowid = tx.last_insert_rowid();
                 doc_rows.extend(r.doc_keys.iter().map(|&k| (k, rowid)));
                 para_rows.extend(r.paragraph_keys.iter().map(|&k| (k, rowid)));
+                reuse_rows.extend(r.reuse_keys.iter().map(|&k| (k, rowid)));
             }
-            for (rows, stmt) in [(&mut doc_rows, &mut dk), (&mut para_rows, &mut pk)] {
+            for (rows, stmt) in [
+                (&mut doc_rows, &mut dk),
+                (&mut para_rows, &mut pk),
+                (&mut reuse_rows, &mut rk),
+            ] {
                 rows.sort_unstable_by_key(|&(k, d)| (k as i32, d));
                 for &(k, d) in rows.iter() {
                     stmt.execute(params![k as i32, d]).map_err(e)?;
@@ -414,6 +451,50 @@ impl Index {
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// The indexed documents holding each of `keys` (in that order; sorted
+    /// keys read the table in order): `each(i, rows)` gets the ascending row
+    /// ids holding `keys[i]`, for each key held by 1 to `max_df` documents.
+    /// A key held by more (a stock phrase, boilerplate) is skipped: it pairs
+    /// nothing, and at most `max_df + 1` of its rows are read.
+    pub fn reuse_holders(
+        &self,
+        keys: &[u32],
+        max_df: usize,
+        mut each: impl FnMut(usize, &[i64]),
+    ) -> Result<()> {
+        let mut q = self
+            .conn
+            .prepare("SELECT doc FROM reuse_keys WHERE key = ?1 ORDER BY doc LIMIT ?2")
+            .map_err(|e| self.err(e))?;
+        let limit = max_df as i64 + 1;
+        let mut rows_of: Vec<i64> = Vec::new();
+        for (i, &k) in keys.iter().enumerate() {
+            rows_of.clear();
+            let mut rows = q.query(params![k as i32, limit]).map_err(|e| self.err(e))?;
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                rows_of.push(r.get(0).map_err(|e| self.err(e))?);
+            }
+            if !rows_of.is_empty() && rows_of.len() <= max_df {
+                each(i, &rows_of);
+            }
+        }
+        Ok(())
+    }
+
+    /// How many reuse keys the document in row `rowid` holds (0 when the
+    /// row is gone).
+    pub fn reuse_key_count(&self, rowid: i64) -> Result<usize> {
+        let mut q = self
+            .conn
+            .prepare_cached("SELECT reuse_key_count FROM docs WHERE rowid = ?1")
+            .map_err(|e| self.err(e))?;
+        let n: Option<i64> = q
+            .query_row([rowid], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(n.unwrap_or(0) as usize)
     }
 
     /// The stored documents with these row ids (those still there).
@@ -523,6 +604,9 @@ impl Index {
             let mut pk = tx
                 .prepare_cached("DELETE FROM paragraph_keys WHERE key = ?1 AND doc = ?2")
                 .map_err(e)?;
+            let mut rk = tx
+                .prepare_cached("DELETE FROM reuse_keys WHERE key = ?1 AND doc = ?2")
+                .map_err(e)?;
             for (rowid, record) in docs {
                 n += del.execute([rowid]).map_err(e)? as u64;
                 match record {
@@ -533,13 +617,16 @@ impl Index {
                         for &k in &r.paragraph_keys {
                             pk.execute(params![k as i32, rowid]).map_err(e)?;
                         }
+                        for &k in &r.reuse_keys {
+                            rk.execute(params![k as i32, rowid]).map_err(e)?;
+                        }
                     }
                     None => {
                         // No record (a damaged text): scan for its keys.
-                        tx.execute("DELETE FROM doc_keys WHERE doc = ?1", [rowid])
-                            .map_err(e)?;
-                        tx.execute("DELETE FROM paragraph_keys WHERE doc = ?1", [rowid])
-                            .map_err(e)?;
+                        for table in ["doc_keys", "paragraph_keys", "reuse_keys"] {
+                            tx.execute(&format!("DELETE FROM {table} WHERE doc = ?1"), [rowid])
+                                .map_err(e)?;
+                        }
                     }
                 }
             }
@@ -572,6 +659,7 @@ impl Index {
             documents: count("SELECT count(*) FROM docs")?,
             document_keys: count("SELECT count(*) FROM doc_keys")?,
             paragraph_keys: count("SELECT count(*) FROM paragraph_keys")?,
+            reuse_keys: count("SELECT count(*) FROM reuse_keys")?,
             first_seen_min: min,
             first_seen_max: max,
             bytes_on_disk: size(&self.path) + size(&wal),
@@ -662,6 +750,7 @@ mod tests {
             signature: vec![1, 2, 3],
             doc_keys: keys.to_vec(),
             paragraph_keys: vec![7],
+            reuse_keys: vec![40, 44],
             paragraphs: Vec::new(),
             packed_text: pack_text("the text of the story"),
         }
@@ -697,13 +786,60 @@ mod tests {
         assert_eq!(docs[0].meta.date.as_deref(), Some("2026-11-20T00:00:00Z"));
         let sel = ix.select(&Selection::Id("a".into())).unwrap();
         assert_eq!(ix.texts(&sel).unwrap(), vec!["the text of the story"]);
+        // Reuse keys: both documents hold 40 and 44, with their counts.
+        let holders = |ix: &Index, max_df| {
+            let mut out = Vec::new();
+            ix.reuse_holders(&[40, 41, 44], max_df, |i, rows| {
+                out.push((i, rows.to_vec()))
+            })
+            .unwrap();
+            out
+        };
+        assert_eq!(holders(&ix, 2), vec![(0, hits.clone()), (2, hits.clone())]);
+        assert!(holders(&ix, 1).is_empty(), "over max_df: no holder listed");
+        assert_eq!(ix.reuse_key_count(sel[0]).unwrap(), 2);
         let gone = ix
             .remove(&[(sel[0], Some(record("a", 1, &[10, 20])))])
             .unwrap();
         assert_eq!(gone, 1);
         let s = ix.stats().unwrap();
-        assert_eq!((s.documents, s.document_keys, s.paragraph_keys), (1, 2, 1));
+        assert_eq!(
+            (s.documents, s.document_keys, s.paragraph_keys, s.reuse_keys),
+            (1, 2, 1, 2)
+        );
+        assert_eq!(
+            holders(&ix, 100),
+            vec![(0, vec![hits[1]]), (2, vec![hits[1]])],
+            "a removed document's reuse keys go"
+        );
+        assert_eq!(ix.reuse_key_count(sel[0]).unwrap(), 0);
+        // Without its record (a damaged text), its keys are found by scanning.
+        let rest = ix.select(&Selection::Id("b".into())).unwrap();
+        ix.remove(&[(rest[0], None)]).unwrap();
+        let s = ix.stats().unwrap();
+        assert_eq!(
+            (s.documents, s.document_keys, s.paragraph_keys, s.reuse_keys),
+            (0, 0, 0, 0)
+        );
         ix.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn an_index_of_the_previous_format_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        drop(Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA user_version = 1;").unwrap();
+        drop(c);
+        let e = Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("has index format 1") && e.contains("rebuild it with `reprint index add`"),
+            "{e}"
+        );
     }
 
     #[test]

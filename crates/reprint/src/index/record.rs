@@ -25,6 +25,10 @@ pub struct Record {
     pub doc_keys: Vec<u32>,
     /// Its paragraphs' first band keys, cut to 32 bits, sorted, distinct.
     pub paragraph_keys: Vec<u32>,
+    /// Its reuse look-up keys: the reuse fingerprints
+    /// ([`crate::reuse::fingerprints`]) that [`super::is_indexed_reuse_key`]
+    /// keeps, sorted, distinct.
+    pub reuse_keys: Vec<u32>,
     /// Its paragraph units: first line, last line, content hash.
     pub paragraphs: Vec<(u32, u32, u64)>,
     /// Its text, deflated ([`pack_text`]).
@@ -65,6 +69,8 @@ pub struct Stats {
     pub document_keys: u64,
     /// Paragraph band-key rows.
     pub paragraph_keys: u64,
+    /// Reuse-fingerprint rows.
+    pub reuse_keys: u64,
     /// Earliest first-seen time.
     pub first_seen_min: Option<String>,
     /// Latest first-seen time.

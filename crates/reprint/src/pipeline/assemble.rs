@@ -239,7 +239,7 @@ pub fn params(cfg: &Config) -> Params {
 }
 
 /// Whether a scan under `cfg` looks for passage-level reuse.
-pub(crate) fn reuse_on(cfg: &Config) -> bool {
+pub fn reuse_on(cfg: &Config) -> bool {
     cfg.reuse.enabled && cfg.granularity.reuse()
 }
 

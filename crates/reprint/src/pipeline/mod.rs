@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use assemble::{document_clusters, params, DocView};
+pub use assemble::{document_clusters, params, reuse_on, DocView};
 pub use reuse::{ReuseEdge, WAVE_DOCS};
 pub use sign::{DocInfo, DocSketch, Scratch, Signer};
 pub use texts::finding_texts;
@@ -257,7 +257,7 @@ impl<'c> Scan<'c> {
         let visible = |d: u32| inputs[d as usize];
 
         let documents = document_stage(first, corpus, cfg, &visible, timer);
-        let doc_group = doc_groups(first.docs.len(), &documents.members);
+        let doc_group = doc_groups(&inputs, &documents.members);
         let pp = cfg
             .granularity
             .paragraphs()
@@ -424,10 +424,16 @@ fn document_stage(
 
 /// Per document, the smallest member of its document cluster (or itself):
 /// paragraphs shared inside a cluster are reprints, not boilerplate.
-fn doc_groups(docs: usize, clusters: &[Vec<u32>]) -> Vec<u32> {
-    let mut group: Vec<u32> = (0..docs as u32).collect();
+/// A cluster with a held member (a check's indexed document) is headed by
+/// its smallest held member instead: the reuse stage links documents derived
+/// from the cluster to its head, and that names the indexed original.
+fn doc_groups(inputs: &[bool], clusters: &[Vec<u32>]) -> Vec<u32> {
+    let mut group: Vec<u32> = (0..inputs.len() as u32).collect();
     for c in clusters {
-        let head = *c.iter().min().expect("clusters are non-empty");
+        let held = c.iter().copied().filter(|&d| !inputs[d as usize]).min();
+        let head = held
+            .or_else(|| c.iter().copied().min())
+            .expect("clusters are non-empty");
         for &d in c {
             group[d as usize] = head;
         }

@@ -173,14 +173,21 @@ fn link(
     source_words.sort_unstable();
     let place = |d: u32| corpus.place(docs[d as usize].origin);
     let ((path, line), (source_path, source_line)) = (place(doc.0), place(source.0));
+    let seen = |d: u32| {
+        corpus
+            .first_seen(docs[d as usize].origin)
+            .map(str::to_string)
+    };
     (
         ReuseLink {
             doc: docs[doc.0 as usize].id.clone(),
             path: path.to_string(),
             line,
+            first_seen: seen(doc.0),
             source: docs[source.0 as usize].id.clone(),
             source_path: source_path.to_string(),
             source_line,
+            source_first_seen: seen(source.0),
             grade: dec.grade,
             coverage: round4(coverage),
             source_coverage: round4(source_coverage),

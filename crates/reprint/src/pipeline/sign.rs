@@ -82,8 +82,12 @@ pub struct Signer<'c> {
     m: &'c MatchConfig,
     hasher: MinHasher,
     paragraphs: Option<ParagraphSigner<'c>>,
-    /// Reuse fingerprints: one n-gram in this many (reuse stage on).
-    reuse_sample: Option<u32>,
+    /// Reuse fingerprints: one n-gram in this many (the scan's and the
+    /// index's; [`crate::reuse::ReuseConfig::sample`]).
+    reuse_sample: u32,
+    /// Whether the scan's reuse stage runs (it needs the fingerprints of
+    /// every document, held ones too).
+    reuse_scan: bool,
     /// Document LSH as documents arrive: a document one of whose keys was
     /// seen before gets its verification set while its text is at hand.
     online: Option<SeenKeys>,
@@ -111,6 +115,7 @@ struct Sketch {
     units: Vec<Unit>,
     keys: Vec<u64>,
     doubled: Option<Doubled>,
+    /// Reuse fingerprints (when the scan or the index record needs them).
     grams: Vec<u32>,
     /// Content hashes (records mode).
     content: Option<Content>,
@@ -123,6 +128,9 @@ struct Make {
     units: bool,
     /// Content hashes (of the paragraph units too, with `units`).
     content: bool,
+    /// Reuse fingerprints for an index record (the scan's own are made
+    /// with `units` when its reuse stage runs).
+    reuse_keys: bool,
 }
 
 /// Hashes of a document's normalized words, whole and per paragraph unit.
@@ -158,8 +166,8 @@ impl<'c> Signer<'c> {
                 p: paragraph_lsh_params(m, &cfg.paragraphs),
             }),
             online: online.then(SeenKeys::default),
-            reuse_sample: (online && paragraphs && cfg.reuse.enabled && cfg.granularity.reuse())
-                .then_some(cfg.reuse.sample),
+            reuse_sample: cfg.reuse.sample,
+            reuse_scan: online && paragraphs && cfg.reuse.enabled && cfg.granularity.reuse(),
         }
     }
 
@@ -183,6 +191,7 @@ impl<'c> Signer<'c> {
         let make = Make {
             units: false,
             content: true,
+            reuse_keys: false,
         };
         let s = self.sign(&doc.text, make, scratch);
         let mut band_keys = Vec::new();
@@ -246,9 +255,9 @@ impl<'c> Signer<'c> {
                     &mut keys,
                 );
                 doubled = doubled::detect(text, paras, words, &mut scratch.doubled);
-                if let Some(sample) = self.reuse_sample {
-                    crate::reuse::fingerprints(&words.hashes, sample, &mut grams);
-                }
+            }
+            if (make.units && self.reuse_scan) || make.reuse_keys {
+                crate::reuse::fingerprints(&words.hashes, self.reuse_sample, &mut grams);
             }
             if make.content {
                 // Per paragraph unit only when there are units to go with.
@@ -300,12 +309,29 @@ impl<'c> Signer<'c> {
             Make {
                 units: true,
                 content: self.records && record,
+                reuse_keys: self.records && record,
             },
             scratch,
         );
         let meta = std::mem::take(&mut doc.meta);
-        let record = content
-            .map(|c| Box::new(self.record(doc, source_name, &meta, c, &sig, &paras, &para_keys)));
+        let record = content.map(|c| {
+            let reuse_keys = grams
+                .iter()
+                .copied()
+                .filter(|&k| index::is_indexed_reuse_key(k))
+                .collect();
+            Box::new(self.record(
+                doc,
+                source_name,
+                &meta,
+                c,
+                &sig,
+                (&paras, &para_keys),
+                reuse_keys,
+            ))
+        });
+        // The scan's postings only when its reuse stage runs.
+        let grams = if self.reuse_scan { grams } else { Vec::new() };
         Signed {
             info: DocInfo {
                 id: std::mem::take(&mut doc.id),
@@ -325,8 +351,8 @@ impl<'c> Signer<'c> {
     }
 
     /// What the index keeps of a document: its keys (cut to 32 bits; the
-    /// first [`index::PARAGRAPH_BANDS`] bands of each paragraph), hashes,
-    /// signature and packed text.
+    /// first [`index::PARAGRAPH_BANDS`] bands of each paragraph; the reuse
+    /// fingerprints the index keeps), hashes, signature and packed text.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
@@ -335,8 +361,8 @@ impl<'c> Signer<'c> {
         meta: &Meta,
         content: Content,
         sig: &[u32],
-        units: &[Unit],
-        para_keys: &[u64],
+        (units, para_keys): (&[Unit], &[u64]),
+        reuse_keys: Vec<u32>,
     ) -> index::Record {
         let mut doc_keys = Vec::new();
         lsh::band_keys(sig, self.doc_p, &mut doc_keys);
@@ -364,6 +390,7 @@ impl<'c> Signer<'c> {
             signature: sig.to_vec(),
             doc_keys: keys,
             paragraph_keys,
+            reuse_keys,
             paragraphs: units
                 .iter()
                 .zip(content.paragraphs)

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::emitter::Emitter;
-use super::model::check::{CheckReport, Status};
+use super::model::check::{CheckReport, ReuseRole, Status};
 use crate::error::{Error, Result};
 
 /// Writes a check report as human-readable text.
@@ -24,12 +24,16 @@ fn write_check_text(r: &CheckReport, out: &mut dyn Write) -> Result<()> {
     let s = &r.summary;
     writeln!(
         out,
-        "reprint check: {} documents checked against {} ({} indexed documents{}); {} compared with them",
+        "reprint check: {} documents checked against {} ({} indexed documents{}); {} compared with them{}",
         s.documents_checked,
         r.index.path,
         r.index.documents,
         if r.index.existed { "" } else { ", new index" },
         s.indexed_compared,
+        match s.indexed_by_reuse {
+            0 => String::new(),
+            n => format!(" ({n} for shared passages alone)"),
+        },
     )
     .map_err(w)?;
     if s.already_indexed > 0 {
@@ -80,6 +84,19 @@ fn write_check_text(r: &CheckReport, out: &mut dyn Write) -> Result<()> {
             }
             if let (Some(j), Some(c)) = (m.jaccard, m.containment) {
                 line.push_str(&format!("  Jaccard {j:.2}, containment {c:.2}"));
+            }
+            if let Some(r) = &m.reuse {
+                let (role, other) = match r.role {
+                    ReuseRole::Source => ("source", "the source"),
+                    ReuseRole::Derived => ("derived from it", "this document"),
+                };
+                line.push_str(&format!(
+                    "  {role}: {}, coverage {:.2} ({other} {:.2}), {} passages",
+                    r.grade.name(),
+                    r.coverage,
+                    r.source_coverage,
+                    r.passages
+                ));
             }
             writeln!(out, "{line}").map_err(w)?;
         }

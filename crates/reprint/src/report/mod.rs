@@ -106,8 +106,8 @@ pub fn write_check(report: &CheckReport, format: CheckFormat, out: &mut dyn Writ
 /// ([`model::check`]) with its format and writer.
 pub mod check {
     pub use super::model::check::{
-        CheckReport, CheckSummary, Finding, FindingKind, IndexSummary, Match, Status,
-        CHECK_SCHEMA_VERSION, MAX_MATCHES,
+        CheckReport, CheckSummary, Finding, FindingKind, IndexSummary, Match, ReuseMatch,
+        ReuseRole, Status, CHECK_SCHEMA_VERSION, MAX_MATCHES,
     };
     pub use super::{write_check, CheckFormat};
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::emitter::Emitter;
-use super::model::check::{CheckReport, Finding, FindingKind, Status};
+use super::model::check::{CheckReport, Finding, FindingKind, ReuseRole, Status};
 use crate::error::Result;
 
 /// Writes a check report as SARIF 2.1.0.
@@ -194,12 +194,24 @@ fn result(f: &Finding) -> SarifResult {
                 },
                 message: Text {
                     text: format!(
-                        "{} {}{}",
+                        "{} {}{}{}",
                         if m.indexed { "indexed" } else { "new" },
                         m.doc,
                         m.first_seen
                             .as_deref()
                             .map(|t| format!(", first seen {t}"))
+                            .unwrap_or_default(),
+                        m.reuse
+                            .as_ref()
+                            .map(|r| format!(
+                                "; {}: {}, coverage {:.2}",
+                                match r.role {
+                                    ReuseRole::Source => "the source",
+                                    ReuseRole::Derived => "derived from this document",
+                                },
+                                r.grade.name(),
+                                r.coverage
+                            ))
                             .unwrap_or_default()
                     ),
                 },

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Report, Tool};
 use crate::input::Meta;
+use crate::reuse::{DirectionRule, Grade};
 
 /// The version of the check report's JSON schema.
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
@@ -30,8 +31,8 @@ pub struct CheckReport {
     /// then by path, line and kind.
     pub findings: Vec<Finding>,
     /// The scan behind the findings: the checked documents together with
-    /// the indexed documents that share an LSH key with them (indexed
-    /// members carry `first_seen`).
+    /// the indexed documents that share an LSH key or enough reuse keys
+    /// with them (indexed members carry `first_seen`).
     pub scan: Report,
 }
 
@@ -56,6 +57,9 @@ pub struct CheckSummary {
     pub already_indexed: u64,
     /// Indexed documents brought back as candidates and compared.
     pub indexed_compared: u64,
+    /// Of them, those brought back by shared reuse fingerprints alone (no
+    /// shared band key): candidate sources of derived documents.
+    pub indexed_by_reuse: u64,
     /// Findings in all.
     pub findings: u64,
     /// Findings not in the baseline: these fail the check.
@@ -86,17 +90,22 @@ pub enum FindingKind {
     BoilerplateParagraph,
     /// A paragraph repeated inside one document.
     RepeatedWithinDocument,
+    /// The document shares aligned passages with another: derived from it
+    /// (a reuse link), or, against an indexed document derived from it,
+    /// its source.
+    DerivedDocument,
 }
 
 impl FindingKind {
     /// Every kind, in rule order.
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 7] = [
         FindingKind::DuplicateDocument,
         FindingKind::ParagraphReprint,
         FindingKind::DoubledDocument,
         FindingKind::ReprintedParagraph,
         FindingKind::BoilerplateParagraph,
         FindingKind::RepeatedWithinDocument,
+        FindingKind::DerivedDocument,
     ];
 
     /// The snake-case name (JSON, SARIF rule id suffix).
@@ -108,6 +117,7 @@ impl FindingKind {
             FindingKind::ReprintedParagraph => "reprinted_paragraph",
             FindingKind::BoilerplateParagraph => "boilerplate_paragraph",
             FindingKind::RepeatedWithinDocument => "repeated_within_document",
+            FindingKind::DerivedDocument => "derived_document",
         }
     }
 
@@ -130,6 +140,11 @@ impl FindingKind {
                 "A paragraph of the document repeats across many unrelated documents."
             }
             FindingKind::RepeatedWithinDocument => "A paragraph is repeated inside the document.",
+            FindingKind::DerivedDocument => {
+                "The document is derived from another (new or indexed): aligned passages \
+                 cover enough of it for a reuse link (or it is the source of an indexed \
+                 document derived from it)."
+            }
         }
     }
 }
@@ -205,6 +220,37 @@ pub struct Match {
     /// The paragraph's first line in that document (paragraph findings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_line: Option<u32>,
+    /// How it is linked with the checked document (derived-document
+    /// findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reuse: Option<ReuseMatch>,
+}
+
+/// A reuse link between a checked document and a match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReuseMatch {
+    /// Which side of the link the match is.
+    pub role: ReuseRole,
+    /// `wholly` or `partially` derived.
+    pub grade: Grade,
+    /// Share of the derived document's words inside the aligned passages.
+    pub coverage: f64,
+    /// Share of the source's words inside them.
+    pub source_coverage: f64,
+    /// Aligned passages (listed in the scan's `reuse` link).
+    pub passages: usize,
+    /// What chose the direction: `date`, `coverage` or `input_order`.
+    pub direction_rule: DirectionRule,
+}
+
+/// The side of a reuse link a match is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReuseRole {
+    /// The checked document is derived from the match.
+    Source,
+    /// The match is derived from the checked document.
+    Derived,
 }
 
 /// A [`Meta`] in the order check reports have always written it.

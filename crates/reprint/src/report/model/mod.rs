@@ -61,12 +61,18 @@ pub struct ReuseLink {
     pub path: String,
     /// Its line in that file.
     pub line: u64,
+    /// When the index first saw it (`check`: indexed documents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
     /// The source document's id.
     pub source: String,
     /// The file the source came from.
     pub source_path: String,
     /// The source's line in that file.
     pub source_line: u64,
+    /// When the index first saw the source (`check`: indexed documents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_first_seen: Option<String>,
     /// `wholly` or `partially` derived.
     pub grade: Grade,
     /// Share of the derived document's words inside the passages.
