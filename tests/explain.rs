@@ -7,58 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// A fictional wire story (about 240 words).
-const WIRE: &str = "Harbor Authority Approves Plan to Dredge Northern Channel\n\
-    \n\
-    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
-    shipping channel, a project that officials say will allow larger cargo vessels to \
-    dock at the port for the first time in two decades.\n\
-    \n\
-    The board voted five to two in favour of the proposal after a public hearing that \
-    lasted more than four hours. Opponents, including several fishing cooperatives, \
-    warned that the work could disturb oyster beds along the eastern shore.\n\
-    \n\
-    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
-    roughly eighteen months to complete. The authority estimates the cost at 46 million \
-    dollars, most of it covered by a federal infrastructure grant awarded last year.\n\
-    \n\
-    Environmental groups said they would study the final permit before deciding whether \
-    to challenge it in court. A spokesperson for the Coastal Waters Alliance said the \
-    group remained concerned about sediment plumes drifting toward protected wetlands.\n\
-    \n\
-    The port handled about 3.2 million tonnes of cargo last year, down from a peak of \
-    4.1 million tonnes in 2015, according to figures published by the authority. \
-    Shipping companies have long complained that the shallow channel forces them to \
-    unload part of their cargo at other ports.\n\
-    \n\
-    Construction crews will work in shifts around the clock, and the authority said it \
-    would publish a weekly schedule so that recreational boaters can plan around the \
-    closures.\n";
-
-/// A reworded, trimmed reprint of [`WIRE`] (about 140 words) under a new
-/// headline and byline: not a near-duplicate (whole-document Jaccard 0.26,
-/// containment 0.55), but four passages of 12 to 39 words come from the wire.
-const REPRINT: &str = "Port board backs channel dredging despite fishing worries\n\
-    \n\
-    By a staff reporter\n\
-    \n\
-    The Aster Bay harbor authority on Monday approved a plan to dredge the northern \
-    shipping channel, which officials say will let larger cargo vessels dock at the port \
-    for the first time in two decades.\n\
-    \n\
-    The vote came after a long and heated hearing. Local oyster growers warned that the \
-    work could disturb oyster beds along the eastern shore, a worry shared by many \
-    residents of Pike Landing.\n\
-    \n\
-    Harbor director Miriam Okafor said the dredging would begin in early spring and take \
-    roughly eighteen months to complete. The authority puts the cost at 46 million \
-    dollars.\n\
-    \n\
-    Shipping companies have long complained that the shallow channel forces them to \
-    unload part of their cargo at other ports, Okafor added.\n\
-    \n\
-    The Pike Landing Herald will follow the story as it develops.\n";
-
 fn explain(args: &[&str]) -> Run {
     let mut c = assert_cmd::Command::cargo_bin("reprint").expect("binary");
     c.current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -101,10 +101,7 @@ pub fn findings(
     history: &[Stored],
     is_text: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
-    let by_place: HashMap<(&str, u64), &Record> = records
-        .iter()
-        .map(|r| ((r.path.as_str(), r.line), r))
-        .collect();
+    let by_place = records_by_place(records);
     let hash_of = |path: &str, line: u64| by_place.get(&(path, line)).map(|r| r.content_hash);
     let fp = |kind: &[u8], h: Option<u64>, fallback: &str| match h {
         Some(h) => index::fingerprint(&[kind, &h.to_le_bytes()]),
@@ -318,16 +315,21 @@ struct Seen {
 /// sources first, then indexed first, then wholly before partially, then
 /// the more covered. A text file's finding points at the first line of the
 /// best link's passages.
+/// The checked documents' records by where they were read (path, line).
+fn records_by_place(records: &[Record]) -> HashMap<(&str, u64), &Record> {
+    records
+        .iter()
+        .map(|r| ((r.path.as_str(), r.line), r))
+        .collect()
+}
+
 fn reuse_findings(
     links: &[ReuseLink],
     records: &[Record],
     history: &[Stored],
     is_text: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
-    let by_place: HashMap<(&str, u64), &Record> = records
-        .iter()
-        .map(|r| ((r.path.as_str(), r.line), r))
-        .collect();
+    let by_place = records_by_place(records);
     let stored_at: HashMap<(&str, &str, u64), &Stored> = history
         .iter()
         .rev()

@@ -430,6 +430,12 @@ fn score_spans(
         .texts(&cfg.input, &origins, WordScratch::default, |s, _, text| {
             Tokens::of(text, s).words
         });
+    // The links by (derived, source) head pair.
+    let links: HashMap<(u32, u32), &crate::pipeline::ReuseEdge> = outcome
+        .reuse
+        .iter()
+        .map(|e| ((e.doc, e.source), e))
+        .collect();
     let mut score = SpanScore {
         unmatched_words: 0,
         all: SpanCoverage::default(),
@@ -454,14 +460,12 @@ fn score_spans(
             if hd != *d {
                 continue; // the links hold the cluster head's words
             }
-            for e in &outcome.reuse {
-                let ranges = if (e.doc, e.source) == (hd, hb) {
-                    &e.doc_words
-                } else if (e.doc, e.source) == (hb, hd) {
-                    &e.source_words
-                } else {
-                    continue;
-                };
+            let ranges = match (links.get(&(hd, hb)), links.get(&(hb, hd))) {
+                (Some(e), _) => Some(&e.doc_words),
+                (None, Some(e)) => Some(&e.source_words),
+                (None, None) => None,
+            };
+            if let Some(ranges) = ranges {
                 linked = true;
                 for &(s, t) in ranges {
                     for x in &mut inside[s as usize..(t as usize).min(words.len())] {

@@ -167,7 +167,7 @@ impl<'c> Signer<'c> {
             }),
             online: online.then(SeenKeys::default),
             reuse_sample: cfg.reuse.sample,
-            reuse_scan: online && paragraphs && cfg.reuse.enabled && cfg.granularity.reuse(),
+            reuse_scan: online && paragraphs && super::assemble::reuse_on(cfg),
         }
     }
 
