@@ -126,13 +126,15 @@ fn ngram_hash(words: &[u64]) -> u64 {
 pub fn fingerprints(words: &[u64], sample: u32, out: &mut Vec<u32>) {
     out.clear();
     let sample = u64::from(sample.max(1));
-    out.extend(
-        words
-            .windows(REUSE_NGRAM)
-            .map(ngram_hash)
-            .filter(|h| h % sample == 0)
-            .map(|h| (h >> 32) as u32),
-    );
+    let grams = words.windows(REUSE_NGRAM).map(ngram_hash);
+    let key = |h: u64| (h >> 32) as u32;
+    if sample.is_power_of_two() {
+        // The same test as `h % sample == 0`, without a division per n-gram.
+        let mask = sample - 1;
+        out.extend(grams.filter(|h| h & mask == 0).map(key));
+    } else {
+        out.extend(grams.filter(|h| h % sample == 0).map(key));
+    }
     out.sort_unstable();
     out.dedup();
 }
@@ -159,9 +161,10 @@ pub fn shares_enough(shared: usize, a_keys: usize, b_keys: usize, min_shared: us
     shared >= min_shared && shared as f64 >= MIN_SHARED_SHARE * a_keys.min(b_keys) as f64
 }
 
-/// Pair hits counted at once (8 bytes each): more are counted in shards,
-/// by first document, so memory stays bounded however many pairs the
-/// postings make.
+/// Pair hits counted at once (8 bytes each): more are counted in shards of
+/// consecutive first documents, so memory stays bounded however many pairs
+/// the postings make (a shard exceeds it only by one document's hits, at
+/// most `max_df - 1` per fingerprint).
 pub const HITS_PER_SHARD: u64 = 1 << 22;
 
 /// What candidate generation did.
@@ -175,6 +178,52 @@ pub struct CandidateStats {
     pub pair_hits: u64,
 }
 
+/// Buckets of [`Postings`], by a key's top bits.
+const POSTING_BUCKETS: usize = 256;
+
+/// (key, document) postings of reuse fingerprints, held in buckets by the
+/// key's top 8 bits: each bucket sorts on its own, small enough to stay in
+/// cache, and the buckets in order are the postings sorted by key.
+#[derive(Debug, Clone)]
+pub struct Postings {
+    buckets: Vec<Vec<(u32, u32)>>,
+}
+
+impl Default for Postings {
+    fn default() -> Self {
+        Postings {
+            buckets: vec![Vec::new(); POSTING_BUCKETS],
+        }
+    }
+}
+
+impl Postings {
+    /// Adds `doc`'s fingerprint `key`.
+    pub fn push(&mut self, key: u32, doc: u32) {
+        self.buckets[(key >> 24) as usize].push((key, doc));
+    }
+
+    /// Postings held.
+    pub fn len(&self) -> usize {
+        self.buckets.iter().map(Vec::len).sum()
+    }
+
+    /// Whether none is held.
+    pub fn is_empty(&self) -> bool {
+        self.buckets.iter().all(Vec::is_empty)
+    }
+}
+
+impl FromIterator<(u32, u32)> for Postings {
+    fn from_iter<I: IntoIterator<Item = (u32, u32)>>(iter: I) -> Self {
+        let mut p = Postings::default();
+        for (k, d) in iter {
+            p.push(k, d);
+        }
+        p
+    }
+}
+
 /// Candidate pairs `(a, b)`, `a < b`, sorted: groups that share at least
 /// `min_shared` keys held by at most `max_df` groups, and at least
 /// [`MIN_SHARED_SHARE`] of the keys of the one with fewer. `postings` holds
@@ -182,7 +231,7 @@ pub struct CandidateStats {
 /// takes part as (itself, or its cluster's first document); `allowed`
 /// filters pairs of groups.
 pub fn candidate_pairs(
-    mut postings: Vec<(u32, u32)>,
+    postings: Postings,
     group: &[u32],
     max_df: usize,
     min_shared: usize,
@@ -190,50 +239,81 @@ pub fn candidate_pairs(
 ) -> (Vec<(u32, u32)>, CandidateStats) {
     use rayon::prelude::*;
     let mut keys = vec![0u32; group.len()];
-    for p in &mut postings {
-        keys[p.1 as usize] += 1;
-        p.1 = group[p.1 as usize];
+    for b in &postings.buckets {
+        for p in b {
+            keys[p.1 as usize] += 1;
+        }
     }
-    postings.par_sort_unstable();
-    postings.dedup();
+    let mut buckets = postings.buckets;
+    buckets.par_iter_mut().for_each(|b| {
+        for p in b.iter_mut() {
+            p.1 = group[p.1 as usize];
+        }
+        b.sort_unstable();
+        b.dedup();
+        b.shrink_to_fit();
+    });
     let mut stats = CandidateStats {
-        postings: postings.len() as u64,
+        postings: buckets.iter().map(|b| b.len() as u64).sum(),
         ..Default::default()
     };
-    // Keys held by 2 to max_df groups (their runs in `postings`), and the
+    // Keys held by 2 to max_df groups (their runs in the buckets), and the
     // pairs they make.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
     let mut total = 0u64;
-    let mut at = 0usize;
-    for run in postings.chunk_by(|x, y| x.0 == y.0) {
-        match run.len() {
-            0 | 1 => {}
-            n if n > max_df => stats.common_keys += 1,
-            n => {
-                total += (n * (n - 1) / 2) as u64;
-                runs.push((at, n));
+    for (bi, bucket) in buckets.iter().enumerate() {
+        let mut at = 0usize;
+        for run in bucket.chunk_by(|x, y| x.0 == y.0) {
+            match run.len() {
+                0 | 1 => {}
+                n if n > max_df => stats.common_keys += 1,
+                n => {
+                    total += (n * (n - 1) / 2) as u64;
+                    runs.push((bi as u32, at as u32, n as u32));
+                }
             }
+            at += run.len();
         }
-        at += run.len();
     }
     stats.pair_hits = total;
-    // Counted in shards by first document, HITS_PER_SHARD at a time.
-    let shards = total.div_ceil(HITS_PER_SHARD).max(1);
+    // Counted in shards of consecutive first documents, each making about
+    // HITS_PER_SHARD hits: the bounds come from each document's hit count.
+    let mut first_hits = vec![0u64; group.len()];
+    for &(bi, start, len) in &runs {
+        let run = &buckets[bi as usize][start as usize..(start + len) as usize];
+        for (i, &(_, a)) in run.iter().enumerate() {
+            first_hits[a as usize] += (run.len() - 1 - i) as u64;
+        }
+    }
+    let mut bounds = vec![0u32];
+    let mut acc = 0u64;
+    for (d, &h) in first_hits.iter().enumerate() {
+        if acc > 0 && acc + h > HITS_PER_SHARD {
+            bounds.push(d as u32);
+            acc = 0;
+        }
+        acc += h;
+    }
+    bounds.push(group.len() as u32);
+    drop(first_hits);
     let mut hits: Vec<u64> = Vec::new();
     let mut pairs = Vec::new();
-    for shard in 0..shards {
+    for w in bounds.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
         hits.clear();
-        for &(start, len) in &runs {
-            let run = &postings[start..start + len];
-            for (i, &(_, a)) in run.iter().enumerate() {
-                if u64::from(a) % shards != shard {
-                    continue;
-                }
-                for &(_, b) in &run[i + 1..] {
-                    hits.push((u64::from(a) << 32) | u64::from(b));
-                }
-            }
-        }
+        hits.par_extend(runs.par_iter().flat_map_iter(|&(bi, start, len)| {
+            let run = &buckets[bi as usize][start as usize..(start + len) as usize];
+            run.iter().enumerate().flat_map(move |(i, &(_, a))| {
+                let from = if (lo..hi).contains(&a) {
+                    i + 1
+                } else {
+                    run.len()
+                };
+                run[from..]
+                    .iter()
+                    .map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
+            })
+        }));
         hits.par_sort_unstable();
         for run in hits.chunk_by(|x, y| x == y) {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
@@ -243,7 +323,7 @@ pub fn candidate_pairs(
             }
         }
     }
-    drop(postings);
+    drop(buckets);
     pairs.sort_unstable();
     (pairs, stats)
 }
@@ -508,6 +588,7 @@ mod tests {
             (7, 3),
         ];
         let group = [0, 1, 2, 0];
+        let postings: Postings = postings.into_iter().collect();
         let (pairs, stats) = candidate_pairs(postings.clone(), &group, 2, 2, |_, _| true);
         assert_eq!(pairs, vec![(0, 1)]);
         assert_eq!(stats.common_keys, 1);
@@ -520,10 +601,10 @@ mod tests {
 
     #[test]
     fn a_paragraph_in_every_document_makes_no_pair() {
-        let mut postings = Vec::new();
+        let mut postings = Postings::default();
         for d in 0..100_000u32 {
             for k in 0..10 {
-                postings.push((k, d));
+                postings.push(k, d);
             }
         }
         let group: Vec<u32> = (0..100_000).collect();

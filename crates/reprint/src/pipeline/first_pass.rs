@@ -34,7 +34,7 @@ pub(crate) struct FirstPass {
     /// for the others.
     pub sets: Vec<Vec<u64>>,
     /// Reuse fingerprints as (key, document) postings.
-    pub grams: Vec<(u32, u32)>,
+    pub grams: crate::reuse::Postings,
     /// The index records of the documents (kept when asked: `check`).
     pub records: Option<Vec<Record>>,
     /// Whether paragraph units and doubled findings are kept (the signer
@@ -53,7 +53,7 @@ impl FirstPass {
             para_keys: Vec::new(),
             doubled: Vec::new(),
             sets: Vec::new(),
-            grams: Vec::new(),
+            grams: crate::reuse::Postings::default(),
             records: keep_records.then(Vec::new),
             keep_paragraphs,
         }
@@ -69,7 +69,9 @@ impl FirstPass {
                 self.doubled.push((doc, d));
             }
         }
-        self.grams.extend(o.grams.iter().map(|&k| (k, doc)));
+        for &k in &o.grams {
+            self.grams.push(k, doc);
+        }
         if let (Some(records), Some(r)) = (&mut self.records, o.record) {
             records.push(*r);
         }
