@@ -69,6 +69,7 @@ fn run(command: Command) -> Result<ExitStatus, Error> {
         Command::Scan(args) => cli::scan::run(&args.config()?, &args),
         Command::Check(args) => cli::check::run(&args.config()?, &args),
         Command::Explain(args) => cli::explain::run(&args.config()?, &args),
+        Command::Extract(args) => cli::extract::run(&args.config()?, &args),
         Command::Eval(args) => cli::eval::run(&args.config()?, &args),
         Command::Index(cmd) => cli::index::run(cmd),
         Command::Completions { shell } => cli::completions(shell),

@@ -118,29 +118,16 @@ fn a_file_that_is_not_gzip_at_all_is_skipped_with_a_reason() {
     assert_eq!(stat(&report, "skipped_inputs"), 1);
 }
 
-/// `paragraphs` as HTML `<p>` elements.
-fn html_paragraphs(a: &Article) -> String {
-    a.paragraphs
-        .iter()
-        .map(|p| format!("<p>{p}</p>\n"))
-        .collect()
-}
-
 #[test]
 fn feeds_pages_and_compressed_jsonl_scan_into_one_report_with_metadata() {
     let orig = article(7);
     let body = html_paragraphs(&orig);
-    let rss = format!(
-        r#"<?xml version="1.0"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
-<title>Daily Courier</title><link>https://courier.example</link>
-<item><title>{title}</title><link>https://courier.example/s/1</link><guid>courier-1</guid>
-<pubDate>Fri, 03 May 2024 09:00:00 GMT</pubDate>
-<content:encoded><![CDATA[{body}]]></content:encoded></item>
-<item><title>Other</title><guid>courier-2</guid><description>{other}</description></item>
-</channel></rss>"#,
-        title = orig.headline,
-        other = unrelated(70).text()
+    let rss = courier_rss(
+        &orig,
+        &format!(
+            "<item><title>Other</title><guid>courier-2</guid><description>{}</description></item>",
+            unrelated(70).text()
+        ),
     );
     let atom = format!(
         r#"<?xml version="1.0" encoding="utf-8"?>

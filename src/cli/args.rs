@@ -54,6 +54,10 @@ Examples:
   reprint explain --corpus feeds.jsonl wire-1041 herald-77
   reprint explain a.txt b.txt --format json")]
     Explain(ExplainArgs),
+    /// Print what reprint reads from each document (page, feed item, file
+    /// or record): its id, place, metadata and the text matching sees.
+    #[command(after_help = EXTRACT_EXAMPLES, args_override_self = true)]
+    Extract(ExtractArgs),
     /// Build and maintain the persistent index that `check` compares with.
     #[command(subcommand)]
     Index(IndexCommand),
@@ -88,6 +92,20 @@ twice. Findings whose fingerprint is in --baseline are shown as known.
 
 Exit status: 0 nothing new, 1 a new finding (of the --fail-on kinds), 2 error (bad usage, an unusable
 index or baseline, or an input that had to be skipped; then --update adds nothing).";
+
+const EXTRACT_EXAMPLES: &str = "\
+Examples:
+  reprint extract corpus/pages/aster-bay-courier-rail.html   the article text of a page
+  reprint extract corpus/feeds/lakeshore-wire.rss --format jsonl
+  zcat crawl.jsonl.gz | reprint extract - | less
+
+Text layout: a header `==> ID (PATH:LINE) <==`, a line for each metadata field
+known (`url: `, `title: `, `date: `, `source: `), a blank line, then the text
+exactly as matched (report line numbers count from the line after the blank
+one); a blank line between documents.
+
+Exit status: 0 success, 2 error (bad usage, a missing PATH, or an input that
+had to be skipped; the other documents are still printed).";
 
 /// `reprint index` subcommands.
 #[derive(Debug, Subcommand)]
@@ -246,6 +264,37 @@ pub struct ExplainArgs {
     pub matching: MatchArgs,
     #[command(flatten)]
     pub paragraphs: ParagraphArgs,
+}
+
+/// Arguments of `reprint extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Directories, files (any input format), or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExtractFormatArg::Text)]
+    pub format: ExtractFormatArg,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Worker threads (default: all cores); the output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Do not print input warnings on standard error (skipped inputs are
+    /// still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Formats of `reprint extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormatArg {
+    /// A `==> ID (PATH:LINE) <==` header, metadata lines, a blank line and the text.
+    Text,
+    /// One JSON object per line and document (fields in the README).
+    Jsonl,
 }
 
 /// When to colour the text report.

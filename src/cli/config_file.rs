@@ -1,7 +1,9 @@
 //! Options from a config file: `--config FILE`, or `reprint.toml` in (or
-//! beside) the first PATH of `scan` and `check`. The file's keys are long
-//! flag names; they become flags put before the command line's own, so
-//! that a flag given on the command line wins.
+//! beside) the first PATH of `scan`, `check` and `extract`. The file's keys
+//! are long flag names; they become flags put before the command line's
+//! own, so that a flag given on the command line wins. `extract` takes the
+//! keys it has (the input flags) and passes over the other keys of `scan`,
+//! so that it reads documents as the scan configured by the same file does.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -36,6 +38,7 @@ pub fn parse() -> Result<Cli, ConfigFileError> {
     let (sub, config, paths) = match &cli.command {
         Command::Scan(a) => ("scan", &a.config, &a.paths),
         Command::Check(a) => ("check", &a.config, &a.paths),
+        Command::Extract(a) => ("extract", &a.config, &a.paths),
         _ => return Ok(cli),
     };
     let file = match (&config.config, config.no_config) {
@@ -90,18 +93,27 @@ fn config_args(file: &Path, sub: &str, argv: &[OsString]) -> Result<Vec<OsString
             None => e.message().to_string(),
         }
     })?;
-    let cmd = Cli::command();
-    let cmd = cmd
-        .find_subcommand(sub)
-        .expect("the subcommand exists")
-        .clone();
-    let settable: Vec<&clap::Arg> = cmd
-        .get_arguments()
-        .filter(|a| {
-            a.get_long()
-                .is_some_and(|l| !matches!(l, "config" | "no-config" | "help" | "output"))
-        })
-        .collect();
+    let cli = Cli::command();
+    let settable_of = |sub: &str| -> Vec<clap::Arg> {
+        cli.find_subcommand(sub)
+            .expect("the subcommand exists")
+            .get_arguments()
+            .filter(|a| {
+                a.get_long()
+                    .is_some_and(|l| !matches!(l, "config" | "no-config" | "help" | "output"))
+            })
+            .cloned()
+            .collect()
+    };
+    let mut settable = settable_of(sub);
+    // `extract` shares the file with `scan`: scan's other keys are passed
+    // over, and `format` is the report's there.
+    let passed_over = if sub == "extract" {
+        settable.retain(|a| a.get_long() != Some("format"));
+        settable_of("scan")
+    } else {
+        Vec::new()
+    };
     let line_of = |key: &str| {
         text.lines()
             .position(|l| l.trim_start().starts_with(key))
@@ -116,10 +128,11 @@ fn config_args(file: &Path, sub: &str, argv: &[OsString]) -> Result<Vec<OsString
     let mut out = Vec::new();
     for (key, value) in &table {
         let long = key.replace('_', "-");
-        let Some(arg) = settable
-            .iter()
-            .find(|a| a.get_long() == Some(long.as_str()))
-        else {
+        let is_long = |a: &clap::Arg| a.get_long() == Some(long.as_str());
+        let Some(arg) = settable.iter().find(|a| is_long(a)) else {
+            if passed_over.iter().any(is_long) {
+                continue;
+            }
             let mut known: Vec<&str> = settable.iter().filter_map(|a| a.get_long()).collect();
             known.sort_unstable();
             return Err(format!(

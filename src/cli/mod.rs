@@ -10,6 +10,7 @@ pub mod check;
 mod config_file;
 pub mod eval;
 pub mod explain;
+pub mod extract;
 pub mod index;
 mod output;
 mod progress;
@@ -27,9 +28,9 @@ use reprint::Error;
 
 use crate::ExitStatus;
 use args::{
-    CheckArgs, CheckFormatArg, EvalArgs, ExplainArgs, FormatArg, GranularityArg, IndexAddArgs,
-    IndexArgs, IndexRemoveArgs, InputArgs, InputFormatArg, MatchArgs, ParagraphArgs, ReuseArgs,
-    SameSourceArg, ScanArgs, SketchArg, StdinFormatArg,
+    CheckArgs, CheckFormatArg, EvalArgs, ExplainArgs, ExtractArgs, FormatArg, GranularityArg,
+    IndexAddArgs, IndexArgs, IndexRemoveArgs, InputArgs, InputFormatArg, MatchArgs, ParagraphArgs,
+    ReuseArgs, SameSourceArg, ScanArgs, SketchArg, StdinFormatArg,
 };
 pub use args::{Cli, Command};
 pub use config_file::parse;
@@ -57,6 +58,18 @@ impl ExplainArgs {
     pub fn config(&self) -> Result<Config, Error> {
         let (i, m, p) = (&self.input, &self.matching, &self.paragraphs);
         build_config(Vec::new(), Some(i), m, Some(p), None)
+    }
+}
+
+impl ExtractArgs {
+    /// The engine's configuration for reading the inputs: the input flags
+    /// and the thread count (matching settings are the defaults, unused).
+    pub fn config(&self) -> Result<Config, Error> {
+        Ok(Config {
+            input: input_config(&self.input),
+            threads: self.threads,
+            ..Config::new(self.paths.clone())
+        })
     }
 }
 
@@ -128,21 +141,7 @@ fn build_config(
     };
     let cfg = Config {
         paths,
-        input: match input {
-            Some(input) => InputConfig {
-                extra_text_exts: input.ext.clone(),
-                hidden: input.hidden,
-                text_field: input.text_field.clone(),
-                id_field: input.id_field.clone(),
-                url_field: input.url_field.clone(),
-                title_field: input.title_field.clone(),
-                date_field: input.date_field.clone(),
-                source_field: input.source_field.clone(),
-                format: input.input_format.map(Into::into),
-                max_record_bytes: (input.max_record_mb << 20) as usize,
-            },
-            None => InputConfig::default(),
-        },
+        input: input.map(input_config).unwrap_or_default(),
         matching,
         granularity: match p.map(|p| p.granularity) {
             Some(GranularityArg::All) => Granularity::All,
@@ -174,6 +173,22 @@ fn build_config(
     cfg.paragraphs.validate()?;
     cfg.reuse.validate()?;
     Ok(cfg)
+}
+
+/// How inputs are read, from the input flags.
+fn input_config(input: &InputArgs) -> InputConfig {
+    InputConfig {
+        extra_text_exts: input.ext.clone(),
+        hidden: input.hidden,
+        text_field: input.text_field.clone(),
+        id_field: input.id_field.clone(),
+        url_field: input.url_field.clone(),
+        title_field: input.title_field.clone(),
+        date_field: input.date_field.clone(),
+        source_field: input.source_field.clone(),
+        format: input.input_format.map(Into::into),
+        max_record_bytes: (input.max_record_mb << 20) as usize,
+    }
 }
 
 fn parse_containment(s: &str) -> Result<Option<f64>, String> {

@@ -8,7 +8,7 @@
 //! on the corpus, and a reader that stopped reading does not change it.
 
 use std::fs::File;
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
 
 use reprint::Error;
@@ -20,9 +20,11 @@ pub struct Output {
     name: PathBuf,
 }
 
-/// Where the bytes go.
+/// Where the bytes go. Standard output is not held locked, so that an
+/// `Output` can be handed to the worker thread that drives a streamed
+/// command (`extract`); the buffer makes its writes large and few.
 enum Sink {
-    Stdout(StdoutLock<'static>),
+    Stdout(Stdout),
     File(File),
 }
 
@@ -36,11 +38,7 @@ struct PipeSafe {
 impl Output {
     /// Standard output.
     pub fn stdout() -> Self {
-        Output::new(
-            Sink::Stdout(io::stdout().lock()),
-            "<stdout>".into(),
-            8 << 10,
-        )
+        Output::new(Sink::Stdout(io::stdout()), "<stdout>".into(), 8 << 10)
     }
 
     /// The file `path` (created or truncated), or standard output when `None`.

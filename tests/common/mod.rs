@@ -242,6 +242,32 @@ pub fn jsonl_line(fields: &[(&str, Value)]) -> String {
     format!("{}\n", Value::Object(obj))
 }
 
+/// `a`'s paragraphs as HTML `<p>` elements, one a line.
+pub fn html_paragraphs(a: &Article) -> String {
+    a.paragraphs
+        .iter()
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect()
+}
+
+/// An RSS 2.0 feed "Daily Courier" whose first item (guid `courier-1`,
+/// link `https://courier.example/s/1`, dated 2024-05-03 09:00 GMT) carries
+/// `a` as `content:encoded`, followed by `more_items` (raw XML).
+pub fn courier_rss(a: &Article, more_items: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Daily Courier</title><link>https://courier.example</link>
+<item><title>{title}</title><link>https://courier.example/s/1</link><guid>courier-1</guid>
+<pubDate>Fri, 03 May 2024 09:00:00 GMT</pubDate>
+<content:encoded><![CDATA[{body}]]></content:encoded></item>
+{more_items}
+</channel></rss>"#,
+        title = a.headline,
+        body = html_paragraphs(a)
+    )
+}
+
 /// A `{"id": id, "text": text}` record line.
 pub fn record(id: &str, text: &str) -> String {
     jsonl_line(&[("id", Value::from(id)), ("text", Value::from(text))])

@@ -93,7 +93,8 @@
 //!
 //! [`eval`] scores a scan against ground-truth labels, and [`exact`] finds
 //! all pairs above a Jaccard threshold without approximation (the yardstick
-//! for LSH recall); [`explain`] says why two documents match.
+//! for LSH recall); [`explain`] says why two documents match; [`extract`]
+//! hands out every document of the inputs as matching sees it.
 
 #![warn(missing_docs)]
 
@@ -106,6 +107,7 @@ pub mod error;
 pub mod eval;
 pub mod exact;
 pub mod explain;
+pub mod extract;
 pub mod index;
 pub mod input;
 pub mod lsh;
