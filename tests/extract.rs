@@ -63,7 +63,8 @@ fn a_page_gives_its_article_text_and_metadata_in_both_formats() {
     );
     assert!(run.stdout.starts_with(&head), "{run}");
     let text = &run.stdout[head.len()..];
-    assert!(text.starts_with(&format!("{}\n", a.headline)), "{run}");
+    // The headline is the title; the text is the article's body.
+    assert!(text.starts_with(&format!("{}\n", a.paragraphs[0])), "{run}");
     for p in &a.paragraphs {
         assert!(text.contains(p.as_str()), "paragraph missing: {p}\n{run}");
     }
@@ -105,9 +106,9 @@ fn a_page_gives_its_article_text_and_metadata_in_both_formats() {
     assert_eq!(d["source"], "Harbor Gazette");
     // The text format prints the same text, with one line break added.
     assert_eq!(format!("{}\n", d["text"].as_str().unwrap()), text);
-    // Headline and each <p> are paragraphs, a blank line apart.
+    // Each <p> is a paragraph, a blank line apart.
     let spans: Vec<[u64; 2]> = serde_json::from_value(d["paragraphs"].clone()).unwrap();
-    assert_eq!(spans.len(), a.paragraphs.len() + 1);
+    assert_eq!(spans.len(), a.paragraphs.len());
     assert_eq!(spans[0], [1, 1]);
     assert_eq!(spans[1], [3, 3]);
 }
