@@ -388,3 +388,76 @@ fn output_does_not_depend_on_the_thread_count() {
     let docs = objects(&in_repo(&["corpus", "--format", "jsonl"]));
     assert_eq!(docs.len(), 21, "the README's count of sample documents");
 }
+
+/// A page of the "Harbor Gazette" as a real site builds it: the whole body
+/// inside one `<form>` (as ASP.NET sites do), menus made of plain lists,
+/// a list of other headlines, share buttons, a comment thread and a cookie
+/// notice around the article.
+fn site_page(a: &Article, slug: &str) -> String {
+    format!(
+        r##"<!doctype html><html><head><title>{title}</title></head><body>
+<form id="aspnetForm" method="post" action="/{slug}">
+<div class="top"><ul class="menu"><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/business">Business</a></li><li><a href="/opinion">Opinion</a></li></ul></div>
+<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a> <a href="#">Email this story</a></div>
+<div id="content"><h1>{title}</h1>
+{body}</div>
+<div class="comments"><h3>Comments</h3>
+<div class="comment"><b>harborfan said:</b> Rating: 36 Votes. Great to see the council finally acting on this.</div>
+<div class="comment"><b>old_salt said:</b> Rating: 12 Votes. About time, I have waited years for this.</div></div>
+<div class="breaking"><h3>Breaking news</h3><ul>
+<li><a href="/a">Mayor opens new ferry terminal on the east quay</a></li>
+<li><a href="/b">Storm warning issued for the whole coast tonight</a></li>
+<li><a href="/c">Local team wins the regional cup after extra time</a></li></ul></div>
+<div class="cookie">We use cookies to give you the best experience on our site. By continuing you agree to our cookie policy.</div>
+<p class="copyright">Copyright 2024 Harbor Gazette Media Ltd. All rights reserved.</p>
+</form></body></html>"##,
+        title = a.headline,
+        body = html_paragraphs(a),
+    )
+}
+
+#[test]
+fn a_page_wrapped_in_a_form_gives_its_article_and_not_its_chrome() {
+    let a = article(41);
+    let env = TestEnv::with_files(&[("in/page.html", site_page(&a, "one"))]);
+    let run = extract(&env, &["in/page.html", "--format", "jsonl"]);
+    run.expect_code(0);
+    let text = objects(&run)[0]["text"].as_str().unwrap().to_string();
+    for p in &a.paragraphs {
+        assert!(text.contains(p.as_str()), "paragraph missing: {p}\n{run}");
+    }
+    for chrome in [
+        "Share on",
+        "said:",
+        "Breaking news",
+        "ferry terminal",
+        "cookies",
+        "Copyright",
+        "Opinion",
+    ] {
+        assert!(!text.contains(chrome), "{chrome} leaked in:\n{text}");
+    }
+}
+
+#[test]
+fn unrelated_pages_of_one_site_share_no_reported_paragraph() {
+    let (a, b, c) = (article(42), article(43), article(44));
+    let env = TestEnv::with_files(&[
+        ("site/one.html", site_page(&a, "one")),
+        ("site/two.html", site_page(&b, "two")),
+        ("site/three.html", site_page(&c, "three")),
+    ]);
+    let mut cmd = env.cmd();
+    cmd.args(["scan", "site", "--format", "json"]);
+    let run = Run::from(cmd.output().expect("run reprint"));
+    run.expect_code(0);
+    let r: Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+    assert_eq!(r["stats"]["documents"], 3, "{run}");
+    assert_eq!(
+        r["paragraph_clusters"],
+        Value::Array(vec![]),
+        "site chrome reported:\n{run}"
+    );
+    assert_eq!(r["document_clusters"], Value::Array(vec![]), "{run}");
+}

@@ -78,7 +78,51 @@ pub fn extract(html: &str) -> (String, Meta) {
         Some(t) => t,
         None => text_of(&Html::parse_document(html)),
     };
-    (text, meta)
+    (trim_chrome(text), meta)
+}
+
+/// Most words of a paragraph [`is_chrome`] may call chrome.
+const CHROME_MAX_WORDS: usize = 40;
+
+/// Whether a short paragraph is a site's standing line rather than the
+/// article's: a copyright line, a cookie notice, a newsletter prompt, a
+/// comment or share invitation. Judged on its words only, so it is asked
+/// only of the paragraphs at the article's two ends (see [`trim_chrome`]).
+fn is_chrome(para: &str) -> bool {
+    if para.split_whitespace().count() > CHROME_MAX_WORDS {
+        return false;
+    }
+    let p = para.to_lowercase();
+    let has = |w: &[&str]| w.iter().any(|x| p.contains(x));
+    p.contains('©')
+        || p.starts_with("copyright")
+        || p.contains("all rights reserved")
+        || (p.contains("cookie") && has(&["we use", "accept", "policy", "consent", "agree"]))
+        || (p.contains("newsletter") && has(&["subscribe", "sign up", "sign-up"]))
+        || has(&[
+            "leave a reply",
+            "leave a comment",
+            "share this article",
+            "share on facebook",
+        ])
+}
+
+/// `text` without the chrome paragraphs ([`is_chrome`]) that lead or end
+/// it: Readability keeps a cookie notice or a copyright line that sits
+/// beside the article in the same container.
+fn trim_chrome(text: String) -> String {
+    let paras: Vec<&str> = text.split("\n\n").collect();
+    let start = paras.iter().take_while(|p| is_chrome(p)).count();
+    let end = paras.len()
+        - paras[start..]
+            .iter()
+            .rev()
+            .take_while(|p| is_chrome(p))
+            .count();
+    if start == 0 && end == paras.len() {
+        return text;
+    }
+    paras[start..end].join("\n\n")
 }
 
 /// The text of an HTML fragment (a feed item's content), as [`extract`].
@@ -215,6 +259,20 @@ mod tests {
         assert!(text.contains("unclosed bold both"), "{text:?}");
         assert!(text.contains("& &bogus;"), "{text:?}");
         assert_eq!(extract("").0, "");
+    }
+
+    #[test]
+    fn chrome_at_the_article_ends_is_trimmed_and_inside_it_kept() {
+        let t = "We use cookies on this site. Accept?\n\nThe council met.\n\n\
+                 Its copyright claim was rejected.\n\nThe vote was 5-2.\n\n\
+                 Copyright 2024 Example Media.\n\nSubscribe to our newsletter";
+        assert_eq!(
+            trim_chrome(t.to_string()),
+            "The council met.\n\nIts copyright claim was rejected.\n\nThe vote was 5-2."
+        );
+        let long = format!("All rights reserved {}", "word ".repeat(CHROME_MAX_WORDS));
+        assert_eq!(trim_chrome(long.clone()), long);
+        assert_eq!(trim_chrome("© Example".to_string()), "");
     }
 
     #[test]
