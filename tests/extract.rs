@@ -27,6 +27,16 @@ fn objects(run: &Run) -> Vec<Value> {
         .collect()
 }
 
+/// `out` holds every paragraph of `a` and none of the `chrome` markers.
+fn assert_article_only(out: &str, a: &Article, chrome: &[&str]) {
+    for p in &a.paragraphs {
+        assert!(out.contains(p.as_str()), "paragraph missing: {p}\n{out}");
+    }
+    for c in chrome {
+        assert!(!out.contains(c), "{c} leaked in:\n{out}");
+    }
+}
+
 /// A page with site chrome around its article.
 fn page(a: &Article) -> String {
     let body = html_paragraphs(a);
@@ -65,20 +75,19 @@ fn a_page_gives_its_article_text_and_metadata_in_both_formats() {
     let text = &run.stdout[head.len()..];
     // The headline is the title; the text is the article's body.
     assert!(text.starts_with(&format!("{}\n", a.paragraphs[0])), "{run}");
-    for p in &a.paragraphs {
-        assert!(text.contains(p.as_str()), "paragraph missing: {p}\n{run}");
-    }
-    for chrome in [
-        "TRACKER",
-        "color: red",
-        "MASTHEAD",
-        "SPORTNAV",
-        "MOSTREAD",
-        "SIGNUPFORM",
-        "FOOTERLINE",
-    ] {
-        assert!(!run.stdout.contains(chrome), "{chrome} leaked in:\n{run}");
-    }
+    assert_article_only(
+        &run.stdout,
+        &a,
+        &[
+            "TRACKER",
+            "color: red",
+            "MASTHEAD",
+            "SPORTNAV",
+            "MOSTREAD",
+            "SIGNUPFORM",
+            "FOOTERLINE",
+        ],
+    );
 
     let run = extract(&env, &["in/page.html", "--format", "jsonl"]);
     run.expect_code(0);
@@ -424,20 +433,19 @@ fn a_page_wrapped_in_a_form_gives_its_article_and_not_its_chrome() {
     let run = extract(&env, &["in/page.html", "--format", "jsonl"]);
     run.expect_code(0);
     let text = objects(&run)[0]["text"].as_str().unwrap().to_string();
-    for p in &a.paragraphs {
-        assert!(text.contains(p.as_str()), "paragraph missing: {p}\n{run}");
-    }
-    for chrome in [
-        "Share on",
-        "said:",
-        "Breaking news",
-        "ferry terminal",
-        "cookies",
-        "Copyright",
-        "Opinion",
-    ] {
-        assert!(!text.contains(chrome), "{chrome} leaked in:\n{text}");
-    }
+    assert_article_only(
+        &text,
+        &a,
+        &[
+            "Share on",
+            "said:",
+            "Breaking news",
+            "ferry terminal",
+            "cookies",
+            "Copyright",
+            "Opinion",
+        ],
+    );
 }
 
 #[test]
