@@ -242,6 +242,12 @@ fn every_bad_fixture_is_named_explained_and_counted_and_the_rest_is_read() {
     run.expect_code(2);
     let expect = [
         ("binary.txt: looks like a binary file", "skipped"),
+        (
+            "deeply-nested.html: nests elements 5003 deep, over the limit of 512 levels",
+            "warning",
+        ),
+        ("empty.txt: holds no words", "warning"),
+        ("whitespace.txt: holds no words", "warning"),
         ("invalid-utf8.txt: is not valid UTF-8", "warning"),
         (
             "not-well-formed.rss: not a readable RSS or Atom feed",
@@ -267,13 +273,13 @@ fn every_bad_fixture_is_named_explained_and_counted_and_the_rest_is_read() {
     }
     assert_eq!(stat(&report, "skipped_inputs"), 4, "{run}");
     assert_eq!(stat(&report, "skipped_records"), 4, "{run}");
-    assert_eq!(stat(&report, "warnings"), 2, "{run}");
+    assert_eq!(stat(&report, "warnings"), 5, "{run}");
     // What could be read was: the good records, the records before each
     // cut, the lossy text, the empty files, the deep page, the bomb feed.
     assert_eq!(stat(&report, "empty_documents"), 2, "{run}");
     assert!(stat(&report, "documents") >= 8, "{run}");
     let issues = report["issues"].as_array().unwrap();
-    assert_eq!(issues.len(), 10);
+    assert_eq!(issues.len(), 13);
 }
 
 #[test]

@@ -7,8 +7,8 @@ use reprint::input::html;
 
 fuzz_target!(|data: &[u8]| {
     let page = String::from_utf8_lossy(data);
-    let (text, _meta) = html::extract(&page);
+    let (text, _meta) = html::extract(&page, &mut Vec::new());
     assert_eq!(text.trim(), text);
     assert!(text.split("\n\n").all(|p| !p.trim().is_empty()) || text.is_empty());
-    let _ = html::fragment_text(&page);
+    let _ = html::fragment_text(&page, &mut Vec::new());
 });

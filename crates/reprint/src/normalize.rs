@@ -317,6 +317,21 @@ pub fn for_each_word_str(text: &str, scratch: &mut WordScratch, mut emit: impl F
     }
 }
 
+/// Whether `text` has a word (as [`for_each_word_str`] finds them); a
+/// document without one is empty: it has no shingles and never matches.
+/// Stops at the first word.
+pub fn has_words(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes()
+            .any(|b| !matches!(ASCII_CLASS[b as usize], SEP | APOS))
+    } else {
+        text.nfkc().any(|c| {
+            !is_apostrophe(c)
+                && (is_unspaced_script(c) || c.is_alphanumeric() || is_combining_mark(c))
+        })
+    }
+}
+
 /// The normalized words of `text`, as strings. Convenient for tests and
 /// explanations; the hot path uses [`for_each_word`].
 pub fn words(text: &str) -> Vec<String> {

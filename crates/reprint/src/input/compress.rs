@@ -9,6 +9,8 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// How a file's bytes are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,29 +35,127 @@ impl Compression {
     }
 }
 
+/// Most decompressed bytes per compressed byte read, once
+/// [`RATIO_FLOOR`] bytes are out. Text compresses 3–10× in gzip (about
+/// 100× at best, for the same article over and over); a gzip bomb of zeros
+/// or newlines 1,000×, a zstd one 30,000×.
+pub const MAX_RATIO: u64 = 200;
+
+/// Decompressed bytes before [`MAX_RATIO`] is checked.
+pub const RATIO_FLOOR: u64 = 64 << 20;
+
 /// A boxed reader that can cross threads.
 pub type Stream = Box<dyn Read + Send>;
 
 /// Opens `path` and reads it through the decoder `c` needs. Decoder errors
 /// come back as `InvalidData` errors that say the stream is corrupt or cut
 /// short.
+///
+/// A stream that decompresses to more than [`MAX_RATIO`] times the bytes
+/// read from the file (past the first [`RATIO_FLOOR`] bytes) ends in an
+/// error ([`is_bomb`]): a decompression bomb is stopped within a second,
+/// whatever size it claims.
 pub fn open(path: &Path, c: Compression) -> io::Result<Stream> {
-    let file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    Ok(match c {
-        Compression::None => Box::new(file),
-        Compression::Gzip => Box::new(Labelled {
-            inner: flate2::read::MultiGzDecoder::new(file),
-            what: "gzip",
-        }),
-        Compression::Zstd => {
+    let file = File::open(path)?;
+    if c == Compression::None {
+        return Ok(Box::new(BufReader::with_capacity(1 << 16, file)));
+    }
+    let read = Arc::new(AtomicU64::new(0));
+    let file = BufReader::with_capacity(
+        1 << 16,
+        Counted {
+            inner: file,
+            read: Arc::clone(&read),
+        },
+    );
+    let (inner, what): (Stream, _) = match c {
+        Compression::Gzip => (
+            Box::new(Labelled {
+                inner: flate2::read::MultiGzDecoder::new(file),
+                what: "gzip",
+            }),
+            "gzip",
+        ),
+        _ => {
             let decoder = ruzstd::decoding::StreamingDecoder::new(file)
                 .map_err(|e| corrupt("zstd", &e.to_string()))?;
-            Box::new(Labelled {
-                inner: decoder,
-                what: "zstd",
-            })
+            (
+                Box::new(Labelled {
+                    inner: decoder,
+                    what: "zstd",
+                }),
+                "zstd",
+            )
         }
-    })
+    };
+    Ok(Box::new(Bounded {
+        inner,
+        what,
+        read,
+        out: 0,
+    }))
+}
+
+/// Counts the bytes read from a file.
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Relaxed);
+        Ok(n)
+    }
+}
+
+/// A decoder that stops past [`MAX_RATIO`].
+struct Bounded {
+    inner: Stream,
+    what: &'static str,
+    read: Arc<AtomicU64>,
+    out: u64,
+}
+
+/// The error of a stream past [`MAX_RATIO`].
+#[derive(Debug)]
+struct Bomb(String);
+
+impl std::fmt::Display for Bomb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Bomb {}
+
+/// Whether `e` is a stream stopped past [`MAX_RATIO`] (its message says
+/// what to do).
+pub fn is_bomb(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<Bomb>())
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        let read = self.read.load(Relaxed).max(1);
+        if self.out > RATIO_FLOOR && self.out > MAX_RATIO * read {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                Bomb(format!(
+                    "{} stream decompresses to over {MAX_RATIO} times its size ({} MiB out of \
+                     {} KiB read), so it looks like a decompression bomb. If the file is \
+                     genuine, decompress it and scan the plain file",
+                    self.what,
+                    self.out >> 20,
+                    read >> 10
+                )),
+            ));
+        }
+        Ok(n)
+    }
 }
 
 /// Reads the whole of `path`, decompressed; `Ok(None)` when that is more
@@ -121,6 +221,26 @@ mod tests {
         std::fs::write(&cut, &packed[..packed.len() / 2]).unwrap();
         let e = read_all(&cut, Compression::Gzip, 1 << 20).unwrap_err();
         assert!(e.to_string().contains("truncated gzip"), "{e}");
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_past_the_ratio() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bomb.jsonl.gz");
+        // 80 MiB of newlines: 80 gzip members of 1 MiB each, 1 KiB packed.
+        std::fs::write(&p, gzip(&vec![b'\n'; 1 << 20]).repeat(80)).unwrap();
+        let mut sink = Vec::new();
+        let err = open(&p, Compression::Gzip)
+            .unwrap()
+            .read_to_end(&mut sink)
+            .unwrap_err();
+        assert!(is_bomb(&err), "{err}");
+        assert!(err.to_string().contains("decompression bomb"), "{err}");
+        assert!(
+            sink.len() as u64 <= RATIO_FLOOR + (1 << 20),
+            "{}",
+            sink.len()
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
         .entries
         .into_iter()
         .map(|e| {
+            let mut notes = Vec::new();
             let body = e
                 .content
                 .as_ref()
@@ -42,16 +43,17 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
             let id = e.id.trim().to_string();
             FileDoc {
                 id: (!id.is_empty()).then_some(id),
-                text: html::fragment_text(body),
+                text: html::fragment_text(body, &mut notes),
                 meta: Meta {
                     url: e.links.first().map(|l| l.href.clone()),
                     title: e
                         .title
                         .as_ref()
-                        .map(|t| clean(&html::fragment_text(&t.content))),
+                        .map(|t| clean(&html::fragment_text(&t.content, &mut notes))),
                     date: e.published.or(e.updated).map(|d| super::format_date(&d)),
                     source: source.clone().filter(|s| !s.is_empty()),
                 },
+                notes,
             }
         })
         .collect())

@@ -65,10 +65,15 @@ const BLOCKS: &[&str] = &[
 ];
 
 /// An HTML page's article text (paragraphs separated by blank lines) and
-/// metadata.
-pub fn extract(html: &str) -> (String, Meta) {
-    let doc = Document::from(html);
-    let meta = meta_of(&doc);
+/// metadata. A page over a limit of [`guard`](super::guard) is reduced
+/// first, and a date that is none of [`normalize_date`](super::normalize_date)'s
+/// forms is left out; both push a warning to `notes`.
+pub fn extract(html: &str, notes: &mut Vec<String>) -> (String, Meta) {
+    let html = super::guard::html(html, notes);
+    let doc = Document::from(html.as_ref());
+    let mut meta = meta_of(&doc);
+    let fix = "Fix the page's article:published_time, date or time[datetime]";
+    meta.date = super::date_or_note(meta.date.as_deref(), "the page's date", fix, notes);
     let article = dom_smoothie::Readability::with_document(doc, None, None)
         .and_then(|mut r| r.parse())
         .ok()
@@ -76,7 +81,7 @@ pub fn extract(html: &str) -> (String, Meta) {
         .filter(|t| !t.is_empty());
     let text = match article {
         Some(t) => t,
-        None => text_of(&Html::parse_document(html)),
+        None => text_of(&Html::parse_document(&html)),
     };
     (trim_chrome(text), meta)
 }
@@ -126,8 +131,8 @@ fn trim_chrome(text: String) -> String {
 }
 
 /// The text of an HTML fragment (a feed item's content), as [`extract`].
-pub fn fragment_text(html: &str) -> String {
-    text_of(&Html::parse_fragment(html))
+pub fn fragment_text(html: &str, notes: &mut Vec<String>) -> String {
+    text_of(&Html::parse_fragment(&super::guard::html(html, notes)))
 }
 
 fn text_of(doc: &Html) -> String {
@@ -212,8 +217,7 @@ fn meta_of(doc: &Document) -> Meta {
             .or_else(|| first("h1", None)),
         date: first("meta[property='article:published_time']", Some("content"))
             .or_else(|| first("meta[name=date]", Some("content")))
-            .or_else(|| first("time[datetime]", Some("datetime")))
-            .and_then(|d| super::normalize_date(&d)),
+            .or_else(|| first("time[datetime]", Some("datetime"))),
         source: first("meta[property='og:site_name']", Some("content")),
     }
 }
@@ -236,7 +240,7 @@ mod tests {
             <ul><li>First item</li><li>Second item</li></ul></article>
             <aside>Most read: something else</aside>
             <footer>Leave a reply. Cookies help us.</footer></body></html>"#;
-        let (text, meta) = extract(page);
+        let (text, meta) = extract(page, &mut Vec::new());
         assert_eq!(
             text,
             "Dock workers voted on Friday to end the strike.\n\n\
@@ -250,15 +254,30 @@ mod tests {
 
     #[test]
     fn deeply_nested_and_broken_html_is_fine() {
-        // (Readability's cost grows with depth × elements; deeper pages are
-        // cut by the guard before parsing.)
-        let deep = format!("{}deep text{}", "<div>".repeat(400), "</div>".repeat(10));
-        assert_eq!(extract(&deep).0, "deep text");
+        // html5ever's cost grows with depth × elements; the guard drops the
+        // tags past 512 levels (with a warning) and keeps the text.
+        let deep = format!("{}deep text{}", "<div>".repeat(20_000), "</div>".repeat(10));
+        let mut notes = Vec::new();
+        assert_eq!(extract(&deep, &mut notes).0, "deep text");
+        assert!(notes[0].contains("20000 deep"), "{notes:?}");
         let soup = "<p>unclosed <b>bold <i>both</p> after </i></b> <<>> &amp; &bogus;";
-        let (text, _) = extract(soup);
+        let mut notes = Vec::new();
+        let (text, _) = extract(soup, &mut notes);
         assert!(text.contains("unclosed bold both"), "{text:?}");
         assert!(text.contains("& &bogus;"), "{text:?}");
-        assert_eq!(extract("").0, "");
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(extract("", &mut notes).0, "");
+    }
+
+    #[test]
+    fn a_date_in_no_known_form_is_left_out_with_a_note() {
+        let page = r#"<meta property="article:published_time" content="last Tuesday"><p>x</p>"#;
+        let mut notes = Vec::new();
+        assert_eq!(extract(page, &mut notes).1.date, None);
+        assert!(
+            notes[0].contains("`last Tuesday` is not a date"),
+            "{notes:?}"
+        );
     }
 
     #[test]
@@ -278,9 +297,12 @@ mod tests {
     #[test]
     fn fragments_keep_paragraphs() {
         assert_eq!(
-            fragment_text("<p>One.</p><p>Two &amp; three.</p>"),
+            fragment_text("<p>One.</p><p>Two &amp; three.</p>", &mut Vec::new()),
             "One.\n\nTwo & three."
         );
-        assert_eq!(fragment_text("plain text, no tags"), "plain text, no tags");
+        assert_eq!(
+            fragment_text("plain text, no tags", &mut Vec::new()),
+            "plain text, no tags"
+        );
     }
 }

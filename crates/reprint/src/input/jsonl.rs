@@ -79,6 +79,19 @@ impl<'de> Visitor<'de> for Fields<'_> {
     }
 }
 
+/// What a raw JSON value is, from its first byte (no parse: a value nested
+/// 200,000 deep would pass serde_json's recursion limit).
+fn raw_kind(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'"') => "a string",
+        _ => "a number",
+    }
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -94,24 +107,28 @@ fn kind_of(v: &Value) -> &'static str {
 /// the text or id is replaced with U+FFFD; the flag says it was.
 pub fn parse_line(raw: &[u8], cfg: &InputConfig) -> Result<(Record, bool), String> {
     let mut text = String::new();
-    let (id, meta, lossy) = parse_line_into(raw, cfg, &mut text)?;
+    let (id, meta, lossy) = parse_line_into(raw, cfg, &mut text, &mut Vec::new())?;
     Ok((Record { id, text, meta }, lossy))
 }
 
 /// [`parse_line`] with the text written into `text` (cleared first; reuse
 /// it between lines): returns the id, the metadata and whether invalid
-/// UTF-8 was replaced.
+/// UTF-8 was replaced. A date field in no form reprint reads is left out,
+/// with a warning pushed to `notes`.
 pub fn parse_line_into(
     raw: &[u8],
     cfg: &InputConfig,
     text: &mut String,
+    notes: &mut Vec<String>,
 ) -> Result<(Option<String>, Meta, bool), String> {
-    match parse_into(raw, cfg, text) {
+    let before = notes.len();
+    match parse_into(raw, cfg, text, notes) {
         Ok((id, meta)) => Ok((id, meta, false)),
         Err(msg) if std::str::from_utf8(raw).is_ok() => Err(msg),
         Err(_) => {
+            notes.truncate(before);
             let lossy = String::from_utf8_lossy(raw);
-            parse_into(lossy.as_bytes(), cfg, text).map(|(id, meta)| (id, meta, true))
+            parse_into(lossy.as_bytes(), cfg, text, notes).map(|(id, meta)| (id, meta, true))
         }
     }
 }
@@ -120,7 +137,7 @@ pub fn parse_line_into(
 /// what is wrong and how to fix it.
 pub fn parse_record(line: &[u8], cfg: &InputConfig) -> Result<Record, String> {
     let mut text = String::new();
-    let (id, meta) = parse_into(line, cfg, &mut text)?;
+    let (id, meta) = parse_into(line, cfg, &mut text, &mut Vec::new())?;
     Ok(Record { id, text, meta })
 }
 
@@ -129,6 +146,7 @@ fn parse_into(
     line: &[u8],
     cfg: &InputConfig,
     text: &mut String,
+    notes: &mut Vec<String>,
 ) -> Result<(Option<String>, Meta), String> {
     text.clear();
     let seed = Fields { cfg };
@@ -148,11 +166,10 @@ fn parse_into(
     match ex.text {
         Some(raw) if raw.get().starts_with('"') => unescape(raw.get(), text),
         Some(raw) => {
-            let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
             return Err(format!(
             "field `{}` is {}, not a string; point --text-field at the field with the article text",
             cfg.text_field,
-            kind_of(&v)
+            raw_kind(raw.get())
         ));
         }
         None => {
@@ -175,12 +192,30 @@ fn parse_into(
         }
         _ => None,
     };
+    let fix = "Fix the value, or point --date-field at the field holding the date";
+    let what = format!("field `{}`", cfg.date_field);
     let date = match date {
-        Raw::Value(Value::Number(n)) => n
-            .as_i64()
-            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map(|d| super::format_date(&d)),
-        other => string(other).and_then(|s| super::normalize_date(&s)),
+        Raw::Value(Value::Number(n)) => {
+            let d = n
+                .as_i64()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|d| super::format_date(&d));
+            if d.is_none() {
+                notes.push(format!(
+                    "{what} is {n}, not a time in Unix seconds reprint can read; read without \
+                     a date. {fix}"
+                ));
+            }
+            d
+        }
+        Raw::Value(v @ (Value::Bool(_) | Value::Array(_) | Value::Object(_))) => {
+            notes.push(format!(
+                "{what} is {}, not a date; read without a date. {fix}",
+                kind_of(&v)
+            ));
+            None
+        }
+        other => super::date_or_note(string(other).as_deref(), &what, fix, notes),
     };
     let meta = Meta {
         url: string(url),
@@ -297,6 +332,41 @@ mod tests {
         };
         let r = parse_record(br#"{"url": "u", "body": "b", "text": 5}"#, &c).unwrap();
         assert_eq!((r.id.as_deref(), r.text.as_str()), (Some("u"), "b"));
+    }
+
+    #[test]
+    fn unreadable_dates_are_left_out_with_a_note() {
+        let mut notes = Vec::new();
+        let mut text = String::new();
+        let line = br#"{"text": "t", "date": "sometime in May"}"#;
+        let (_, meta, _) = parse_line_into(line, &cfg(), &mut text, &mut notes).unwrap();
+        assert_eq!(meta.date, None);
+        assert!(
+            notes[0].contains("`date` `sometime in May` is not a date"),
+            "{notes:?}"
+        );
+        let line = br#"{"text": "t", "date": 1e300}"#;
+        parse_line_into(line, &cfg(), &mut text, &mut notes).unwrap();
+        assert!(notes[1].contains("is 1e+300, not a time"), "{notes:?}");
+        let line = br#"{"text": "t", "date": "2024-05-02", "url": null}"#;
+        parse_line_into(line, &cfg(), &mut text, &mut notes).unwrap();
+        assert_eq!(notes.len(), 2);
+    }
+
+    #[test]
+    fn records_nested_200_000_deep_end_in_a_message() {
+        let deep =
+            |open: &str, close: &str| format!("{}1{}", open.repeat(200_000), close.repeat(200_000));
+        let e = parse_record(deep("[", "]").as_bytes(), &cfg()).unwrap_err();
+        assert!(e.contains("not a JSON object"), "{e}");
+        let text = format!(r#"{{"text": {}}}"#, deep("[", "]"));
+        let e = parse_record(text.as_bytes(), &cfg()).unwrap_err();
+        assert!(e.contains("`text` is an array"), "{e}");
+        let id = format!(r#"{{"text": "t", "id": {}}}"#, deep(r#"{"a":"#, "}"));
+        let e = parse_record(id.as_bytes(), &cfg()).unwrap_err();
+        assert!(e.contains("recursion limit exceeded"), "{e}");
+        let other = format!(r#"{{"text": "t", "x": {}}}"#, deep(r#"{"a":"#, "}"));
+        assert_eq!(parse_record(other.as_bytes(), &cfg()).unwrap().text, "t");
     }
 
     #[test]

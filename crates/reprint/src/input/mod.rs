@@ -16,6 +16,7 @@ mod chunks;
 pub mod compress;
 mod corpus;
 pub mod feed;
+pub mod guard;
 pub mod html;
 mod jsonl;
 pub mod read;
@@ -112,6 +113,38 @@ pub fn normalize_date(s: &str) -> Option<String> {
     Some(format_date(&utc))
 }
 
+/// The date forms [`normalize_date`] reads, for messages.
+pub(crate) const DATE_FORMS: &str =
+    "RFC 3339/ISO 8601 like 2024-05-02T08:30:00Z, RFC 2822 like Thu, 02 May 2024 08:30:00 GMT";
+
+/// `raw` read as [`normalize_date`]; a value in no form it reads is left
+/// out, and a note naming it (`what`: where it was found) and saying how to
+/// fix it (`fix`) is pushed to `notes`.
+pub(crate) fn date_or_note(
+    raw: Option<&str>,
+    what: &str,
+    fix: &str,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    let raw = raw?;
+    let date = normalize_date(raw);
+    if date.is_none() {
+        notes.push(format!(
+            "{what} `{}` is not a date reprint reads ({DATE_FORMS}); read without a date. {fix}",
+            shown(raw)
+        ));
+    }
+    date
+}
+
+/// A value as quoted in a message: at most 80 characters.
+pub(crate) fn shown(v: &str) -> String {
+    match v.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_string(),
+    }
+}
+
 /// The message for a document over `--max-record-mb`.
 pub fn oversized_message(bytes: Option<u64>, max: usize) -> String {
     let what = match bytes {
@@ -133,6 +166,8 @@ pub struct FileDoc {
     pub text: String,
     /// Its metadata.
     pub meta: Meta,
+    /// Warnings about it (a guard's reduction, a date left out).
+    pub notes: Vec<String>,
 }
 
 /// Reads a whole-file source ([`SourceKind::whole_file`]) into its
@@ -144,11 +179,13 @@ pub fn read_file_docs(src: &Source, cfg: &InputConfig) -> Result<(Vec<FileDoc>, 
         .map_err(unreadable_message)?
         .ok_or_else(|| oversized_message(None, max))?;
     if src.kind == SourceKind::Feed {
+        guard::xml(&bytes)?;
         return Ok((feed::parse(&bytes)?, false));
     }
     let (text, lossy) = decode_text(bytes)?;
+    let mut notes = Vec::new();
     let (text, meta) = match src.kind {
-        SourceKind::Html => html::extract(&text),
+        SourceKind::Html => html::extract(&text, &mut notes),
         _ => (text, Meta::default()),
     };
     Ok((
@@ -156,6 +193,7 @@ pub fn read_file_docs(src: &Source, cfg: &InputConfig) -> Result<(Vec<FileDoc>, 
             id: None,
             text,
             meta,
+            notes,
         }],
         lossy,
     ))
@@ -163,6 +201,9 @@ pub fn read_file_docs(src: &Source, cfg: &InputConfig) -> Result<(Vec<FileDoc>, 
 
 /// The message for a file that cannot be opened or read.
 pub fn unreadable_message(e: std::io::Error) -> String {
+    if compress::is_bomb(&e) {
+        return format!("could not be read: {e}; skipped");
+    }
     format!("could not be read ({e}); skipped. Check that it exists and is readable")
 }
 
@@ -363,7 +404,7 @@ fn read_again_error(e: std::io::Error) -> String {
 
 /// The text of a record read again, into `text`.
 fn record_text(raw: &[u8], cfg: &InputConfig, text: &mut String) -> Result<(), String> {
-    match parse_line_into(raw, cfg, text) {
+    match parse_line_into(raw, cfg, text, &mut Vec::new()) {
         Ok(_) => Ok(()),
         Err(m) => Err(format!("changed since it was first read: {m}")),
     }

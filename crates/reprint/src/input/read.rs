@@ -22,6 +22,11 @@ use super::{
     ChunkReader, Issue, LineSpan, Locator, Meta, Source, SourceKind,
 };
 use crate::config::InputConfig;
+use crate::normalize::has_words;
+
+/// What an empty document's warning goes on to say.
+const EMPTY: &str = "counted in stats.empty_documents and never matched. \
+                     Check that it holds an article (and --text-field), or remove it";
 
 /// Bytes of JSON Lines read before a batch is handled in parallel.
 const BATCH_BYTES: usize = 16 << 20;
@@ -286,6 +291,28 @@ where
             .into_iter()
             .enumerate()
             .map(|(i, d)| {
+                // A feed's warnings name the item.
+                let item = match (&d.id, many) {
+                    (_, false) => String::new(),
+                    (Some(id), true) => format!("item {} (`{}`): ", i + 1, super::shown(id)),
+                    (None, true) => format!("item {}: ", i + 1),
+                };
+                for note in &d.notes {
+                    issues.push(Issue::warning(&src.name, None, format!("{item}{note}")));
+                }
+                if !has_words(&d.text) {
+                    let what = match src.kind {
+                        SourceKind::Html | SourceKind::Feed => {
+                            "yields no text (no words outside markup and page chrome)"
+                        }
+                        _ => "holds no words",
+                    };
+                    issues.push(Issue::warning(
+                        &src.name,
+                        None,
+                        format!("{item}{what}; {EMPTY}"),
+                    ));
+                }
                 let loc = Locator {
                     source,
                     line: i as u64 + 1,
@@ -323,7 +350,12 @@ where
         let src = &self.sources[source as usize];
         let raw = &chunk[start..end];
         let mut text = std::mem::take(&mut scratch.text);
-        let (id, meta) = match parse_line_into(raw, self.input, &mut text) {
+        let mut notes = Vec::new();
+        let parsed = parse_line_into(raw, self.input, &mut text, &mut notes);
+        for note in notes {
+            issues.push(Issue::warning(&src.name, Some(line), note));
+        }
+        let (id, meta) = match parsed {
             Ok((id, meta, lossy)) => {
                 if lossy {
                     issues.push(Issue::warning(
@@ -343,6 +375,13 @@ where
                 };
             }
         };
+        if !has_words(&text) {
+            issues.push(Issue::warning(
+                &src.name,
+                Some(line),
+                format!("field `{}` holds no words; {EMPTY}", self.input.text_field),
+            ));
+        }
         let loc = Locator {
             source,
             line,
