@@ -170,6 +170,8 @@ fn documents_without_text_and_unreadable_dates_are_warnings() {
         "in/feed.rss",
         "<rss version=\"2.0\"><channel><title>t</title>\
          <item><guid>g-1</guid><description>&lt;p&gt; &lt;/p&gt;</description></item>\
+         <item><guid>g-2</guid><pubDate>the day before</pubDate>\
+         <description>Dock workers voted to end the strike on Friday.</description></item>\
          </channel></rss>",
     );
     env.write("in/blank.txt", "  \n");
@@ -181,6 +183,7 @@ fn documents_without_text_and_unreadable_dates_are_warnings() {
         "in/dated.html: the page's date `yesterday` is not a date reprint reads",
         "in/empty.html: yields no text",
         "in/feed.rss: item 1 (`g-1`): yields no text",
+        "in/feed.rss: item 1 (`g-1`): a date in the feed `the day before` is not a date reprint reads",
         "in/records.jsonl:2: field `text` holds no words",
         "in/records.jsonl:3: field `date` `31/02/2024` is not a date reprint reads",
     ] {
@@ -193,12 +196,12 @@ fn documents_without_text_and_unreadable_dates_are_warnings() {
             .map(|(p, m)| format!("warning: {p}: {m}"));
         assert!(run.stderr.contains(&printed.unwrap()), "{run}");
     }
-    assert_eq!(got.len(), 6, "{got:#?}");
+    assert_eq!(got.len(), 7, "{got:#?}");
     assert_eq!(stat(&report, "empty_documents"), 4);
-    assert_eq!(stat(&report, "warnings"), 6);
+    assert_eq!(stat(&report, "warnings"), 7);
     // --strict fails on them, with no report.
     let run = env.scan(&["in", "--strict", "--format", "json"]);
     run.expect_code(2);
     assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.contains("--strict: 6 input problem(s)"), "{run}");
+    assert!(run.stderr.contains("--strict: 7 input problem(s)"), "{run}");
 }

@@ -14,7 +14,23 @@ use super::{html, FileDoc, Meta};
 /// else title; `None` when the item has none). `Err` says what is wrong,
 /// for the skip message.
 pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
+    use std::sync::{Arc, Mutex};
+    // Dates read by reprint's own rules, so that one it cannot read is a
+    // warning (feed-rs would drop it silently).
+    let unread: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = Arc::clone(&unread);
     let parser = feed_rs::parser::Builder::new()
+        .timestamp_parser(move |raw| {
+            let date = super::normalize_date(raw)
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d).ok())
+                .map(|d| d.with_timezone(&chrono::Utc));
+            if date.is_none() {
+                seen.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(raw.to_string());
+            }
+            date
+        })
         // No guid: fall back to the link, then the title (empty: no id).
         .id_generator(|links, title, _| {
             links
@@ -28,7 +44,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
         .parse(bytes)
         .map_err(|e| format!("not a readable RSS or Atom feed ({e}); skipped"))?;
     let source = feed.title.as_ref().map(|t| clean(&t.content));
-    Ok(feed
+    let unread = std::mem::take(&mut *unread.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut docs: Vec<FileDoc> = feed
         .entries
         .into_iter()
         .map(|e| {
@@ -56,7 +73,15 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
                 notes,
             }
         })
-        .collect())
+        .collect();
+    // The feed's unreadable dates are told once, with its first item.
+    if let Some(first) = docs.first_mut() {
+        let fix = "Fix the feed's pubDate / published / updated values";
+        for raw in &unread {
+            super::date_or_note(Some(raw), "a date in the feed", fix, &mut first.notes);
+        }
+    }
+    Ok(docs)
 }
 
 fn clean(s: &str) -> String {
