@@ -877,3 +877,57 @@ fn html_report_of_standard_input_carries_the_texts() {
     };
     assert_eq!(strip(&data), strip(&from_file));
 }
+
+#[test]
+fn jsonl_carries_the_json_report_one_finding_per_line() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let scan = |format: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("reprint").unwrap();
+        c.current_dir(root)
+            .args(["scan", "corpus", "--format", format]);
+        let run = Run::from(c.output().unwrap());
+        run.expect_code(0);
+        run.stdout
+    };
+    let mut whole: Value = serde_json::from_str(&scan("json")).unwrap();
+    let lines: Vec<Value> = scan("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    // The head first, then every finding under its array's name.
+    let mut head = lines[0].clone();
+    assert_eq!(head["type"], "report");
+    let mut rebuilt = serde_json::Map::new();
+    for key in ["version", "tool", "params", "stats"] {
+        rebuilt.insert(key.into(), head[key].take());
+    }
+    let arrays = [
+        ("issue", "issues"),
+        ("document_cluster", "document_clusters"),
+        ("paragraph_cluster", "paragraph_clusters"),
+        ("paragraph_reprint", "paragraph_reprints"),
+        ("doubled_document", "doubled_documents"),
+        ("reuse", "reuse"),
+    ];
+    for (_, array) in arrays {
+        rebuilt.insert(array.into(), Value::Array(Vec::new()));
+    }
+    for line in &lines[1..] {
+        let mut obj = line.as_object().expect("an object per line").clone();
+        let kind = obj.remove("type").expect("a type on every line");
+        let (_, array) = arrays
+            .iter()
+            .find(|(k, _)| kind == *k)
+            .unwrap_or_else(|| panic!("unknown type {kind}"));
+        rebuilt[*array]
+            .as_array_mut()
+            .unwrap()
+            .push(Value::Object(obj));
+    }
+    let mut rebuilt = Value::Object(rebuilt);
+    for r in [&mut whole, &mut rebuilt] {
+        r["stats"]["elapsed_ms"] = Value::from(0);
+    }
+    assert_eq!(rebuilt, whole);
+    assert!(whole["paragraph_clusters"].as_array().unwrap().len() > 5);
+}

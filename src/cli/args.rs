@@ -617,6 +617,9 @@ pub enum FormatArg {
     Text,
     /// One JSON object (schema in the README).
     Json,
+    /// JSON Lines: a head line, then one line per issue and finding, to read
+    /// a large report one finding at a time (see the README).
+    Jsonl,
     /// One self-contained HTML page: findings, and texts side by side with
     /// shared passages marked (use with -o report.html).
     Html,

@@ -6,7 +6,7 @@
 //! [`Format`] or [`CheckFormat`].
 //!
 //! The layer has one seam, the [`Emitter`] trait: one type per format, one
-//! file per format ([`text`], [`json`], [`html`] for scans; [`check_text`],
+//! file per format ([`text`], [`json`], [`jsonl`], [`html`] for scans; [`check_text`],
 //! [`json`], [`sarif`], [`github`] for checks), each implementing
 //! `Emitter<Report>` or `Emitter<CheckReport>` (JSON both). [`Format::emitter`]
 //! and [`CheckFormat::emitter`] pick one; [`write()`] and [`write_check()`] are
@@ -25,6 +25,7 @@ mod emitter;
 pub mod github;
 pub mod html;
 pub mod json;
+pub mod jsonl;
 pub mod model;
 pub mod sarif;
 pub mod text;
@@ -50,6 +51,9 @@ pub enum Format {
     Text,
     /// One JSON object.
     Json,
+    /// JSON Lines: a head line, then one line per issue and finding
+    /// ([`jsonl`]), for reports too large to load at once.
+    Jsonl,
     /// One self-contained HTML page ([`html::HtmlEmitter`]; through
     /// [`Format::emitter`] or [`write()`] it has no texts to show side by side).
     Html,
@@ -61,6 +65,7 @@ impl Format {
         match self {
             Format::Text => Box::new(text::TextEmitter::default()),
             Format::Json => Box::new(json::JsonEmitter),
+            Format::Jsonl => Box::new(jsonl::JsonlEmitter),
             Format::Html => Box::new(html::HtmlEmitter::new(&[])),
         }
     }
