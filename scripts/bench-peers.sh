@@ -20,6 +20,12 @@
 #   reprint-documents      --granularity documents (all cores)
 #   reprint-documents-1t   the same with -j 1 (the per-core figure)
 #   reprint-all            --granularity all (paragraph findings too)
+# and, with DEFAULTS=1, what users run: `reprint scan` at the default flags
+# (its own thresholds, every kind of finding, reuse included), on all cores
+# and with -j 1:
+#   reprint-defaults, reprint-defaults-1t
+# (their precision and recall are against the peers' job, which they do not
+# do: read only their time and memory).
 # Peers go through ../shared/peers/run_peer.py; each prediction is scored with
 # ../shared/peers/score.py (with --corpus on the first repetition only: slow).
 # Results: OUTDIR/<tool>.r<k>.{time.txt,pred.jsonl,score.json,...}, OUTDIR/meta.json,
@@ -216,6 +222,7 @@ EOF
 
 # ---- the runs ----------------------------------------------------------------
 reprint_modes=(reprint-documents reprint-all reprint-documents-1t)
+[ "${DEFAULTS:-0}" = 1 ] && reprint_modes+=(reprint-defaults reprint-defaults-1t)
 order=()   # reprint modes and peers alternate
 i=0
 while [ $i -lt ${#reprint_modes[@]} ] || [ $i -lt ${#peers_run[@]} ]; do
@@ -235,8 +242,13 @@ run_one() { # TOOL REP
       local mode=(--granularity documents)
       [ "$tool" = reprint-all ] && mode=(--granularity all)
       [ "$tool" = reprint-documents-1t ] && mode=(--granularity documents -j 1)
-      /usr/bin/time -v -o "$b.time.txt" "$rbin" scan "$corpus" --shingle-size 5 --threshold 0.8 \
-          --containment off "${mode[@]}" --format json -o "$b.report.json" \
+      local job=(--shingle-size 5 --threshold 0.8 --containment off)
+      case $tool in
+        reprint-defaults) job=(); mode=() ;;
+        reprint-defaults-1t) job=(); mode=(-j 1) ;;
+      esac
+      /usr/bin/time -v -o "$b.time.txt" "$rbin" scan "$corpus" ${job[@]+"${job[@]}"} \
+          ${mode[@]+"${mode[@]}"} --format json -o "$b.report.json" \
           > "$b.stdout.txt" 2> "$b.stderr.txt" || rc=$?
       if [ $rc -eq 0 ]; then
         what=report-to-clusters

@@ -24,6 +24,8 @@ REPRINT_MODES = [
     ("reprint-documents", "reprint, documents"),
     ("reprint-documents-1t", "reprint, documents, 1 thread"),
     ("reprint-all", "reprint, all"),
+    ("reprint-defaults", "reprint scan at the default flags (its own thresholds)"),
+    ("reprint-defaults-1t", "reprint scan at the default flags, 1 thread"),
 ]
 RUN_FILE = re.compile(r"^(?P<tool>.+)\.r(?P<rep>\d+)\.time\.txt$")
 
