@@ -10,11 +10,6 @@
 
 mod cli;
 
-/// mimalloc: the pipeline allocates many short-lived vectors from several
-/// threads at once, where it is faster than the system allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::io;
 use std::process::ExitCode;
 
