@@ -261,6 +261,37 @@ pub fn fmix64(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
+/// For ASCII `text` only: calls `emit(hash, start)` for every word, in
+/// order, with the byte offset where it starts; the hashes are those of
+/// [`for_each_word`] on the whole text, which, as words never span
+/// whitespace, are also those of [`for_each_word`] token by token. One
+/// pass, for callers that need each word's place (the reuse stage's
+/// `Tokens`).
+pub(crate) fn for_each_ascii_word_at(text: &[u8], mut emit: impl FnMut(u64, usize)) {
+    debug_assert!(text.is_ascii());
+    let mut h = WordHasher::default();
+    let mut start = 0usize;
+    for (i, &b) in text.iter().enumerate() {
+        match ASCII_CLASS[b as usize] {
+            SEP => {
+                if h.len != 0 {
+                    emit(std::mem::take(&mut h).finish(), start);
+                }
+            }
+            APOS => {}
+            c => {
+                if h.len == 0 {
+                    start = i;
+                }
+                h.push(c);
+            }
+        }
+    }
+    if h.len != 0 {
+        emit(h.finish(), start);
+    }
+}
+
 /// Calls `emit` with every normalized word of `text` as bytes (UTF-8).
 ///
 /// This is the single definition of a word; [`for_each_word`] and

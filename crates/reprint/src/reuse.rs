@@ -37,7 +37,7 @@
 use serde::Serialize;
 
 use crate::align::{self, AlignSpec, Passage};
-use crate::normalize::{fmix64, for_each_word, WordScratch};
+use crate::normalize::{fmix64, for_each_ascii_word_at, for_each_word, WordScratch};
 
 /// Words per fingerprint n-gram (and per alignment seed).
 pub const REUSE_NGRAM: usize = 3;
@@ -345,6 +345,45 @@ impl Tokens {
     /// Tokenizes `text`: the same words as [`for_each_word`] gives for the
     /// whole text (words never span whitespace), with where each is.
     pub fn of(text: &str, scratch: &mut WordScratch) -> Tokens {
+        if text.is_ascii() {
+            Tokens::of_ascii(text.as_bytes())
+        } else {
+            Tokens::of_by_token(text, scratch)
+        }
+    }
+
+    /// [`Tokens::of`] for ASCII text, in one pass over the words
+    /// ([`for_each_ascii_word_at`]) with a cursor that finds each word's line
+    /// and whitespace-separated token.
+    fn of_ascii(b: &[u8]) -> Tokens {
+        let ws = |c: u8| (c as char).is_whitespace();
+        let mut t = Tokens::default();
+        let (mut line, mut at) = (1u32, 0usize);
+        let (mut tok_start, mut tok_end) = (0usize, 0usize);
+        for_each_ascii_word_at(b, |h, start| {
+            if start >= tok_end {
+                // A new token: move the cursor to the word, counting lines.
+                while at < start {
+                    if ws(b[at]) {
+                        tok_start = at + 1;
+                        line += u32::from(b[at] == b'\n');
+                    }
+                    at += 1;
+                }
+                tok_end = start;
+                while tok_end < b.len() && !ws(b[tok_end]) {
+                    tok_end += 1;
+                }
+            }
+            t.words.push(h);
+            t.lines.push(line);
+            t.spans.push((tok_start as u32, tok_end as u32));
+        });
+        t
+    }
+
+    /// [`Tokens::of`] for any text: each whitespace-separated token's words.
+    fn of_by_token(text: &str, scratch: &mut WordScratch) -> Tokens {
         let mut t = Tokens::default();
         let mut line = 1u32;
         let mut start = None;
@@ -568,6 +607,30 @@ mod tests {
         assert_eq!(fb.iter().filter(|k| fa.contains(k)).count(), 3);
         fingerprints(&[], 1, &mut fb);
         assert!(fb.is_empty());
+    }
+
+    #[test]
+    fn ascii_tokens_in_one_pass_are_the_token_by_token_ones() {
+        let mut scratch = WordScratch::default();
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let alphabet = b"abcXYZ019 '\n\r\t\x0b\x0c.,-\"'";
+        for len in 0..400 {
+            let text: String = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    alphabet[(rng % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let fast = Tokens::of_ascii(text.as_bytes());
+            assert_eq!(fast, Tokens::of_by_token(&text, &mut scratch), "{text:?}");
+        }
+        let page = "Dock workers' union\n\nvoted (on Friday) to end\r\nthe U.S.-wide strike.";
+        assert_eq!(
+            Tokens::of(page, &mut scratch),
+            Tokens::of_by_token(page, &mut scratch)
+        );
     }
 
     #[test]
