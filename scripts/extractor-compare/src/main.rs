@@ -7,7 +7,7 @@ fn main() {
         let bytes = std::fs::read(&path).expect("a readable page");
         let html = String::from_utf8_lossy(&bytes).to_string();
         let t = Instant::now();
-        let (ours, _) = reprint::input::html::extract(&html);
+        let (ours, _) = reprint::input::html::extract(&html, &mut Vec::new());
         let ours_ms = t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
         let sm = dom_smoothie::Readability::new(html.as_str(), None, None)
