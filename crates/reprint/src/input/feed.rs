@@ -15,8 +15,9 @@ use super::{html, FileDoc, Meta};
 /// for the skip message.
 pub fn parse(bytes: &[u8]) -> Result<Vec<FileDoc>, String> {
     use std::sync::{Arc, Mutex};
-    // Dates read by reprint's own rules, so that one it cannot read is a
-    // warning (feed-rs would drop it silently).
+    // Dates read by reprint's own rules (`normalize_date`, which takes the
+    // liberties feeds take with RFC 2822 and 3339), so that one it cannot
+    // read is a warning: feed-rs would drop it silently.
     let unread: Arc<Mutex<Vec<String>>> = Arc::default();
     let seen = Arc::clone(&unread);
     let parser = feed_rs::parser::Builder::new()
@@ -103,6 +104,7 @@ mod tests {
               <content:encoded><![CDATA[<p>Full text one.</p><p>Second paragraph.</p>]]></content:encoded>
             </item>
             <item><title>No guid</title><link>https://wire.example/2</link>
+              <pubDate>Thursday, 2 May 2024 9:45:00 UTC</pubDate>
               <description>&lt;p&gt;Only a &lt;b&gt;summary&lt;/b&gt;.&lt;/p&gt;</description></item>
             </channel></rss>"#;
         let items = parse(rss.as_bytes()).unwrap();
@@ -114,6 +116,9 @@ mod tests {
         assert_eq!(items[0].meta.url.as_deref(), Some("https://wire.example/1"));
         assert_eq!(items[1].id.as_deref(), Some("https://wire.example/2"));
         assert_eq!(items[1].text, "Only a summary.");
+        // A date as feeds write it (long day name, one-digit hour, UTC).
+        assert_eq!(items[1].meta.date.as_deref(), Some("2024-05-02T09:45:00Z"));
+        assert!(items.iter().all(|i| i.notes.is_empty()));
     }
 
     #[test]

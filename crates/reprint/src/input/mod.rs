@@ -88,17 +88,24 @@ pub(crate) fn format_date(d: &chrono::DateTime<chrono::Utc>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Reads a date as RFC 3339 / ISO 8601 (`2024-05-02T08:30:00+02:00`,
-/// `2024-05-02 08:30:00`, `2024-05-02`) or RFC 2822 (`Thu, 02 May 2024
-/// 08:30:00 GMT`); `None` when it is none of these. Times without a zone are
-/// taken as UTC.
+/// Reads a date as RFC 3339 / ISO 8601 (`2024-05-02T08:30:00+02:00`, also
+/// with `+0200` or a space for the `T`, `2024-05-02 08:30:00`, `2024-05-02`)
+/// or RFC 2822 (`Thu, 02 May 2024 08:30:00 GMT`, also as feeds write it: a
+/// long or wrong day name, `UTC` for the zone, a one-digit hour); `None`
+/// when it is none of these. Times without a zone are taken as UTC.
 pub fn normalize_date(s: &str) -> Option<String> {
     use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
     let s = s.trim();
     let utc = DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_rfc2822(s))
-        .map(|d| d.with_timezone(&Utc))
         .ok()
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"]
+                .iter()
+                .find_map(|f| DateTime::parse_from_str(s, f).ok())
+        })
+        .or_else(|| rfc2822_as_feeds_write_it(s))
+        .map(|d| d.with_timezone(&Utc))
         .or_else(|| {
             ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
                 .iter()
@@ -111,6 +118,24 @@ pub fn normalize_date(s: &str) -> Option<String> {
                 .map(|n| n.and_utc())
         })?;
     Some(format_date(&utc))
+}
+
+/// RFC 2822 with the liberties feeds take: the day name (often long, or
+/// not the date's) dropped, `UTC` read as `+0000`, one-digit hours padded.
+fn rfc2822_as_feeds_write_it(s: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let rest = match s.split_once(", ") {
+        Some((day, rest)) if day.chars().all(|c| c.is_ascii_alphabetic()) => rest,
+        _ => s,
+    };
+    let fixed: Vec<String> = rest
+        .split_whitespace()
+        .map(|t| match t {
+            "UTC" => "+0000".to_string(),
+            t if t.as_bytes().get(1) == Some(&b':') => format!("0{t}"),
+            t => t.to_string(),
+        })
+        .collect();
+    chrono::DateTime::parse_from_rfc2822(&fixed.join(" ")).ok()
 }
 
 /// The date forms [`normalize_date`] reads, for messages.
@@ -539,6 +564,36 @@ pub(crate) fn display_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_forms_feeds_and_pages_write() {
+        let utc = |s: &str| normalize_date(s);
+        let at = Some("2024-05-02T08:30:00Z".to_string());
+        for s in [
+            "2024-05-02T08:30:00Z",
+            "2024-05-02T10:30:00+02:00",
+            "2024-05-02T10:30:00+0200",
+            "2024-05-02 08:30:00.000+0000",
+            "2024-05-02T08:30:00.123Z",
+            "2024-05-02 08:30:00",
+            "Thu, 02 May 2024 08:30:00 GMT",
+            "Thu, 02 May 2024 08:30:00 UTC",
+            "Thursday, 02 May 2024 08:30:00 +0000",
+            "Mon, 2 May 2024 8:30:00 +0000",
+            "02 May 2024 08:30:00 -0000",
+        ] {
+            assert_eq!(utc(s), at, "{s}");
+        }
+        assert_eq!(utc("2024-05-02"), Some("2024-05-02T00:00:00Z".into()));
+        for s in [
+            "last Tuesday",
+            "31/02/2024",
+            "",
+            "Thu, 02 May 2024 25:30:00 UTC",
+        ] {
+            assert_eq!(utc(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn nul_bytes_mean_binary() {
