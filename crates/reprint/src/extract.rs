@@ -14,7 +14,7 @@
 use std::io::Write;
 
 use crate::input::read::{Absorb, Item, Reader};
-use crate::input::{discover, Corpus, Document, Issue, IssueKind, Meta, StdinFormat};
+use crate::input::{discover, Corpus, Document, Issue, Meta, StdinFormat};
 use crate::pipeline::thread_pool;
 use crate::{segment, Config, Error, Result};
 
@@ -68,14 +68,12 @@ impl ExtractOutcome {
         self.skipped_inputs + self.skipped_records
     }
 
+    /// Adds `issues` as a scan's report counts them.
     fn count(&mut self, issues: &[Issue]) {
-        for i in issues {
-            match (i.kind, i.whole_file) {
-                (IssueKind::Warning, _) => self.warnings += 1,
-                (IssueKind::Skipped, true) => self.skipped_inputs += 1,
-                (IssueKind::Skipped, false) => self.skipped_records += 1,
-            }
-        }
+        let s = crate::pipeline::issue_counts(issues);
+        self.skipped_inputs += s.skipped_inputs;
+        self.skipped_records += s.skipped_records;
+        self.warnings += s.warnings;
     }
 }
 

@@ -397,6 +397,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn has_words_is_for_each_word_str_finding_one() {
+        let mut scratch = WordScratch::default();
+        for t in [
+            "",
+            "  \n\t",
+            "-- ... !!",
+            "'",
+            "’’",
+            "a",
+            " x ",
+            "l'été",
+            "\u{301}",
+            "中文",
+            "ا",
+            "١٢٣",
+            "ﬁ",
+            "— 42 —",
+            "\u{200b}",
+            "Ⅻ",
+            "😀",
+        ] {
+            let mut any = false;
+            for_each_word_str(t, &mut scratch, |_| any = true);
+            assert_eq!(has_words(t), any, "{t:?}");
+        }
+    }
+
+    #[test]
     fn ascii_lowercases_and_drops_punctuation() {
         assert_eq!(
             words("The Mayor's \"new\" plan -- 5.93 mln, (approved)!"),

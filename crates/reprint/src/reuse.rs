@@ -202,16 +202,6 @@ impl Postings {
     pub fn push(&mut self, key: u32, doc: u32) {
         self.buckets[(key >> 24) as usize].push((key, doc));
     }
-
-    /// Postings held.
-    pub fn len(&self) -> usize {
-        self.buckets.iter().map(Vec::len).sum()
-    }
-
-    /// Whether none is held.
-    pub fn is_empty(&self) -> bool {
-        self.buckets.iter().all(Vec::is_empty)
-    }
 }
 
 impl FromIterator<(u32, u32)> for Postings {

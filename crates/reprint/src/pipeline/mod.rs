@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub(crate) use assemble::issue_counts;
 pub use assemble::{document_clusters, params, reuse_on, DocView};
 pub use reuse::{ReuseEdge, WAVE_DOCS};
 pub use sign::{DocInfo, DocSketch, Scratch, Signer};
