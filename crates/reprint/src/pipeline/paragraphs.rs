@@ -5,9 +5,8 @@
 //! other reported as paragraph reprints.
 //!
 //! Memory: the first pass kept only each unit's byte span and band keys;
-//! the documents holding candidate paragraphs are read again once for the
-//! sets (as 32-bit fingerprints), and the documents holding clustered
-//! paragraphs once more for the excerpts.
+//! the documents holding candidate paragraphs are read again once, for the
+//! sets (as 32-bit fingerprints) and the excerpts.
 
 use std::collections::HashMap;
 
@@ -24,6 +23,11 @@ use crate::verify::Rule;
 use super::first_pass::FirstPass;
 use super::matching::match_units;
 use super::Timer;
+
+/// Characters of a cluster's excerpt.
+const EXCERPT_CHARS: usize = 160;
+/// Characters of a member's excerpt.
+const MEMBER_EXCERPT_CHARS: usize = 60;
 
 /// What the paragraph stage found.
 #[derive(Debug, Default)]
@@ -76,6 +80,10 @@ pub(crate) fn paragraph_stage(
     let paras = &first.paras;
     let docs = &first.docs;
     let mut issues = Vec::new();
+    // Each candidate's excerpt is taken in the same read as its set: the
+    // clusters are not known yet, but reading the documents again for the
+    // clustered ones alone would cost a third pass over most of them.
+    let mut excerpts: Vec<Box<str>> = Vec::new();
     let load = |missing: &[u32], sets: &mut [Vec<u32>]| {
         let by_doc = group_by_doc(paras, missing.iter().copied());
         let origins: Vec<Origin> = by_doc
@@ -86,22 +94,26 @@ pub(crate) fn paragraph_stage(
             &cfg.input,
             &origins,
             ShingleScratch::default,
-            |scratch, i, text| -> Vec<(u32, Vec<u32>)> {
+            |scratch, i, text| -> Vec<(u32, Vec<u32>, Box<str>)> {
                 by_doc[i]
                     .1
                     .iter()
                     .map(|&u| {
-                        let set = shingle_set(paras[u as usize].text(text), k, scratch);
-                        (u, narrow(set))
+                        let para = paras[u as usize].text(text);
+                        let set = shingle_set(para, k, scratch);
+                        let excerpt = paragraph::excerpt(para, EXCERPT_CHARS);
+                        (u, narrow(set), excerpt.into_boxed_str())
                     })
                     .collect()
             },
         );
+        excerpts.resize_with(paras.len(), Box::default);
         for (r, &origin) in loaded.into_iter().zip(&origins) {
             match r {
-                Ok(units) => units
-                    .into_iter()
-                    .for_each(|(u, set)| sets[u as usize] = set),
+                Ok(units) => units.into_iter().for_each(|(u, set, excerpt)| {
+                    sets[u as usize] = set;
+                    excerpts[u as usize] = excerpt;
+                }),
                 Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
             }
         }
@@ -126,33 +138,9 @@ pub(crate) fn paragraph_stage(
         .filter(|units| units.iter().any(|&u| visible(paras[u as usize].doc)))
         .collect();
 
-    // Excerpts: a third read, of the documents that hold clustered paragraphs only.
-    let mut clustered: Vec<u32> = components.iter().flatten().copied().collect();
-    clustered.sort_unstable();
-    let by_doc = group_by_doc(paras, clustered.into_iter());
-    let origins: Vec<Origin> = by_doc
-        .iter()
-        .map(|(d, _)| docs[*d as usize].origin)
-        .collect();
-    let excerpt_of: HashMap<u32, String> = corpus
-        .texts(
-            &cfg.input,
-            &origins,
-            || (),
-            |_, i, text| -> Vec<(u32, String)> {
-                by_doc[i]
-                    .1
-                    .iter()
-                    .map(|&u| (u, paragraph::excerpt(paras[u as usize].text(text), 160)))
-                    .collect()
-            },
-        )
-        .into_iter()
-        .flat_map(Result::unwrap_or_default)
-        .collect();
+    let excerpt_of = |u: u32| excerpts.get(u as usize).map_or("", |e| &**e);
     let short = |u: u32| -> String {
-        let full = excerpt_of.get(&u).map_or("", String::as_str);
-        paragraph::excerpt(full.trim_end_matches('…'), 60)
+        paragraph::excerpt(excerpt_of(u).trim_end_matches('…'), MEMBER_EXCERPT_CHARS)
     };
 
     let sigs = &first.sigs;
@@ -216,7 +204,7 @@ pub(crate) fn paragraph_stage(
                 kind,
                 documents: distinct.len(),
                 occurrences: units.len(),
-                excerpt: excerpt_of.get(&units[0]).cloned().unwrap_or_default(),
+                excerpt: excerpt_of(units[0]).to_string(),
                 members,
             };
             (cluster, distinct)
