@@ -18,7 +18,10 @@ use crate::ExitStatus;
 pub fn run(cfg: &Config, args: &ScanArgs) -> Result<ExitStatus, Error> {
     // Fail before a long scan, not after it.
     check_output_dir(args.output.as_deref())?;
-    let (opts, display) = scan_options(&args.input, args.quiet);
+    let (mut opts, display) = scan_options(&args.input, args.quiet);
+    opts.set_budget = args
+        .set_budget
+        .map(|mib| usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     let outcome = scan(cfg, opts);
     drop(display);
     let outcome = outcome?;

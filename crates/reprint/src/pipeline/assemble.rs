@@ -40,6 +40,12 @@ pub fn document_clusters<'a>(
     edges: &[Edge],
     comps: Vec<Vec<u32>>,
 ) -> (Vec<DocumentCluster>, Vec<Vec<u32>>) {
+    let pairs_of = edges_by_component(edges, &comps);
+    order_clusters(build_clusters(&view, sets, comps, pairs_of))
+}
+
+/// The edges of each component (by its index), in edge order.
+pub(crate) fn edges_by_component<'e>(edges: &'e [Edge], comps: &[Vec<u32>]) -> Vec<Vec<&'e Edge>> {
     let n = comps.iter().flatten().max().map_or(0, |&d| d as usize + 1);
     let mut comp_of = vec![u32::MAX; n];
     for (ci, c) in comps.iter().enumerate() {
@@ -54,11 +60,28 @@ pub fn document_clusters<'a>(
             pairs_of[c as usize].push(e);
         }
     }
-    let mut built: Vec<(DocumentCluster, Vec<u32>)> = comps
+    pairs_of
+}
+
+/// The clusters of `comps` (each with its edges), in the order given;
+/// `sets` holds every member's set.
+pub(crate) fn build_clusters<'a>(
+    view: &(impl Fn(u32) -> DocView<'a> + Sync),
+    sets: &[Vec<u64>],
+    comps: Vec<Vec<u32>>,
+    pairs_of: Vec<Vec<&Edge>>,
+) -> Vec<(DocumentCluster, Vec<u32>)> {
+    comps
         .into_par_iter()
         .zip(pairs_of)
-        .map(|(members, cluster_edges)| cluster(&view, sets, &cluster_edges, members))
-        .collect();
+        .map(|(members, cluster_edges)| cluster(view, sets, &cluster_edges, members))
+        .collect()
+}
+
+/// Clusters in report order (largest first), numbered, with their members.
+pub(crate) fn order_clusters(
+    mut built: Vec<(DocumentCluster, Vec<u32>)>,
+) -> (Vec<DocumentCluster>, Vec<Vec<u32>>) {
     built.sort_by(|(a, am), (b, bm)| {
         b.size
             .cmp(&a.size)

@@ -26,16 +26,32 @@ pub(crate) struct Matched {
     pub candidates: u64,
 }
 
+/// How many of the sets to load at once: the groups are verified in waves,
+/// in order, each loading the sets its groups lack until their estimated
+/// `cost` (bytes) passes `budget`; a wave's sets are dropped when the next
+/// one begins. A unit in the groups of several waves is loaded once per
+/// wave. Verifying each group once, with every member's set, gives the same
+/// edges in any number of waves.
+pub(crate) struct Waves<'a> {
+    pub budget: usize,
+    pub cost: &'a dyn Fn(u32) -> usize,
+}
+
 /// Matches `units` units: marks the candidates of `groups`, asks `load`
 /// to store in `sets` the sets of the candidates whose set is empty there
-/// (given in ascending order), verifies every group under `rule` where `allowed`, and clusters
-/// the verified pairs. `sets` comes back with `units` entries. The loading
-/// ends the stage `reread_stage` of `timer`.
+/// (given in ascending order), verifies every group under `rule` where
+/// `allowed`, and clusters the verified pairs. Without `waves`, or when
+/// one wave holds them all, every candidate's set is loaded at once and is
+/// still in `sets` at the end; otherwise only the sets held on entry are.
+/// `sets` comes back with `units` entries. The loading ends the stage
+/// `reread_stage` of `timer` (with several waves, verification is in it).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn match_units<T>(
     units: usize,
     groups: &[Vec<u32>],
     sets: &mut Vec<Vec<T>>,
-    load: impl FnOnce(&[u32], &mut [Vec<T>]),
+    mut load: impl FnMut(&[u32], &mut [Vec<T>]),
+    waves: Option<Waves>,
     allowed: impl Fn(u32, u32) -> bool + Sync,
     rule: Rule,
     (timer, reread_stage): (&mut Timer, &'static str),
@@ -50,19 +66,87 @@ where
         }
     }
     sets.resize_with(units, Vec::new);
-    let missing: Vec<u32> = (0..units as u32)
-        .filter(|&u| is_candidate[u as usize] && sets[u as usize].is_empty())
-        .collect();
-    load(&missing, sets);
-    timer.mark(reread_stage);
-    let (edges, stats) = verify::verify_groups(groups, |u| &sets[u as usize], allowed, rule);
+    let bounds = match &waves {
+        Some(w) => wave_bounds(groups, sets, w),
+        None => vec![0, groups.len()],
+    };
+    let mut edges = Vec::new();
+    let mut compared = 0;
+    for wave in bounds.windows(2) {
+        let wave_groups = &groups[wave[0]..wave[1]];
+        let missing = lacking(wave_groups, sets);
+        load(&missing, sets);
+        if bounds.len() == 2 {
+            timer.mark(reread_stage);
+        }
+        let (wave_edges, stats) =
+            verify::verify_groups(wave_groups, |u| &sets[u as usize], &allowed, rule);
+        compared += stats.compared;
+        edges.extend(wave_edges);
+        if bounds.len() > 2 {
+            for &u in &missing {
+                sets[u as usize] = Vec::new();
+            }
+        }
+    }
+    if bounds.len() > 2 {
+        edges.sort_unstable_by_key(|e| (e.a, e.b));
+        edges.dedup_by_key(|e| (e.a, e.b));
+        timer.mark(reread_stage);
+    }
     let components = cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2);
     Matched {
         edges,
         components,
-        compared: stats.compared,
+        compared,
         candidates: is_candidate.iter().filter(|&&c| c).count() as u64,
     }
+}
+
+/// The members of `lists` whose set is empty in `sets`, ascending, once each.
+pub(crate) fn lacking<T>(lists: &[Vec<u32>], sets: &[Vec<T>]) -> Vec<u32> {
+    let mut missing: Vec<u32> = lists
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&u| sets[u as usize].is_empty())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
+/// Where the waves begin: groups in order, a new wave when the sets still
+/// to load for the current one would pass the budget (a group too large
+/// for any wave is a wave of its own). Ends with `groups.len()`.
+fn wave_bounds<T>(groups: &[Vec<u32>], sets: &[Vec<T>], w: &Waves) -> Vec<usize> {
+    let mut bounds = vec![0];
+    let mut in_wave = vec![false; sets.len()];
+    let mut members: Vec<u32> = Vec::new();
+    let mut cost = 0usize;
+    for (i, g) in groups.iter().enumerate() {
+        let new = |in_wave: &[bool]| -> usize {
+            g.iter()
+                .filter(|&&u| sets[u as usize].is_empty() && !in_wave[u as usize])
+                .map(|&u| (w.cost)(u))
+                .sum()
+        };
+        let mut add = new(&in_wave);
+        if i > *bounds.last().expect("starts at 0") && cost.saturating_add(add) > w.budget {
+            bounds.push(i);
+            members.drain(..).for_each(|u| in_wave[u as usize] = false);
+            cost = 0;
+            add = new(&in_wave);
+        }
+        cost = cost.saturating_add(add);
+        for &u in g {
+            if !std::mem::replace(&mut in_wave[u as usize], true) {
+                members.push(u);
+            }
+        }
+    }
+    bounds.push(groups.len());
+    bounds
 }
 
 /// Which document pairs may match at all: `--same-source skip` keeps two
@@ -102,5 +186,90 @@ pub(crate) fn pair_filter<'d>(
             }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sets of 40 units: five families of eight near-copies (each drops a
+    /// different element of its family's base set), so groups overlap.
+    fn family_sets() -> Vec<Vec<u64>> {
+        (0..40u64)
+            .map(|u| {
+                let family = u / 8;
+                (0..20u64)
+                    .filter(|&x| x != u % 8)
+                    .map(|x| family * 1000 + x)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn run(budget: Option<usize>) -> (Matched, usize) {
+        let all = family_sets();
+        // Bands that put each family in a few overlapping groups, and one
+        // group across families.
+        let mut groups: Vec<Vec<u32>> = (0..5u32)
+            .flat_map(|f| {
+                [
+                    (0..5).map(|i| f * 8 + i).collect(),
+                    (3..8).map(|i| f * 8 + i).collect(),
+                ]
+            })
+            .collect();
+        groups.push(vec![0, 8, 16, 24, 32]);
+        groups.sort();
+        let mut loads = 0;
+        let mut sets: Vec<Vec<u64>> = Vec::new();
+        let cost = |_: u32| 10;
+        let waves = budget.map(|budget| Waves {
+            budget,
+            cost: &cost,
+        });
+        let rule = Rule {
+            threshold: 0.8,
+            containment: None,
+        };
+        let matched = match_units(
+            all.len(),
+            &groups,
+            &mut sets,
+            |missing: &[u32], sets: &mut [Vec<u64>]| {
+                loads += 1;
+                assert!(
+                    missing.windows(2).all(|w| w[0] < w[1]),
+                    "ascending, distinct"
+                );
+                for &u in missing {
+                    assert!(sets[u as usize].is_empty(), "only sets not held");
+                    sets[u as usize] = all[u as usize].clone();
+                }
+            },
+            waves,
+            |_, _| true,
+            rule,
+            (&mut Timer::new(), "load"),
+        );
+        (matched, loads)
+    }
+
+    #[test]
+    fn waves_give_the_edges_and_components_of_one_load() {
+        let (whole, loads) = run(None);
+        assert_eq!(loads, 1);
+        assert_eq!(whole.components.len(), 5, "one component per family");
+        assert!(whole.edges.len() >= 5 * 7);
+        for budget in [0, 10, 35, 60, 1000] {
+            let (waved, loads) = run(Some(budget));
+            assert_eq!(waved.edges, whole.edges, "budget {budget}");
+            assert_eq!(waved.components, whole.components, "budget {budget}");
+            assert_eq!(waved.compared, whole.compared, "budget {budget}");
+            assert_eq!(waved.candidates, whole.candidates);
+            if budget < 50 {
+                assert!(loads > 1, "budget {budget}: {loads} wave(s)");
+            }
+        }
     }
 }

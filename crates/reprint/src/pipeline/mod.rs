@@ -48,10 +48,10 @@ use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, StdinFormat};
 use crate::lsh::{self, LshParams};
 use crate::report::{Report, Stats};
 use crate::shingle::{shingle_set, ShingleScratch};
-use crate::verify::Rule;
+use crate::verify::{self, Rule};
 
 use first_pass::{FirstPass, RecordSink};
-use matching::{match_units, pair_filter};
+use matching::{match_units, pair_filter, Waves};
 
 /// Below this Jaccard, LSH candidates are not worth finding even for the
 /// containment rule: a copy that keeps less than half of the longer text.
@@ -107,6 +107,20 @@ pub struct ScanOptions {
     pub stdin_format: StdinFormat,
     /// Counters to update as documents are read (for a progress bar).
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Bytes of document verification sets held at once (`None`:
+    /// [`DEFAULT_SET_BUDGET`]). Half goes to sets made while documents are
+    /// read, half to those read again; past it, candidates are verified in
+    /// waves and read again as needed. It never changes a result.
+    pub set_budget: Option<usize>,
+}
+
+/// The default [`ScanOptions::set_budget`]: 512 MiB.
+pub const DEFAULT_SET_BUDGET: usize = 512 << 20;
+
+/// The estimated bytes of the shingle set of a text of `bytes` bytes (a
+/// 64-bit shingle per word, about six bytes of text).
+fn set_bytes(bytes: u64) -> usize {
+    usize::try_from(bytes + bytes / 3).unwrap_or(usize::MAX)
 }
 
 /// Wall time per stage.
@@ -180,6 +194,7 @@ pub struct Scan<'c> {
     first: FirstPass,
     ignored_files: u64,
     progress: Option<std::sync::Arc<Progress>>,
+    set_budget: usize,
     timer: Timer,
     start: Instant,
 }
@@ -198,9 +213,11 @@ impl<'c> Scan<'c> {
             keep_records,
         );
         first.issues = std::mem::take(&mut discovered.issues);
+        let set_budget = opts.set_budget.unwrap_or(DEFAULT_SET_BUDGET);
         Ok(Scan {
             cfg,
-            signer: Signer::for_scan(cfg, keep_records),
+            signer: Signer::for_scan(cfg, keep_records).with_online_budget(set_budget / 2),
+            set_budget,
             ignored_files: discovered.ignored_files,
             corpus: Corpus::from(discovered),
             first,
@@ -257,7 +274,7 @@ impl<'c> Scan<'c> {
             .collect();
         let visible = |d: u32| inputs[d as usize];
 
-        let documents = document_stage(first, corpus, cfg, &visible, timer);
+        let documents = document_stage(first, corpus, cfg, &visible, self.set_budget, timer);
         let doc_group = doc_groups(&inputs, &documents.members);
         let pp = cfg
             .granularity
@@ -355,6 +372,7 @@ fn document_stage(
     corpus: &Corpus,
     cfg: &Config,
     visible: &(dyn Fn(u32) -> bool + Sync),
+    set_budget: usize,
     timer: &mut Timer,
 ) -> Documents {
     let m = &cfg.matching;
@@ -374,7 +392,7 @@ fn document_stage(
     let mut sets = std::mem::take(&mut first.sets);
     let mut issues = Vec::new();
     let docs = &first.docs;
-    let load = |missing: &[u32], sets: &mut [Vec<u64>]| {
+    let mut load = |missing: &[u32], sets: &mut [Vec<u64>]| {
         let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
         let loaded = corpus.texts(
             &cfg.input,
@@ -389,27 +407,62 @@ fn document_stage(
             }
         }
     };
+    let cost = |d: u32| set_bytes(docs[d as usize].bytes);
+    let waves = Waves {
+        budget: set_budget / 2,
+        cost: &cost,
+    };
     let matched = match_units(
         docs.len(),
         &groups,
         &mut sets,
-        load,
+        &mut load,
+        Some(waves),
         pair_filter(docs, m),
         rule,
         (timer, "re-read candidates"),
     );
-    first.issues.extend(issues);
     let components: Vec<Vec<u32>> = matched
         .components
         .into_iter()
         .filter(|c| c.iter().any(|&d| visible(d)))
         .collect();
-    let (clusters, members) = document_clusters(
-        assemble::view(&first.docs, corpus),
-        &sets,
-        &matched.edges,
-        components,
-    );
+    // The clusters, a batch of components at a time: each batch loads the
+    // sets its members lack (none when verification held every set).
+    let view = assemble::view(docs, corpus);
+    let pairs_of = assemble::edges_by_component(&matched.edges, &components);
+    let mut built = Vec::with_capacity(components.len());
+    let mut batch: (Vec<Vec<u32>>, Vec<Vec<&verify::Edge>>) = (Vec::new(), Vec::new());
+    let mut batch_cost = 0usize;
+    let mut pending = components.into_iter().zip(pairs_of).peekable();
+    while let Some((members, edges)) = pending.next() {
+        batch_cost += members
+            .iter()
+            .filter(|&&d| sets[d as usize].is_empty())
+            .map(|&d| cost(d))
+            .sum::<usize>();
+        batch.0.push(members);
+        batch.1.push(edges);
+        let next_cost = pending
+            .peek()
+            .map_or(0, |(c, _)| c.iter().map(|&d| cost(d)).sum::<usize>());
+        if pending.peek().is_some() && batch_cost + next_cost <= set_budget / 2 {
+            continue;
+        }
+        let missing = matching::lacking(&batch.0, &sets);
+        load(&missing, &mut sets);
+        let (comps, edges) = std::mem::take(&mut batch);
+        built.extend(assemble::build_clusters(&view, &sets, comps, edges));
+        for &d in &missing {
+            sets[d as usize] = Vec::new();
+        }
+        batch_cost = 0;
+    }
+    let (clusters, members) = assemble::order_clusters(built);
+    // A document whose reading failed is reported once, whatever the waves.
+    issues.sort();
+    issues.dedup();
+    first.issues.extend(issues);
     drop(sets);
     timer.mark("verify and cluster");
     Documents {
@@ -509,4 +562,62 @@ pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Rec
                 .map(|r| *r)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text of `words` pseudo-random words from a 500-word vocabulary,
+    /// in paragraphs of 40 words.
+    fn text(seed: u64, words: usize) -> String {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut out = String::new();
+        for i in 0..words {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if i > 0 {
+                out.push_str(if i % 40 == 0 { ".\n\n" } else { " " });
+            }
+            out.push_str(&format!("w{}", x % 500));
+        }
+        out
+    }
+
+    #[test]
+    fn a_tiny_set_budget_changes_no_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        for story in 0..6u64 {
+            let base = text(story + 1, 300);
+            std::fs::write(dir.path().join(format!("s{story}-a.txt")), &base).unwrap();
+            // A copy with a new ending, a trimmed copy, and one with a paragraph of another story.
+            let mut ending = base.clone();
+            ending.push_str(&format!("\n\n{}", text(story + 100, 40)));
+            std::fs::write(dir.path().join(format!("s{story}-b.txt")), ending).unwrap();
+            std::fs::write(
+                dir.path().join(format!("s{story}-c.txt")),
+                &base[..base.len() * 4 / 5],
+            )
+            .unwrap();
+            let mixed = format!("{}\n\n{}", text(story + 200, 200), &base[..300]);
+            std::fs::write(dir.path().join(format!("s{story}-d.txt")), mixed).unwrap();
+        }
+        let cfg = Config::new(vec![dir.path().to_path_buf()]);
+        let report = |budget: Option<usize>| {
+            let opts = ScanOptions {
+                set_budget: budget,
+                ..ScanOptions::default()
+            };
+            let mut v = serde_json::to_value(&scan(&cfg, opts).unwrap().report).unwrap();
+            v["stats"].as_object_mut().unwrap().remove("elapsed_ms");
+            v
+        };
+        let whole = report(None);
+        assert!(whole["document_clusters"].as_array().unwrap().len() >= 6);
+        assert!(!whole["paragraph_clusters"].as_array().unwrap().is_empty());
+        // One byte: every group is a wave, every cluster a batch of its own.
+        assert_eq!(report(Some(1)), whole);
+        assert_eq!(report(Some(20_000)), whole);
+    }
 }

@@ -124,6 +124,7 @@ pub(crate) fn paragraph_stage(
         &groups,
         &mut sets,
         load,
+        None,
         |_, _| true,
         rule,
         (timer, "paragraph re-read"),

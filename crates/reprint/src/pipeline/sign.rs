@@ -8,6 +8,8 @@
 //! Everything here is a pure function of the text and the configuration:
 //! the same document gives the same sketch on any machine and thread count.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::config::{Config, MatchConfig, ParagraphConfig};
 use crate::doubled::{self, Doubled, DoubledScratch};
 use crate::index;
@@ -91,6 +93,11 @@ pub struct Signer<'c> {
     /// Document LSH as documents arrive: a document one of whose keys was
     /// seen before gets its verification set while its text is at hand.
     online: Option<SeenKeys>,
+    /// Bytes of such sets made so far, and the most to make: past it a
+    /// document's set is made when verification needs it, by reading it
+    /// again. Which sets are made early never changes a result.
+    online_bytes: AtomicUsize,
+    online_budget: usize,
 }
 
 /// Per-thread buffers of the sign phase.
@@ -166,9 +173,18 @@ impl<'c> Signer<'c> {
                 p: paragraph_lsh_params(m, &cfg.paragraphs),
             }),
             online: online.then(SeenKeys::default),
+            online_bytes: AtomicUsize::new(0),
+            online_budget: usize::MAX,
             reuse_sample: cfg.reuse.sample,
             reuse_scan: online && paragraphs && super::assemble::reuse_on(cfg),
         }
+    }
+
+    /// Makes verification sets while documents are read (see
+    /// [`Signer::sign`]) only until they take `bytes`.
+    pub(crate) fn with_online_budget(mut self, bytes: usize) -> Self {
+        self.online_budget = bytes;
+        self
     }
 
     /// The paragraph LSH parameters, when paragraphs are signed.
@@ -234,8 +250,12 @@ impl<'c> Signer<'c> {
             let keys = &mut scratch.band_keys;
             keys.clear();
             lsh::band_keys(&sig, self.doc_p, keys);
-            if seen.insert_all(keys) {
+            if seen.insert_all(keys)
+                && self.online_bytes.load(Ordering::Relaxed) < self.online_budget
+            {
                 set = to_set(sh, &mut scratch.counts);
+                self.online_bytes
+                    .fetch_add(set.len() * size_of::<u64>(), Ordering::Relaxed);
             }
         }
         let mut keys = Vec::new();
