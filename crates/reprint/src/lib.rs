@@ -120,6 +120,7 @@ pub mod report;
 pub mod reuse;
 pub mod segment;
 pub mod shingle;
+mod spill;
 pub mod verify;
 
 pub use config::{Config, InputConfig, MatchConfig};

@@ -136,11 +136,26 @@ pub fn band_keys(sig: &[u32], p: LshParams, out: &mut Vec<u64>) {
 /// `bands`) belongs to item `i`. Same output contract as [`candidate_groups`].
 pub fn groups_from_keys(keys: &[u64], bands: usize) -> Vec<Vec<u32>> {
     let n = keys.len().checked_div(bands).unwrap_or(0);
+    groups_from_band_keys(bands, |band| {
+        (0..n).map(|i| keys[i * bands + band]).collect()
+    })
+}
+
+/// [`groups_from_keys`] for keys held band by band: `band_keys(b)` gives
+/// band `b`'s key of every item, in item order. Bands are asked for (and
+/// their keys held) a few at a time, in parallel.
+pub fn groups_from_band_keys(
+    bands: usize,
+    band_keys: impl Fn(usize) -> Vec<u64> + Sync,
+) -> Vec<Vec<u32>> {
     let mut groups: Vec<Vec<u32>> = (0..bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let keyed: Vec<(u64, u32)> =
-                (0..n).map(|i| (keys[i * bands + band], i as u32)).collect();
+            let keyed: Vec<(u64, u32)> = band_keys(band)
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| (k, i as u32))
+                .collect();
             buckets(keyed)
         })
         .collect();

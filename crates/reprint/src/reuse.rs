@@ -179,7 +179,12 @@ pub struct CandidateStats {
 }
 
 /// Buckets of [`Postings`], by a key's top bits.
-const POSTING_BUCKETS: usize = 256;
+pub(crate) const POSTING_BUCKETS: usize = 256;
+
+/// The bucket of [`Postings`] that holds `key`.
+pub(crate) fn bucket_of(key: u32) -> usize {
+    (key >> 24) as usize
+}
 
 /// (key, document) postings of reuse fingerprints, held in buckets by the
 /// key's top 8 bits: each bucket sorts on its own, small enough to stay in
@@ -200,7 +205,14 @@ impl Default for Postings {
 impl Postings {
     /// Adds `doc`'s fingerprint `key`.
     pub fn push(&mut self, key: u32, doc: u32) {
-        self.buckets[(key >> 24) as usize].push((key, doc));
+        self.buckets[bucket_of(key)].push((key, doc));
+    }
+
+    /// Postings already in their buckets ([`bucket_of`]), documents
+    /// ascending within each.
+    pub(crate) fn from_buckets(buckets: Vec<Vec<(u32, u32)>>) -> Self {
+        debug_assert_eq!(buckets.len(), POSTING_BUCKETS);
+        Postings { buckets }
     }
 }
 

@@ -14,6 +14,7 @@ use crate::input::read::{Absorb, Item, Reader};
 use crate::input::{Corpus, Document, Held, Issue, Origin, Progress};
 use crate::minhash::SignatureMatrix;
 use crate::paragraph::Unit;
+use crate::spill::Spill;
 
 use super::sign::{DocInfo, Scratch, Signed, Signer};
 use super::HeldDocument;
@@ -26,15 +27,18 @@ pub(crate) struct FirstPass {
     pub bytes: u64,
     /// Paragraph units of all documents, in document order.
     pub paras: Vec<Unit>,
-    /// Their band keys, `paragraph bands` per unit.
-    pub para_keys: Vec<u64>,
+    /// Their band keys, a partition per band, in unit order (in a
+    /// temporary file until paragraph LSH reads them).
+    pub para_keys: Spill<u64>,
     /// Documents that hold their article twice.
     pub doubled: Vec<(u32, Doubled)>,
     /// Verification sets made while a document's text was at hand; empty
     /// for the others.
     pub sets: Vec<Vec<u64>>,
-    /// Reuse fingerprints as (key, document) postings.
-    pub grams: crate::reuse::Postings,
+    /// Reuse fingerprints as (key, document) postings, a partition per
+    /// [`crate::reuse::Postings`] bucket (in a temporary file until the
+    /// reuse stage reads them).
+    pub grams: Spill<(u32, u32)>,
     /// The index records of the documents (kept when asked: `check`).
     pub records: Option<Vec<Record>>,
     /// Whether paragraph units and doubled findings are kept (the signer
@@ -43,17 +47,25 @@ pub(crate) struct FirstPass {
 }
 
 impl FirstPass {
-    pub fn new(num_perm: usize, keep_paragraphs: bool, keep_records: bool) -> Self {
+    /// `para_bands` is the paragraph LSH's band count (with paragraphs kept);
+    /// `reuse` whether the reuse stage will read fingerprints.
+    pub fn new(
+        num_perm: usize,
+        para_bands: Option<usize>,
+        reuse: bool,
+        keep_records: bool,
+    ) -> Self {
+        let keep_paragraphs = para_bands.is_some();
         FirstPass {
             docs: Vec::new(),
             sigs: SignatureMatrix::new(num_perm),
             issues: Vec::new(),
             bytes: 0,
             paras: Vec::new(),
-            para_keys: Vec::new(),
+            para_keys: Spill::new(para_bands.unwrap_or(0), keep_paragraphs),
             doubled: Vec::new(),
             sets: Vec::new(),
-            grams: crate::reuse::Postings::default(),
+            grams: Spill::new(crate::reuse::POSTING_BUCKETS, reuse),
             records: keep_records.then(Vec::new),
             keep_paragraphs,
         }
@@ -64,13 +76,18 @@ impl FirstPass {
         if self.keep_paragraphs {
             self.paras
                 .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
-            self.para_keys.extend(o.para_keys);
+            let bands = self.para_keys.parts().max(1);
+            for unit in o.para_keys.chunks_exact(bands) {
+                for (band, &key) in unit.iter().enumerate() {
+                    self.para_keys.push(band, key);
+                }
+            }
             if let Some(d) = o.doubled {
                 self.doubled.push((doc, d));
             }
         }
         for &k in &o.grams {
-            self.grams.push(k, doc);
+            self.grams.push(crate::reuse::bucket_of(k), (k, doc));
         }
         if let (Some(records), Some(r)) = (&mut self.records, o.record) {
             records.push(*r);

@@ -207,16 +207,23 @@ impl<'c> Scan<'c> {
         cfg.paragraphs.validate()?;
         let start = Instant::now();
         let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        let set_budget = opts.set_budget.unwrap_or(DEFAULT_SET_BUDGET);
+        let signer = Signer::for_scan(cfg, keep_records).with_online_budget(set_budget / 2);
+        let para_bands = cfg
+            .granularity
+            .paragraphs()
+            .then(|| signer.paragraph_params().map(|p| p.bands))
+            .flatten();
         let mut first = FirstPass::new(
             cfg.matching.num_perm,
-            cfg.granularity.paragraphs(),
+            para_bands,
+            assemble::reuse_on(cfg),
             keep_records,
         );
         first.issues = std::mem::take(&mut discovered.issues);
-        let set_budget = opts.set_budget.unwrap_or(DEFAULT_SET_BUDGET);
         Ok(Scan {
             cfg,
-            signer: Signer::for_scan(cfg, keep_records).with_online_budget(set_budget / 2),
+            signer,
             set_budget,
             ignored_files: discovered.ignored_files,
             corpus: Corpus::from(discovered),

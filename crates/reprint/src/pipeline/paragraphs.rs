@@ -18,6 +18,7 @@ use crate::lsh::{self, LshParams};
 use crate::paragraph::{self, Unit};
 use crate::report::{ParagraphCluster, ParagraphMember, ParagraphReprint};
 use crate::shingle::{shingle_set, ShingleScratch};
+use crate::spill::{spill_issue, Spill};
 use crate::verify::Rule;
 
 use super::first_pass::FirstPass;
@@ -73,9 +74,20 @@ pub(crate) fn paragraph_stage(
     rule: Rule,
     timer: &mut Timer,
 ) -> Paragraphs {
-    let groups = lsh::groups_from_keys(&first.para_keys, p.bands);
-    // The keys are not needed again: free them before the sets arrive.
-    first.para_keys = Vec::new();
+    let unread = std::sync::Mutex::new(None);
+    let groups = lsh::groups_from_band_keys(p.bands, |band| {
+        first.para_keys.part(band).unwrap_or_else(|e| {
+            *unread.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+            Vec::new()
+        })
+    });
+    if let Some(e) = unread.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        first
+            .issues
+            .push(spill_issue("paragraph band keys", "paragraph findings", &e));
+    }
+    // The keys are not needed again: free them (and their file).
+    first.para_keys = Spill::new(0, false);
     let k = cfg.paragraphs.shingle_size;
     let paras = &first.paras;
     let docs = &first.docs;

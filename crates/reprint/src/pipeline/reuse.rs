@@ -14,6 +14,7 @@ use crate::input::{Corpus, Issue};
 use crate::normalize::WordScratch;
 use crate::report::{round4, ReuseLink, ReusePassage};
 use crate::reuse::{self, align_pair, decide, Grade, Tokens};
+use crate::spill::{spill_issue, Spill};
 
 use super::first_pass::FirstPass;
 use super::matching::pair_filter;
@@ -60,7 +61,26 @@ pub(crate) fn reuse_stage(
     issues: &mut Vec<Issue>,
 ) -> Reuse {
     let rc = &cfg.reuse;
-    let postings = std::mem::take(&mut first.grams);
+    let grams = std::mem::replace(&mut first.grams, Spill::new(0, false));
+    let buckets: Vec<std::io::Result<Vec<(u32, u32)>>> = (0..grams.parts())
+        .into_par_iter()
+        .map(|b| grams.part(b))
+        .collect();
+    drop(grams);
+    let mut unread = None;
+    let buckets = buckets
+        .into_iter()
+        .map(|b| {
+            b.unwrap_or_else(|e| {
+                unread = Some(e);
+                Vec::new()
+            })
+        })
+        .collect();
+    if let Some(e) = unread {
+        issues.push(spill_issue("reuse fingerprints", "reuse links", &e));
+    }
+    let postings = reuse::Postings::from_buckets(buckets);
     let docs = &first.docs;
     let filter = pair_filter(docs, &cfg.matching);
     let (pairs, _) = reuse::candidate_pairs(postings, group, rc.max_df, rc.min_shared, |a, b| {
