@@ -44,7 +44,7 @@ use crate::config::{Config, MatchConfig, ParagraphConfig};
 use crate::error::{Error, Result};
 use crate::index;
 pub use crate::input::Progress;
-use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, StdinFormat};
+use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, Source, StdinFormat};
 use crate::lsh::{self, LshParams};
 use crate::report::{Report, Stats};
 use crate::shingle::{shingle_set, ShingleScratch};
@@ -107,6 +107,11 @@ pub struct ScanOptions {
     pub stdin_format: StdinFormat,
     /// Counters to update as documents are read (for a progress bar).
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Sources read after the PATHs: documents an outside driver (the
+    /// Python package) holds, written by it to a file (a JSON Lines spool)
+    /// that it keeps until the scan is done, so they go through the one
+    /// reader with its keep-going rules.
+    pub sources: Vec<Source>,
 }
 
 /// Wall time per stage.
@@ -192,6 +197,7 @@ impl<'c> Scan<'c> {
         cfg.paragraphs.validate()?;
         let start = Instant::now();
         let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        discovered.sources.extend(opts.sources.iter().cloned());
         let mut first = FirstPass::new(
             cfg.matching.num_perm,
             cfg.granularity.paragraphs(),
@@ -466,6 +472,7 @@ pub fn index_records(
     let pool = thread_pool(cfg)?;
     pool.install(|| {
         let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        discovered.sources.extend(opts.sources.iter().cloned());
         let mut out = RecordSink {
             sink,
             error: None,
