@@ -85,6 +85,9 @@ pub unsafe fn texts<'a>(
     if schema.release.is_none() || array.release.is_none() {
         return Err(bad("the Arrow array was already released"));
     }
+    if schema.format.is_null() || array.buffers.is_null() {
+        return Err(bad("the text column is not a well-formed Arrow array"));
+    }
     let format = CStr::from_ptr(schema.format).to_bytes();
     let wide = match format {
         b"u" => false,
@@ -170,6 +173,13 @@ pub struct Signed {
 
 /// Signs `texts` in `cfg`'s thread pool, in input order.
 pub fn sign(cfg: &Config, texts: &[&str]) -> reprint::Result<Signed> {
+    let bands = pipeline::lsh_params(&cfg.matching).bands;
+    if texts.len().saturating_mul(bands) > i32::MAX as usize {
+        return Err(reprint::Error::InvalidParam(format!(
+            "a batch of {} texts has more band keys than one Arrow list column holds; sign it in smaller batches",
+            texts.len()
+        )));
+    }
     let signer = Signer::new(cfg);
     let sketches: Vec<_> = pipeline::thread_pool(cfg)?.install(|| {
         texts

@@ -13,7 +13,7 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tempfile::NamedTempFile;
@@ -70,6 +70,11 @@ pub fn inputs(items: &Bound<'_, PyAny>, cfg: &InputConfig) -> PyResult<Inputs> {
     if is_path(items) {
         paths.push(items.extract()?);
         return Ok(Inputs { paths, spool: None });
+    }
+    if items.is_instance_of::<PyDict>() {
+        return Err(PyValueError::new_err(
+            "records come in a list (or any iterable), even one: pass [record]",
+        ));
     }
     let mut spool: Option<BufWriter<NamedTempFile>> = None;
     for item in items.try_iter()? {

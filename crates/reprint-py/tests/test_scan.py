@@ -134,3 +134,9 @@ def test_records_and_paths_together(in_repo):
     paths = {m["path"] for c in report["document_clusters"] for m in c["members"]}
     assert all(p.startswith("corpus/") for p in paths)
     assert report["stats"]["documents"] == reprint.scan("corpus/")["stats"]["documents"] + 1
+
+
+def test_a_lone_record_must_come_in_a_list():
+    with pytest.raises(ValueError, match=r"\[record\]"):
+        reprint.scan({"id": "a", "text": STORY})
+    assert reprint.scan([{"id": "a", "text": STORY}])["stats"]["documents"] == 1
