@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence, Union
 
-import pyarrow as pa
+try:
+    import pyarrow as pa
+except ImportError as e:  # pragma: no cover - depends on the environment
+    raise ImportError("reprint.arrow needs pyarrow: pip install pyarrow (or reprint[arrow])") from e
 
 from reprint import _reprint
 
