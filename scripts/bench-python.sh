@@ -17,7 +17,7 @@
 # off --granularity documents), all cores. reprint.scan gets the records as
 # Python dicts: the JSONL is loaded first, and only the scan call is timed
 # (records → spool → scan → report → dict). Wall seconds per run are
-# printed, and the ratios to the CLI.
+# printed, then each tool's median and its ratio to the CLI's median.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-$root/bench-out/peers-n100000-s2.jsonl}
@@ -35,8 +35,9 @@ trap 'rm -rf "$out"' EXIT
 "$VENV/bin/python" -c 'import reprint' || { echo "bench-python: reprint is not installed in $VENV (run scripts/test.sh)" >&2; exit 1; }
 
 now() { date +%s.%N; }
-declare -A total
-add() { total[$1]=$(echo "${total[$1]:-0} + $2" | bc -l); echo "r$k  $(printf '%-28s' "$1") $(printf '%.2f' "$2") s"; }
+declare -A runs
+add() { runs[$1]="${runs[$1]:-} $2"; echo "r$k  $(printf '%-28s' "$1") $(printf '%.2f' "$2") s"; }
+median() { printf '%s\n' $1 | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 for k in $(seq 1 "$REPS"); do
   t0=$(now)
@@ -66,10 +67,10 @@ PY
   done
 done
 
-cli=${total["reprint CLI"]}
+cli=$(median "${runs["reprint CLI"]}")
 echo
-echo "$(date -u +%FT%TZ) · nproc $(nproc) · load $(cut -d' ' -f1-3 /proc/loadavg) · $REPS run(s) · $(basename "$corpus")"
+echo "$(date -u +%FT%TZ) · nproc $(nproc) · load $(cut -d' ' -f1-3 /proc/loadavg) · median of $REPS run(s) · $(basename "$corpus")"
 for tool in "reprint CLI" "reprint.scan (Python records)" $PEERS; do
-  t=${total[$tool]}
-  printf '%-30s %7.2f s   %5.2fx the CLI'"'"'s time\n' "$tool" "$(echo "$t / $REPS" | bc -l)" "$(echo "$t / $cli" | bc -l)"
+  t=$(median "${runs[$tool]}")
+  printf '%-30s %7.2f s   %5.2fx the CLI'"'"'s time\n' "$tool" "$t" "$(echo "$t / $cli" | bc -l)"
 done
