@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use reprint::config::{
     ParagraphConfig, ReuseConfig, DEFAULT_CONTAINMENT, DEFAULT_NUM_PERM, DEFAULT_SEED,
-    DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD,
+    DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, MAX_RECORD_MB,
 };
 
 const SCAN_EXAMPLES: &str = "\
@@ -364,7 +364,7 @@ pub struct InputArgs {
     pub input_format: Option<InputFormatArg>,
     /// Largest document in MiB: a longer JSON Lines record, or a larger text
     /// file, page or feed, is skipped and reported instead of held in memory.
-    #[arg(long, default_value_t = 64, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    #[arg(long, default_value_t = 64, value_name = "MIB", value_parser = clap::value_parser!(u64).range(MAX_RECORD_MB))]
     pub max_record_mb: u64,
     /// What standard input (`-`) holds.
     #[arg(long, value_enum, default_value_t = StdinFormatArg::Jsonl)]

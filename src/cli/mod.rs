@@ -19,7 +19,8 @@ pub mod scan;
 use std::path::PathBuf;
 
 use reprint::config::{
-    Config, Granularity, InputConfig, MatchConfig, ParagraphConfig, ReuseConfig, Sketch,
+    max_record_bytes, parse_containment, Config, Granularity, InputConfig, MatchConfig,
+    ParagraphConfig, ReuseConfig, Sketch,
 };
 use reprint::input::{Issue, IssueKind, SourceKind, StdinFormat};
 use reprint::report::check::CheckFormat;
@@ -66,7 +67,7 @@ impl ExtractArgs {
     /// and the thread count (matching settings are the defaults, unused).
     pub fn config(&self) -> Result<Config, Error> {
         Ok(Config {
-            input: input_config(&self.input),
+            input: input_config(&self.input)?,
             threads: self.threads,
             ..Config::new(self.paths.clone())
         })
@@ -133,7 +134,7 @@ fn build_config(
             SketchArg::Permutations => Sketch::Permutations,
         },
         threshold: m.threshold,
-        containment: parse_containment(&m.containment).map_err(Error::InvalidParam)?,
+        containment: parse_containment(&m.containment)?,
         bands: m.bands,
         rows: m.rows,
         skip_same_source: matches!(m.same_source, SameSourceArg::Skip),
@@ -141,7 +142,7 @@ fn build_config(
     };
     let cfg = Config {
         paths,
-        input: input.map(input_config).unwrap_or_default(),
+        input: input.map(input_config).transpose()?.unwrap_or_default(),
         matching,
         granularity: match p.map(|p| p.granularity) {
             Some(GranularityArg::All) => Granularity::All,
@@ -169,15 +170,13 @@ fn build_config(
         },
         threads: m.threads,
     };
-    cfg.matching.validate()?;
-    cfg.paragraphs.validate()?;
-    cfg.reuse.validate()?;
+    cfg.validate()?;
     Ok(cfg)
 }
 
 /// How inputs are read, from the input flags.
-fn input_config(input: &InputArgs) -> InputConfig {
-    InputConfig {
+fn input_config(input: &InputArgs) -> Result<InputConfig, Error> {
+    Ok(InputConfig {
         extra_text_exts: input.ext.clone(),
         hidden: input.hidden,
         text_field: input.text_field.clone(),
@@ -187,32 +186,14 @@ fn input_config(input: &InputArgs) -> InputConfig {
         date_field: input.date_field.clone(),
         source_field: input.source_field.clone(),
         format: input.input_format.map(Into::into),
-        max_record_bytes: (input.max_record_mb << 20) as usize,
-    }
-}
-
-fn parse_containment(s: &str) -> Result<Option<f64>, String> {
-    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    s.parse::<f64>()
-        .map(Some)
-        .map_err(|_| format!("--containment takes a number in (0, 1] or `off`, not `{s}`"))
+        max_record_bytes: max_record_bytes(input.max_record_mb)?,
+    })
 }
 
 impl IndexArgs {
     /// The engine's view of where the index is and how long to wait for it.
     pub fn options(&self) -> Result<reprint::check::IndexOptions, Error> {
-        if !(self.lock_timeout.is_finite() && self.lock_timeout >= 0.0) {
-            return Err(Error::InvalidParam(format!(
-                "--lock-timeout takes seconds (0 or more), not {}",
-                self.lock_timeout
-            )));
-        }
-        Ok(reprint::check::IndexOptions {
-            path: self.index.clone(),
-            lock_timeout: std::time::Duration::from_secs_f64(self.lock_timeout.min(86_400.0)),
-        })
+        reprint::check::IndexOptions::new(self.index.clone(), self.lock_timeout)
     }
 }
 
@@ -290,16 +271,4 @@ pub fn man() -> Result<ExitStatus, Error> {
         .map_err(|e| out.error(e))?;
     out.finish()?;
     Ok(ExitStatus::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn containment_parsing() {
-        assert_eq!(parse_containment("off"), Ok(None));
-        assert_eq!(parse_containment("0.75"), Ok(Some(0.75)));
-        assert!(parse_containment("lots").is_err());
-    }
 }

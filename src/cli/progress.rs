@@ -17,7 +17,7 @@ pub fn scan_options(input: &InputArgs, quiet: bool) -> (ScanOptions, Option<Prog
     let opts = ScanOptions {
         stdin_format: input.stdin_format.into(),
         progress,
-        set_budget: None,
+        ..ScanOptions::default()
     };
     (opts, display)
 }

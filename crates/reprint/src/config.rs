@@ -24,6 +24,33 @@ pub const DEFAULT_CONTAINMENT: f64 = 0.8;
 pub const DEFAULT_SEED: u64 = 0x5EED;
 /// The normalization scheme's name, recorded in reports so a change is visible.
 pub const NORMALIZATION: &str = "nfkc-lower-fold-v1";
+/// The largest document size one may set, in MiB (`--max-record-mb`).
+pub const MAX_RECORD_MB: std::ops::RangeInclusive<u64> = 1..=4096;
+
+/// `--containment` as given: a number in (0, 1], or `off` / `none` to
+/// disable the rule (checked by [`MatchConfig::validate`]).
+pub fn parse_containment(s: &str) -> Result<Option<f64>> {
+    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    s.parse::<f64>().map(Some).map_err(|_| {
+        Error::InvalidParam(format!(
+            "--containment takes a number in (0, 1] or `off`, not `{s}`"
+        ))
+    })
+}
+
+/// `--max-record-mb` in bytes, checked against [`MAX_RECORD_MB`].
+pub fn max_record_bytes(mb: u64) -> Result<usize> {
+    if !MAX_RECORD_MB.contains(&mb) {
+        return Err(Error::InvalidParam(format!(
+            "--max-record-mb must be between {} and {}, got {mb}",
+            MAX_RECORD_MB.start(),
+            MAX_RECORD_MB.end()
+        )));
+    }
+    Ok((mb << 20) as usize)
+}
 
 /// How inputs are found and read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,6 +287,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// Checks every range (matching, paragraphs, reuse, threads); the
+    /// message names the flag to change. Whoever builds a `Config` from
+    /// outside (the CLI, the Python package) calls this once.
+    pub fn validate(&self) -> Result<()> {
+        self.matching.validate()?;
+        self.paragraphs.validate()?;
+        self.reuse.validate()?;
+        if self.threads == Some(0) {
+            return Err(Error::InvalidParam("--threads must be at least 1".into()));
+        }
+        Ok(())
+    }
+
     /// A configuration with default matching for the given paths.
     pub fn new(paths: Vec<PathBuf>) -> Self {
         Config {
@@ -271,5 +311,38 @@ impl Config {
             reuse: ReuseConfig::default(),
             threads: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containment_parsing() {
+        assert_eq!(parse_containment("off").unwrap(), None);
+        assert_eq!(parse_containment("NONE").unwrap(), None);
+        assert_eq!(parse_containment("0.75").unwrap(), Some(0.75));
+        let e = parse_containment("lots").unwrap_err().to_string();
+        assert!(e.contains("--containment") && e.contains("`lots`"), "{e}");
+    }
+
+    #[test]
+    fn record_size_and_threads_are_checked() {
+        assert_eq!(max_record_bytes(64).unwrap(), 64 << 20);
+        for mb in [0, 4097] {
+            let e = max_record_bytes(mb).unwrap_err().to_string();
+            assert!(e.contains("--max-record-mb"), "{e}");
+        }
+        let cfg = Config {
+            threads: Some(0),
+            ..Config::new(Vec::new())
+        };
+        assert!(cfg
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("--threads"));
+        assert!(Config::new(Vec::new()).validate().is_ok());
     }
 }

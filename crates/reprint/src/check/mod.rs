@@ -46,6 +46,22 @@ pub struct IndexOptions {
     pub lock_timeout: Duration,
 }
 
+impl IndexOptions {
+    /// The index at `path`, waiting up to `lock_timeout` seconds (0 or more;
+    /// capped at a day) for another writer.
+    pub fn new(path: PathBuf, lock_timeout: f64) -> Result<Self> {
+        if !(lock_timeout.is_finite() && lock_timeout >= 0.0) {
+            return Err(Error::InvalidParam(format!(
+                "--lock-timeout takes seconds (0 or more), not {lock_timeout}"
+            )));
+        }
+        Ok(IndexOptions {
+            path,
+            lock_timeout: Duration::from_secs_f64(lock_timeout.min(86_400.0)),
+        })
+    }
+}
+
 /// The parameters an index records: everything that changes signatures or
 /// keys. Opening an index with other values is an error.
 pub fn index_params(cfg: &Config) -> Vec<(String, String)> {

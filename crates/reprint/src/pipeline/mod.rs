@@ -44,7 +44,7 @@ use crate::config::{Config, MatchConfig, ParagraphConfig};
 use crate::error::{Error, Result};
 use crate::index;
 pub use crate::input::Progress;
-use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, StdinFormat};
+use crate::input::{discover, Corpus, Held, Issue, Meta, Origin, Source, StdinFormat};
 use crate::lsh::{self, LshParams};
 use crate::report::{Report, Stats};
 use crate::shingle::{shingle_set, ShingleScratch};
@@ -112,6 +112,11 @@ pub struct ScanOptions {
     /// read, half to those read again; past it, candidates are verified in
     /// waves and read again as needed. It never changes a result.
     pub set_budget: Option<usize>,
+    /// Sources read after the PATHs: documents an outside driver (the
+    /// Python package) holds, written by it to a file (a JSON Lines spool)
+    /// that it keeps until the scan is done, so they go through the one
+    /// reader with its keep-going rules.
+    pub sources: Vec<Source>,
 }
 
 /// The default [`ScanOptions::set_budget`]: 512 MiB.
@@ -207,6 +212,7 @@ impl<'c> Scan<'c> {
         cfg.paragraphs.validate()?;
         let start = Instant::now();
         let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        discovered.sources.extend(opts.sources.iter().cloned());
         let set_budget = opts.set_budget.unwrap_or(DEFAULT_SET_BUDGET);
         let signer = Signer::for_scan(cfg, keep_records).with_online_budget(set_budget / 2);
         let para_bands = cfg
@@ -526,6 +532,7 @@ pub fn index_records(
     let pool = thread_pool(cfg)?;
     pool.install(|| {
         let mut discovered = discover(&cfg.paths, &cfg.input, opts.stdin_format)?;
+        discovered.sources.extend(opts.sources.iter().cloned());
         let mut out = RecordSink {
             sink,
             error: None,

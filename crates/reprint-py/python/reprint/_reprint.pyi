@@ -1,0 +1,39 @@
+# Type stubs of the extension module (crates/reprint-py/src/lib.rs). The
+# public API is the pure-Python `reprint` package over it; these functions
+# take the options as a dict and return the CLI's JSON as bytes.
+from typing import Any, Iterable, Mapping, Optional, Union
+import os
+
+_Input = Union[str, os.PathLike, Iterable[Any]]
+
+RECORDS: str
+VERSION: str
+
+class ReprintError(Exception): ...
+
+def scan(items: _Input, options: Optional[Mapping[str, Any]] = None) -> bytes: ...
+def index_open(path: Union[str, os.PathLike], options: Optional[Mapping[str, Any]] = None) -> None: ...
+def index_add(path: Union[str, os.PathLike], items: _Input, options: Optional[Mapping[str, Any]] = None) -> bytes: ...
+def index_check(
+    path: Union[str, os.PathLike],
+    items: _Input,
+    options: Optional[Mapping[str, Any]] = None,
+    update: bool = False,
+    baseline: Optional[Union[str, os.PathLike]] = None,
+) -> bytes: ...
+def index_remove(
+    path: Union[str, os.PathLike],
+    ids: list[str],
+    seen_before: Optional[str] = None,
+    published_before: Optional[str] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> int: ...
+def index_stats(path: Union[str, os.PathLike], options: Optional[Mapping[str, Any]] = None) -> bytes: ...
+def explain(a: Any, b: Any, options: Optional[Mapping[str, Any]] = None) -> bytes: ...
+def extract(items: _Input, options: Optional[Mapping[str, Any]] = None) -> bytes: ...
+def sign_arrow(
+    schema: object, array: object, options: Optional[Mapping[str, Any]] = None
+) -> tuple[bytes, bytes, bytes, bytes, list[bool], int]: ...
+def verify_arrow(
+    schema: object, array: object, groups: list[list[int]], options: Optional[Mapping[str, Any]] = None
+) -> tuple[list[int], list[int], list[float], list[float]]: ...
