@@ -207,13 +207,6 @@ impl Postings {
     pub fn push(&mut self, key: u32, doc: u32) {
         self.buckets[bucket_of(key)].push((key, doc));
     }
-
-    /// Postings already in their buckets ([`bucket_of`]), documents
-    /// ascending within each.
-    pub(crate) fn from_buckets(buckets: Vec<Vec<(u32, u32)>>) -> Self {
-        debug_assert_eq!(buckets.len(), POSTING_BUCKETS);
-        Postings { buckets }
-    }
 }
 
 impl FromIterator<(u32, u32)> for Postings {
@@ -246,41 +239,89 @@ pub fn candidate_pairs(
             keys[p.1 as usize] += 1;
         }
     }
-    let mut buckets = postings.buckets;
-    buckets.par_iter_mut().for_each(|b| {
-        for p in b.iter_mut() {
-            p.1 = group[p.1 as usize];
+    let pruned: Vec<Pruned> = postings
+        .buckets
+        .into_par_iter()
+        .map(|b| prune(b, group, max_df))
+        .collect();
+    pairs_of_pruned(pruned, &keys, min_shared, allowed)
+}
+
+/// One bucket of postings made ready for counting: documents replaced by
+/// their groups, sorted, repeats dropped, and only the runs of keys held by
+/// 2 to `max_df` groups kept (the others can make no pair).
+pub(crate) struct Pruned {
+    postings: Vec<(u32, u32)>,
+    /// Postings after collapsing groups, before runs were dropped.
+    distinct: u64,
+    /// Keys held by more than `max_df` groups.
+    common: u64,
+}
+
+/// Prunes one bucket of raw (key, document) postings ([`Pruned`]).
+pub(crate) fn prune(mut bucket: Vec<(u32, u32)>, group: &[u32], max_df: usize) -> Pruned {
+    for p in bucket.iter_mut() {
+        p.1 = group[p.1 as usize];
+    }
+    bucket.sort_unstable();
+    bucket.dedup();
+    let distinct = bucket.len() as u64;
+    let mut common = 0;
+    let mut kept = 0;
+    let mut at = 0;
+    while at < bucket.len() {
+        let key = bucket[at].0;
+        let run = bucket[at..].iter().take_while(|p| p.0 == key).count();
+        if run > max_df {
+            common += 1;
+        } else if run >= 2 {
+            bucket.copy_within(at..at + run, kept);
+            kept += run;
         }
-        b.sort_unstable();
-        b.dedup();
-        b.shrink_to_fit();
-    });
+        at += run;
+    }
+    bucket.truncate(kept);
+    bucket.shrink_to_fit();
+    Pruned {
+        postings: bucket,
+        distinct,
+        common,
+    }
+}
+
+/// [`candidate_pairs`] from pruned buckets; `keys[d]` is the number of
+/// fingerprints document `d` had.
+pub(crate) fn pairs_of_pruned(
+    pruned: Vec<Pruned>,
+    keys: &[u32],
+    min_shared: usize,
+    allowed: impl Fn(u32, u32) -> bool,
+) -> (Vec<(u32, u32)>, CandidateStats) {
+    use rayon::prelude::*;
     let mut stats = CandidateStats {
-        postings: buckets.iter().map(|b| b.len() as u64).sum(),
+        postings: pruned.iter().map(|b| b.distinct).sum(),
+        common_keys: pruned.iter().map(|b| b.common).sum(),
         ..Default::default()
     };
-    // Keys held by 2 to max_df groups (their runs in the buckets), and the
+    let buckets: Vec<Vec<(u32, u32)>> = pruned.into_iter().map(|b| b.postings).collect();
+    // Keys held by 2 to max_df groups (all that pruning left), and the
     // pairs they make.
     let mut runs: Vec<(u32, u32, u32)> = Vec::new();
     let mut total = 0u64;
     for (bi, bucket) in buckets.iter().enumerate() {
         let mut at = 0usize;
         for run in bucket.chunk_by(|x, y| x.0 == y.0) {
-            match run.len() {
-                0 | 1 => {}
-                n if n > max_df => stats.common_keys += 1,
-                n => {
-                    total += (n * (n - 1) / 2) as u64;
-                    runs.push((bi as u32, at as u32, n as u32));
-                }
-            }
-            at += run.len();
+            let n = run.len();
+            total += (n * (n - 1) / 2) as u64;
+            runs.push((bi as u32, at as u32, n as u32));
+            at += n;
         }
     }
     stats.pair_hits = total;
+    let group_count = keys.len();
     // Counted in shards of consecutive first documents, each making about
     // HITS_PER_SHARD hits: the bounds come from each document's hit count.
-    let mut first_hits = vec![0u64; group.len()];
+    let mut first_hits = vec![0u64; group_count];
     for &(bi, start, len) in &runs {
         let run = &buckets[bi as usize][start as usize..(start + len) as usize];
         for (i, &(_, a)) in run.iter().enumerate() {
@@ -296,7 +337,7 @@ pub fn candidate_pairs(
         }
         acc += h;
     }
-    bounds.push(group.len() as u32);
+    bounds.push(group_count as u32);
     drop(first_hits);
     let mut hits: Vec<u64> = Vec::new();
     let mut pairs = Vec::new();

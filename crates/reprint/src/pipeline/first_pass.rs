@@ -39,6 +39,8 @@ pub(crate) struct FirstPass {
     /// [`crate::reuse::Postings`] bucket (in a temporary file until the
     /// reuse stage reads them).
     pub grams: Spill<(u32, u32)>,
+    /// Fingerprints per document.
+    pub gram_counts: Vec<u32>,
     /// The index records of the documents (kept when asked: `check`).
     pub records: Option<Vec<Record>>,
     /// Whether paragraph units and doubled findings are kept (the signer
@@ -66,6 +68,7 @@ impl FirstPass {
             doubled: Vec::new(),
             sets: Vec::new(),
             grams: Spill::new(crate::reuse::POSTING_BUCKETS, reuse),
+            gram_counts: Vec::new(),
             records: keep_records.then(Vec::new),
             keep_paragraphs,
         }
@@ -89,6 +92,8 @@ impl FirstPass {
         for &k in &o.grams {
             self.grams.push(crate::reuse::bucket_of(k), (k, doc));
         }
+        self.gram_counts
+            .push(u32::try_from(o.grams.len()).unwrap_or(u32::MAX));
         if let (Some(records), Some(r)) = (&mut self.records, o.record) {
             records.push(*r);
         }

@@ -61,29 +61,26 @@ pub(crate) fn reuse_stage(
     issues: &mut Vec<Issue>,
 ) -> Reuse {
     let rc = &cfg.reuse;
+    // Each bucket pruned as it is read back: most keys are held by one
+    // document, and only the others are kept for counting.
     let grams = std::mem::replace(&mut first.grams, Spill::new(0, false));
-    let buckets: Vec<std::io::Result<Vec<(u32, u32)>>> = (0..grams.parts())
+    let keys = std::mem::take(&mut first.gram_counts);
+    let pruned: Vec<std::io::Result<reuse::Pruned>> = (0..grams.parts())
         .into_par_iter()
-        .map(|b| grams.part(b))
+        .map(|b| Ok(reuse::prune(grams.part(b)?, group, rc.max_df)))
         .collect();
     drop(grams);
     let mut unread = None;
-    let buckets = buckets
+    let pruned = pruned
         .into_iter()
-        .map(|b| {
-            b.unwrap_or_else(|e| {
-                unread = Some(e);
-                Vec::new()
-            })
-        })
+        .filter_map(|b| b.map_err(|e| unread = Some(e)).ok())
         .collect();
     if let Some(e) = unread {
         issues.push(spill_issue("reuse fingerprints", "reuse links", &e));
     }
-    let postings = reuse::Postings::from_buckets(buckets);
     let docs = &first.docs;
     let filter = pair_filter(docs, &cfg.matching);
-    let (pairs, _) = reuse::candidate_pairs(postings, group, rc.max_df, rc.min_shared, |a, b| {
+    let (pairs, _) = reuse::pairs_of_pruned(pruned, &keys, rc.min_shared, |a, b| {
         (visible(a) || visible(b)) && filter(a, b)
     });
     let spec = rc.align_spec();
