@@ -2,7 +2,7 @@
 //! `check`, joining [`pipeline`] and [`index`].
 //!
 //! A check reads and signs the new documents once, keeping their index
-//! records (keys, hashes, packed text); brings back the indexed documents
+//! records (keys, hashes, text); brings back the indexed documents
 //! that share a band key with them, and, with the reuse stage on, those
 //! that share enough reuse keys ([`reuse`]); holds those in memory with
 //! their origins (file, line, first-seen time) and finishes one scan over
