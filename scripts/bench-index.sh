@@ -59,6 +59,26 @@ echo "== history: $(wc -l < "$history") documents, $(du -h "$history" | cut -f1)
   "$REPRINT" index add "$history" --index "$index" -q
 size=$(stat -c %s "$index")
 echo "index size: $size bytes ($(python3 -c "print(f'{$size/1e9:.2f} GB, {$size/$HISTORY*1e6/1e9:.2f} GB per million documents')"))"
+# Where the bytes are (SQLite's dbstat), per document: tables and indexes,
+# the key runs by kind, the texts.
+python3 - "$index" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+n = c.execute("SELECT count(*) FROM docs").fetchone()[0]
+print(f"by table (bytes per document, of {n} documents):")
+for name, size in c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"):
+    if size >= n:
+        print(f"  {name}: {size / n:.0f}")
+kinds = ["document", "paragraph", "reuse"]
+for kind, size, pairs in c.execute(
+    "SELECT r.kind, r.bytes, k.pairs FROM (SELECT (id >> 16) & 3 AS kind, "
+    "sum(length(pairs)) AS bytes FROM key_runs GROUP BY 1) r JOIN (SELECT kind, "
+    "sum(pairs) AS pairs FROM key_run_counts GROUP BY kind) k ON k.kind = r.kind"
+):
+    print(f"  {kinds[kind]} keys: {pairs / n:.1f} per document, {size / max(pairs, 1):.2f} bytes each")
+text, dicts = c.execute("SELECT avg(length(text)), (SELECT count(*) FROM dictionary) FROM docs").fetchone()
+print(f"  texts: {text:.0f} bytes packed on average, {dicts} dictionaries")
+EOF
 cp "$index" "$index.before-day"
 echo "== day: $(wc -l < "$day") documents"
 /usr/bin/time -f "check --update: %e s wall, %M KB peak" \

@@ -487,11 +487,11 @@ mod tests {
             line,
             meta: Meta::default(),
             content_hash: hash,
-            signature: Vec::new(),
             doc_keys: Vec::new(),
             paragraph_keys: Vec::new(),
             reuse_keys: Vec::new(),
             paragraphs: vec![(3, 3, 77)],
+            text: String::new(),
             packed_text: Vec::new(),
         }
     }

@@ -2,7 +2,7 @@
 //! `check`, joining [`pipeline`] and [`index`].
 //!
 //! A check reads and signs the new documents once, keeping their index
-//! records (keys, hashes, packed text); brings back the indexed documents
+//! records (keys, hashes, text); brings back the indexed documents
 //! that share a band key with them, and, with the reuse stage on, those
 //! that share enough reuse keys ([`reuse`]); holds those in memory with
 //! their origins (file, line, first-seen time) and finishes one scan over
@@ -34,8 +34,9 @@ use crate::pipeline::{self, HeldDocument, Scan, ScanOptions};
 use crate::report::check::{CheckReport, CheckSummary, IndexSummary, Status, CHECK_SCHEMA_VERSION};
 use crate::report::Tool;
 
-/// SQLite page cache while adding documents.
-const WRITE_CACHE_MIB: u32 = 256;
+/// SQLite page cache while adding documents (rows are appended; only
+/// the content and id indexes are written out of order).
+const WRITE_CACHE_MIB: u32 = 64;
 
 /// Where the index is and how long to wait for another writer.
 #[derive(Debug, Clone)]
@@ -117,30 +118,71 @@ pub struct AddOutcome {
     pub issues: Vec<Issue>,
 }
 
-/// Adds every document under the configured paths to the index, one
-/// transaction per batch read (so a killed run keeps the batches it
-/// committed).
+/// What the reading side of `index add` hands the writer.
+enum ToWriter {
+    /// A dictionary (number, bytes) the texts that follow may be packed
+    /// with (trained on a batch: the index had none, or the texts drifted).
+    Dictionary(u32, Vec<u8>),
+    /// Records, their texts packed.
+    Batch(Vec<Record>),
+}
+
+/// Adds every document under the configured paths to the index: texts
+/// packed in parallel as batches are read, written by one thread, one
+/// transaction per [`index::FLUSH_PAIRS`] key pairs (so a killed run keeps
+/// what it committed, and memory stays bounded).
 pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOutcome> {
     let mut index = open(cfg, ix, Mode::Create)?;
     index.set_cache_mib(WRITE_CACHE_MIB)?;
     let first_seen = index::now();
+    // The write is open before the dictionary is read: no other writer
+    // can store one while this run packs texts with its own.
+    index.begin()?;
+    let mut packer = index.packer();
     // A writer thread stores one batch while the next is read and signed.
-    let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(1);
+    let (send, batches) = std::sync::mpsc::sync_channel::<ToWriter>(1);
     let writer = std::thread::spawn(move || -> Result<(Index, Added)> {
         let mut added = Added::default();
-        for batch in batches {
-            let a = index.add(&batch, &first_seen)?;
-            added.added += a.added;
-            added.known += a.known;
+        for msg in batches {
+            match msg {
+                ToWriter::Dictionary(id, dict) => index.add_dictionary(id, dict)?,
+                ToWriter::Batch(batch) => {
+                    let a = index.insert(&batch, &first_seen)?;
+                    added.added += a.added;
+                    added.known += a.known;
+                    index.flush_if_full()?;
+                }
+            }
         }
+        index.commit()?;
         Ok((index, added))
     });
-    let read = pipeline::index_records(cfg, opts, &mut |batch| {
-        // A closed channel means the writer failed; its error is returned below.
-        send.send(batch).map_err(|_| Error::Index {
-            path: ix.path.clone(),
-            message: "the index writer stopped".into(),
-        })
+    let stopped = |_| Error::Index {
+        path: ix.path.clone(),
+        message: "the index writer stopped".into(),
+    };
+    // Packed over plain bytes of the batch the current dictionary was
+    // trained on (or of the first batch packed with it).
+    let mut trained_ratio: Option<f64> = None;
+    let read = pipeline::index_records(cfg, opts, &mut |mut batch| {
+        let mut ratio = index::pack_all(&packer, &mut batch);
+        let drifted = trained_ratio.is_some_and(|t| ratio > t * index::DRIFT);
+        if packer.dictionary().is_none() || drifted {
+            let texts = batch.iter().map(|r| r.text.as_str()).collect::<Vec<_>>();
+            if let Some(dict) = index::Packer::train(texts.into_iter()) {
+                let id = packer.next_id();
+                packer = packer.with(id, dict.clone());
+                ratio = index::pack_all(&packer, &mut batch);
+                trained_ratio = None;
+                // A closed channel means the writer failed; its error is returned below.
+                send.send(ToWriter::Dictionary(id, dict)).map_err(stopped)?;
+            }
+        }
+        if packer.dictionary().is_some() && trained_ratio.is_none() {
+            trained_ratio = Some(ratio);
+        }
+        batch.iter_mut().for_each(Record::drop_text);
+        send.send(ToWriter::Batch(batch)).map_err(stopped)
     });
     drop(send);
     let written = writer.join().map_err(|_| Error::Index {
@@ -168,20 +210,10 @@ pub fn remove(cfg: &Config, ix: &IndexOptions, selections: &[Selection]) -> Resu
     }
     chosen.sort_unstable();
     chosen.dedup();
-    // A transaction per chunk: texts are re-signed for their keys, so only
-    // a chunk of them is in memory at a time.
-    let mut removed = 0;
-    for chunk in chosen.chunks(REMOVE_CHUNK) {
-        let texts = index.texts(chunk)?;
-        let records = pipeline::index_records_of(cfg, &texts);
-        let docs: Vec<(i64, Option<Record>)> = chunk.iter().copied().zip(records).collect();
-        removed += index.remove(&docs)?;
-    }
-    Ok(removed)
+    // One transaction: the documents go, and one pass over the key runs
+    // takes their keys out.
+    index.remove(&chosen)
 }
-
-/// Documents removed per transaction.
-const REMOVE_CHUNK: usize = 4096;
 
 /// Counts and parameters of an existing index (any parameters).
 pub fn stats(ix: &IndexOptions) -> Result<index::Stats> {
@@ -331,6 +363,10 @@ fn check_in_pool(
     if copts.update && !skipped {
         if let Some(i) = &mut index {
             i.set_cache_mib(WRITE_CACHE_MIB)?;
+            let mut records = records;
+            i.train_dictionary(&records)?;
+            index::pack_all(&i.packer(), &mut records);
+            records.iter_mut().for_each(Record::drop_text);
             let a = i.add(&records, &index::now())?;
             summary.added = Some(a.added);
             summary.not_added_known = Some(a.known);

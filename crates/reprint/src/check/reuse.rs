@@ -17,8 +17,9 @@
 //! **Bound**: each new document brings back at most [`HELD_PER_DOC`]
 //! indexed documents (those sharing the most keys, then the oldest), so a
 //! check holds at most `HELD_PER_DOC × new documents` of them on top of
-//! those its band keys bring back; the look-up keeps, per chunk of
-//! 256 new documents, at most `keys × max_df` key hits.
+//! those its band keys bring back. The index is read once for all the new
+//! documents' keys (at most `keys × max_df` holders kept); hits are
+//! counted per chunk of 256 new documents.
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,6 +52,26 @@ pub fn candidates(
         .max(1);
     let mut out: Vec<i64> = Vec::new();
     let mut counts: HashMap<i64, usize> = HashMap::new();
+    // One read of the index for every key: the holders of keys[i] are
+    // rows[spans[i].0..spans[i].1].
+    let mut all_keys: Vec<u32> = records
+        .iter()
+        .flat_map(|r| r.reuse_keys.iter().copied())
+        .collect();
+    all_keys.sort_unstable();
+    all_keys.dedup();
+    let mut spans: Vec<(usize, usize)> = vec![(0, 0); all_keys.len()];
+    let mut rows: Vec<i64> = Vec::new();
+    index.reuse_holders(&all_keys, rc.max_df, |i, holders| {
+        spans[i] = (rows.len(), rows.len() + holders.len());
+        rows.extend_from_slice(holders);
+    })?;
+    let holders_of = |k: u32| -> &[i64] {
+        match all_keys.binary_search(&k) {
+            Ok(i) => &rows[spans[i].0..spans[i].1],
+            Err(_) => &[],
+        }
+    };
     for chunk in records.chunks(CHUNK_DOCS) {
         // (key, new document in the chunk), sorted: one look-up per key.
         let mut postings: Vec<(u32, u32)> = chunk
@@ -59,14 +80,13 @@ pub fn candidates(
             .flat_map(|(d, r)| r.reuse_keys.iter().map(move |&k| (k, d as u32)))
             .collect();
         postings.sort_unstable();
-        let runs: Vec<&[(u32, u32)]> = postings.chunk_by(|a, b| a.0 == b.0).collect();
-        let keys: Vec<u32> = runs.iter().map(|run| run[0].0).collect();
         let mut hits: Vec<(u32, i64)> = Vec::new();
-        index.reuse_holders(&keys, rc.max_df, |i, holders| {
-            for &(_, d) in runs[i] {
+        for run in postings.chunk_by(|a, b| a.0 == b.0) {
+            let holders = holders_of(run[0].0);
+            for &(_, d) in run {
                 hits.extend(holders.iter().map(|&h| (d, h)));
             }
-        })?;
+        }
         hits.sort_unstable();
         // Per new document: (shared keys, row) of the rows that pass the rule.
         for doc_hits in hits.chunk_by(|a, b| a.0 == b.0) {
@@ -118,12 +138,12 @@ mod tests {
             line: 1,
             meta: Default::default(),
             content_hash: hash,
-            signature: vec![1],
             doc_keys: Vec::new(),
             paragraph_keys: Vec::new(),
             reuse_keys,
             paragraphs: Vec::new(),
-            packed_text: crate::index::pack_text("text"),
+            text: "text".into(),
+            packed_text: Vec::new(),
         }
     }
 

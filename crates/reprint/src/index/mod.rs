@@ -1,15 +1,19 @@
 //! The persistent index: every document a `check --update` or `index add`
 //! has seen, in one SQLite file, so that later checks find copies of it.
 //!
-//! Per document the index keeps its id, origin (path and line), metadata,
-//! a hash of its normalized words, the first-seen time, its signature, its
-//! text (deflated, so that a match can be verified exactly and shown), and
-//! its LSH band keys in two lookup tables: the document's own bands, and
-//! the first [`PARAGRAPH_BANDS`] bands of every paragraph. Keys are cut to
-//! 32 bits: a false hit only costs a verification. A third lookup table
-//! holds one in [`REUSE_KEY_SUBSAMPLE`] of its reuse fingerprints (sampled
-//! word trigrams, [`crate::reuse::fingerprints`]), so that a check finds the
-//! indexed documents a new one shares passages with.
+//! Per document the index keeps its id, origin (file and first-seen time,
+//! numbered in table `origins`, and line), metadata, a hash of its
+//! normalized words, and its text, packed with zstd and a dictionary
+//! trained on the texts themselves ([`pack`]), so that a match can be
+//! verified exactly and shown. Its lookup keys ([`keys`]) are its LSH band
+//! keys (the document's own bands, and the first [`PARAGRAPH_BANDS`] bands
+//! of every paragraph) and one in [`REUSE_KEY_SUBSAMPLE`] of its reuse
+//! fingerprints (sampled word trigrams, [`crate::reuse::fingerprints`]), so
+//! that a check finds the indexed documents a new one shares passages
+//! with. Keys are cut to 32 bits: a false hit only costs a verification.
+//! They are stored as compact sorted runs, one per write, about 4 bytes a
+//! key, appended rather than inserted into a b-tree, so adding to a large
+//! index costs the same per document as adding to a small one.
 //!
 //! The file records its format version (`PRAGMA user_version`) and the
 //! parameters that decide signatures and keys (table `meta`); opening it
@@ -18,8 +22,11 @@
 //! transaction, and a second writer waits (busy timeout) or gets a clear
 //! "locked" error.
 
+mod keys;
+mod pack;
 mod record;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,16 +34,21 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 use crate::input::Meta;
-pub use record::{
-    content_hash, fingerprint, pack_text, short_key, unpack_text, Added, Record, Stats, Stored,
-};
-use record::{i64_of, sig_blob};
+use keys::{Keys, Kind};
+pub use pack::{pack_all, PackScratch, Packer, DICT_MIN_SAMPLES, DRIFT};
+use record::i64_of;
+pub use record::{content_hash, fingerprint, short_key, Added, Record, Stats, Stored};
 
 /// The index format this build writes and reads.
 ///
-/// Format 2 added the reuse fingerprints (table `reuse_keys`, column
-/// `docs.reuse_key_count`); a format-1 file is refused with the fix.
-pub const FORMAT_VERSION: i64 = 2;
+/// Format 2 added the reuse fingerprints; format 3 stores texts with zstd
+/// and a trained dictionary, and the keys as compact runs ([`keys`]), and
+/// no signatures. An older file is refused with the fix.
+pub const FORMAT_VERSION: i64 = 3;
+/// Pending key pairs (8 bytes each) above which [`Index::flush_if_full`]
+/// writes them as a run and commits: `index add` commits about every
+/// 120,000 documents of 600 words.
+pub const FLUSH_PAIRS: usize = 1 << 24;
 /// `PRAGMA application_id` of a reprint index ("RPRT").
 const APPLICATION_ID: i64 = 0x5250_5254;
 /// Paragraph bands kept for lookup: a paragraph is found again if one of
@@ -60,6 +72,15 @@ pub fn is_indexed_reuse_key(key: u32) -> bool {
 pub struct Index {
     conn: Connection,
     path: PathBuf,
+    /// Packs and unpacks texts with the index's dictionary.
+    packer: Packer,
+    /// Key pairs of the documents inserted in the open write, not yet in
+    /// a run ([`keys::pair`]).
+    pending: Vec<u64>,
+    /// Whether a write transaction is open ([`Index::begin`]).
+    writing: bool,
+    /// Row ids of table `origins` by (path, first seen), as written.
+    origins: HashMap<(String, String), i64>,
 }
 
 /// How an index is opened.
@@ -106,11 +127,16 @@ impl Index {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_error(path, e))?;
-        let index = Index {
+        let mut index = Index {
             conn,
             path: path.to_path_buf(),
+            packer: Packer::default(),
+            pending: Vec::new(),
+            writing: false,
+            origins: HashMap::new(),
         };
         index.setup(params, lock_timeout)?;
+        index.packer = Packer::new(index.stored_dictionaries()?);
         Ok(index)
     }
 
@@ -145,7 +171,7 @@ impl Index {
                 path: self.path.clone(),
                 message: format!(
                     "has index format {version}, which this build cannot migrate (it reads \
-                     format {FORMAT_VERSION}, which also keeps reuse fingerprints); rebuild it \
+                     format {FORMAT_VERSION}: zstd texts and compact key runs); rebuild it \
                      with `reprint index add` (into a new --index file, from the documents it \
                      was built from)"
                 ),
@@ -155,10 +181,13 @@ impl Index {
         // only its open transaction. NORMAL sync is durable against process
         // crashes (not power loss), which is what a CI cache needs.
         if tables == 0 {
-            // Large pages: a document's row (text, signature) is a few KB,
-            // and on 4 KiB pages much of it would go to half-empty overflow
-            // pages. Only takes effect on a new, empty file.
-            c.pragma_update(None, "page_size", 16_384).map_err(e)?;
+            // The largest pages: a document's row (its packed text) is 1-2
+            // KB, and the room a page has left when the next row does not
+            // fit, about half a row, is lost; the more rows a page holds,
+            // the less that is per row (64 KiB: 4% of the documents
+            // table, against 8% at 16 KiB). Only takes effect on a new,
+            // empty file.
+            c.pragma_update(None, "page_size", 65_536).map_err(e)?;
         }
         c.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
@@ -237,15 +266,7 @@ impl Index {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.err(e))?;
-        let tables: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'meta'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
-        if tables > 0 {
+        if self.has_table("meta")? {
             return self.conn.execute_batch("COMMIT").map_err(|e| self.err(e));
         }
         let tx = &self.conn;
@@ -256,23 +277,20 @@ impl Index {
              CREATE TABLE IF NOT EXISTS docs (
                  rowid INTEGER PRIMARY KEY,
                  id TEXT NOT NULL,
-                 path TEXT NOT NULL,
+                 origin INTEGER NOT NULL,
                  line INTEGER NOT NULL,
                  url TEXT, title TEXT, date TEXT, source TEXT,
                  content_hash INTEGER NOT NULL,
-                 first_seen TEXT NOT NULL,
                  reuse_key_count INTEGER NOT NULL,
-                 signature BLOB NOT NULL,
                  text BLOB NOT NULL);
+             CREATE TABLE IF NOT EXISTS origins (id INTEGER PRIMARY KEY, path TEXT NOT NULL,
+                 first_seen TEXT NOT NULL, UNIQUE (path, first_seen));
              CREATE UNIQUE INDEX IF NOT EXISTS docs_content ON docs(content_hash);
              CREATE INDEX IF NOT EXISTS docs_id ON docs(id);
-             CREATE INDEX IF NOT EXISTS docs_first_seen ON docs(first_seen);
-             CREATE TABLE IF NOT EXISTS doc_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
-                 PRIMARY KEY (key, doc)) WITHOUT ROWID;
-             CREATE TABLE IF NOT EXISTS paragraph_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
-                 PRIMARY KEY (key, doc)) WITHOUT ROWID;
-             CREATE TABLE IF NOT EXISTS reuse_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL,
-                 PRIMARY KEY (key, doc)) WITHOUT ROWID;"
+             CREATE INDEX IF NOT EXISTS docs_origin ON docs(origin);
+             CREATE TABLE IF NOT EXISTS dictionary (id INTEGER PRIMARY KEY, dict BLOB NOT NULL);
+             {}",
+            Keys::SCHEMA
         ))
         .map_err(|e| self.err(e))?;
         {
@@ -344,108 +362,290 @@ impl Index {
         })
     }
 
+    fn key_error(&self, e: keys::KeyError) -> Error {
+        match e {
+            keys::KeyError::Sql(e) => self.err(e),
+            keys::KeyError::Damaged(id) => Error::Index {
+                path: self.path.clone(),
+                message: format!(
+                    "has a damaged key run (row {id} of key_runs); rebuild it with `reprint \
+                     index add` into a new --index file"
+                ),
+            },
+        }
+    }
+
+    fn keys(&self) -> Keys<'_> {
+        Keys { conn: &self.conn }
+    }
+
+    /// Whether the file has this table (a file whose creator was killed
+    /// before committing has none).
+    fn has_table(&self, name: &str) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+                [name],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The dictionaries stored in the index (number, bytes).
+    fn stored_dictionaries(&self) -> Result<Vec<(u32, Vec<u8>)>> {
+        if !self.has_table("dictionary")? {
+            return Ok(Vec::new());
+        }
+        let mut q = self
+            .conn
+            .prepare("SELECT id, dict FROM dictionary ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = q
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The index's text packer (with its dictionaries).
+    pub fn packer(&self) -> Packer {
+        self.packer.clone()
+    }
+
+    /// Stores dictionary number `id` (texts packed with it follow); an
+    /// error if another writer stored another one under that number
+    /// meanwhile (the texts packed with `dict` could not be read).
+    pub fn add_dictionary(&mut self, id: u32, dict: Vec<u8>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO dictionary (id, dict) VALUES (?1, ?2)",
+                params![i64::from(id), &dict],
+            )
+            .map_err(|e| self.err(e))?;
+        let stored: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT dict FROM dictionary WHERE id = ?1",
+                [i64::from(id)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if stored.as_deref() != Some(dict.as_slice()) {
+            return Err(Error::Index {
+                path: self.path.clone(),
+                message: "was given a text dictionary by another process at the same time; \
+                          run this one again"
+                    .into(),
+            });
+        }
+        self.packer = self.packer.with(id, dict);
+        Ok(())
+    }
+
+    /// Trains and stores a dictionary from the texts of `records` if the
+    /// index has none and they are enough ([`DICT_MIN_SAMPLES`]),
+    /// in a write of its own (another writer's dictionary, stored
+    /// meanwhile, is taken instead).
+    pub fn train_dictionary(&mut self, records: &[Record]) -> Result<()> {
+        self.begin()?;
+        let done = (|| {
+            if self.packer.dictionary().is_none() {
+                let texts = records.iter().filter(|r| !r.text.is_empty());
+                let texts: Vec<&str> = texts.map(|r| r.text.as_str()).collect();
+                if let Some(dict) = Packer::train(texts.into_iter()) {
+                    self.add_dictionary(self.packer.next_id(), dict)?;
+                }
+            }
+            self.commit()
+        })();
+        if done.is_err() {
+            self.rollback();
+        }
+        done
+    }
+
     /// Adds records in one transaction; a record whose content is already
     /// indexed is skipped.
     pub fn add(&mut self, records: &[Record], first_seen: &str) -> Result<Added> {
+        self.begin()?;
+        let added = self.insert(records, first_seen).and_then(|a| {
+            self.commit()?;
+            Ok(a)
+        });
+        if added.is_err() {
+            self.rollback();
+        }
+        added
+    }
+
+    /// Opens a write transaction (waiting for another writer as long as
+    /// the busy timeout says), and takes the dictionary as stored then
+    /// (another writer may have stored one since this index was opened).
+    pub fn begin(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        self.writing = true;
+        self.pending.clear();
+        let stored: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM dictionary", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if stored as usize != self.packer.dictionaries() {
+            self.packer = Packer::new(self.stored_dictionaries()?);
+        }
+        Ok(())
+    }
+
+    /// Writes the pending keys as a run and commits the open write.
+    pub fn commit(&mut self) -> Result<()> {
+        let mut pending = std::mem::take(&mut self.pending);
+        self.keys()
+            .write_run(&mut pending)
+            .map_err(|e| self.key_error(e))?;
+        self.pending = pending;
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+        self.writing = false;
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        if self.writing {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.writing = false;
+        }
+        self.pending.clear();
+        self.origins.clear();
+    }
+
+    /// Commits and opens a new write when the pending keys are over
+    /// [`FLUSH_PAIRS`], so that a long `index add` holds bounded memory.
+    pub fn flush_if_full(&mut self) -> Result<()> {
+        if self.pending.len() >= FLUSH_PAIRS {
+            self.commit()?;
+            self.begin()?;
+        }
+        Ok(())
+    }
+
+    /// The row of table `origins` for a file and first-seen time (made
+    /// if new): each document names its origin by this number.
+    fn origin(&mut self, path: &str, first_seen: &str) -> Result<i64> {
+        let key = (path.to_string(), first_seen.to_string());
+        if let Some(&id) = self.origins.get(&key) {
+            return Ok(id);
+        }
+        let e = |e| sql_error(&self.path, e);
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO origins (path, first_seen) VALUES (?1, ?2)")
+            .and_then(|mut q| q.execute(params![path, first_seen]))
+            .map_err(e)?;
+        let id: i64 = self
+            .conn
+            .prepare_cached("SELECT id FROM origins WHERE path = ?1 AND first_seen = ?2")
+            .and_then(|mut q| q.query_row(params![path, first_seen], |r| r.get(0)))
+            .map_err(e)?;
+        self.origins.insert(key, id);
+        Ok(id)
+    }
+
+    /// Inserts records into the open write ([`Index::begin`]); a record
+    /// whose content is already indexed is skipped. Texts not packed yet
+    /// are packed here.
+    pub fn insert(&mut self, records: &[Record], first_seen: &str) -> Result<Added> {
         let path = self.path.clone();
         let e = |e| sql_error(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
         let mut added = Added::default();
-        {
-            let mut doc = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO docs (id, path, line, url, title, date, source, \
-                     content_hash, first_seen, signature, text, reuse_key_count) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )
+        let origins: Vec<i64> = records
+            .iter()
+            .map(|r| self.origin(&r.path, first_seen))
+            .collect::<Result<_>>()?;
+        let mut scratch = self.packer.scratch();
+        let mut doc = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO docs (id, origin, line, url, title, date, source, \
+                 content_hash, text, reuse_key_count) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(e)?;
+        let mut packed: Vec<u8>;
+        for (r, origin) in records.iter().zip(origins) {
+            let m = &r.meta;
+            let text = if r.packed_text.is_empty() {
+                packed = self.packer.pack(&r.text, &mut scratch);
+                &packed
+            } else {
+                &r.packed_text
+            };
+            let n = doc
+                .execute(params![
+                    r.id,
+                    origin,
+                    i64_of(r.line),
+                    m.url,
+                    m.title,
+                    m.date,
+                    m.source,
+                    i64_of(r.content_hash),
+                    text,
+                    r.reuse_keys.len() as i64,
+                ])
                 .map_err(e)?;
-            let mut dk = tx
-                .prepare_cached("INSERT OR IGNORE INTO doc_keys (key, doc) VALUES (?1, ?2)")
-                .map_err(e)?;
-            let mut pk = tx
-                .prepare_cached("INSERT OR IGNORE INTO paragraph_keys (key, doc) VALUES (?1, ?2)")
-                .map_err(e)?;
-            let mut rk = tx
-                .prepare_cached("INSERT OR IGNORE INTO reuse_keys (key, doc) VALUES (?1, ?2)")
-                .map_err(e)?;
-            // Keys go in sorted, so the b-tree is written in order, not at random.
-            let mut doc_rows: Vec<(u32, i64)> = Vec::new();
-            let mut para_rows: Vec<(u32, i64)> = Vec::new();
-            let mut reuse_rows: Vec<(u32, i64)> = Vec::new();
-            for r in records {
-                let m = &r.meta;
-                let n = doc
-                    .execute(params![
-                        r.id,
-                        r.path,
-                        i64_of(r.line),
-                        m.url,
-                        m.title,
-                        m.date,
-                        m.source,
-                        i64_of(r.content_hash),
-                        first_seen,
-                        sig_blob(&r.signature),
-                        r.packed_text,
-                        r.reuse_keys.len() as i64,
-                    ])
-                    .map_err(e)?;
-                if n == 0 {
-                    added.known += 1;
-                    continue;
-                }
-                added.added += 1;
-                let rowid = tx.last_insert_rowid();
-                doc_rows.extend(r.doc_keys.iter().map(|&k| (k, rowid)));
-                para_rows.extend(r.paragraph_keys.iter().map(|&k| (k, rowid)));
-                reuse_rows.extend(r.reuse_keys.iter().map(|&k| (k, rowid)));
+            if n == 0 {
+                added.known += 1;
+                continue;
             }
-            for (rows, stmt) in [
-                (&mut doc_rows, &mut dk),
-                (&mut para_rows, &mut pk),
-                (&mut reuse_rows, &mut rk),
+            added.added += 1;
+            let rowid = self.conn.last_insert_rowid();
+            if rowid > keys::MAX_DOC {
+                return Err(Error::Index {
+                    path: self.path.clone(),
+                    message: format!(
+                        "holds more rows than an index can key ({}); start a new --index",
+                        keys::MAX_DOC
+                    ),
+                });
+            }
+            for (kind, ks) in [
+                (Kind::Doc, &r.doc_keys),
+                (Kind::Paragraph, &r.paragraph_keys),
+                (Kind::Reuse, &r.reuse_keys),
             ] {
-                rows.sort_unstable_by_key(|&(k, d)| (k as i32, d));
-                for &(k, d) in rows.iter() {
-                    stmt.execute(params![k as i32, d]).map_err(e)?;
-                }
+                self.pending
+                    .extend(ks.iter().map(|&k| keys::pair(kind, k, rowid)));
             }
         }
-        tx.commit().map_err(e)?;
         Ok(added)
     }
 
     /// Indexed documents sharing a key with the records: at most
     /// [`MATCHES_PER_KEY`] per key, oldest first; row ids, sorted.
     pub fn candidates(&self, records: &[Record]) -> Result<Vec<i64>> {
-        let mut doc_keys: Vec<u32> = records
-            .iter()
-            .flat_map(|r| r.doc_keys.iter().copied())
-            .collect();
-        let mut para_keys: Vec<u32> = records
-            .iter()
-            .flat_map(|r| r.paragraph_keys.iter().copied())
-            .collect();
         let mut out = Vec::new();
-        for (table, keys) in [
-            ("doc_keys", &mut doc_keys),
-            ("paragraph_keys", &mut para_keys),
-        ] {
+        for kind in [Kind::Doc, Kind::Paragraph] {
+            let mut keys: Vec<u32> = records
+                .iter()
+                .flat_map(|r| match kind {
+                    Kind::Doc => r.doc_keys.iter(),
+                    _ => r.paragraph_keys.iter(),
+                })
+                .copied()
+                .collect();
             keys.sort_unstable();
             keys.dedup();
-            let mut q = self
-                .conn
-                .prepare(&format!(
-                    "SELECT doc FROM {table} WHERE key = ?1 ORDER BY doc LIMIT {MATCHES_PER_KEY}"
-                ))
-                .map_err(|e| self.err(e))?;
-            for &k in keys.iter() {
-                let rows = q
-                    .query_map([k as i32], |r| r.get::<_, i64>(0))
-                    .map_err(|e| self.err(e))?;
-                for r in rows {
-                    out.push(r.map_err(|e| self.err(e))?);
-                }
+            let pairs = self
+                .keys()
+                .lookup(kind, &keys)
+                .map_err(|e| self.key_error(e))?;
+            for held in pairs.chunk_by(|a, b| a.0 == b.0) {
+                out.extend(
+                    held.iter()
+                        .take(MATCHES_PER_KEY)
+                        .map(|&(_, d)| i64::from(d)),
+                );
             }
         }
         out.sort_unstable();
@@ -453,30 +653,32 @@ impl Index {
         Ok(out)
     }
 
-    /// The indexed documents holding each of `keys` (in that order; sorted
-    /// keys read the table in order): `each(i, rows)` gets the ascending row
-    /// ids holding `keys[i]`, for each key held by 1 to `max_df` documents.
-    /// A key held by more (a stock phrase, boilerplate) is skipped: it pairs
-    /// nothing, and at most `max_df + 1` of its rows are read.
+    /// The indexed documents holding each of `keys` (in that order):
+    /// `each(i, rows)` gets the ascending row ids holding `keys[i]`, for
+    /// each key held by 1 to `max_df` documents. A key held by more (a
+    /// stock phrase, boilerplate) is skipped: it pairs nothing.
     pub fn reuse_holders(
         &self,
         keys: &[u32],
         max_df: usize,
         mut each: impl FnMut(usize, &[i64]),
     ) -> Result<()> {
-        let mut q = self
-            .conn
-            .prepare("SELECT doc FROM reuse_keys WHERE key = ?1 ORDER BY doc LIMIT ?2")
-            .map_err(|e| self.err(e))?;
-        let limit = max_df as i64 + 1;
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let pairs = self
+            .keys()
+            .lookup(Kind::Reuse, &sorted)
+            .map_err(|e| self.key_error(e))?;
+        let held: Vec<&[(u32, u32)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
         let mut rows_of: Vec<i64> = Vec::new();
-        for (i, &k) in keys.iter().enumerate() {
-            rows_of.clear();
-            let mut rows = q.query(params![k as i32, limit]).map_err(|e| self.err(e))?;
-            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-                rows_of.push(r.get(0).map_err(|e| self.err(e))?);
-            }
-            if !rows_of.is_empty() && rows_of.len() <= max_df {
+        for (i, k) in keys.iter().enumerate() {
+            let Ok(at) = held.binary_search_by_key(k, |h| h[0].0) else {
+                continue;
+            };
+            if held[at].len() <= max_df {
+                rows_of.clear();
+                rows_of.extend(held[at].iter().map(|&(_, d)| i64::from(d)));
                 each(i, &rows_of);
             }
         }
@@ -502,8 +704,9 @@ impl Index {
         let mut q = self
             .conn
             .prepare_cached(
-                "SELECT id, path, line, url, title, date, source, content_hash, first_seen, text \
-                 FROM docs WHERE rowid = ?1",
+                "SELECT d.id, o.path, d.line, d.url, d.title, d.date, d.source, d.content_hash, \
+                 o.first_seen, d.text FROM docs d JOIN origins o ON o.id = d.origin \
+                 WHERE d.rowid = ?1",
             )
             .map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(rowids.len());
@@ -532,7 +735,7 @@ impl Index {
                 .optional()
                 .map_err(|e| self.err(e))?;
             if let Some((mut doc, packed)) = row {
-                doc.text = unpack_text(&packed).map_err(|e| Error::Index {
+                doc.text = self.packer.unpack(&packed).map_err(|e| Error::Index {
                     path: self.path.clone(),
                     message: format!(
                         "document {} (row {rowid}) has a damaged text ({e}); remove it with \
@@ -550,7 +753,11 @@ impl Index {
     pub fn select(&self, sel: &Selection) -> Result<Vec<i64>> {
         let (sql, arg): (&str, String) = match sel {
             Selection::Id(id) => ("SELECT rowid FROM docs WHERE id = ?1", id.clone()),
-            Selection::SeenBefore(t) => ("SELECT rowid FROM docs WHERE first_seen < ?1", t.clone()),
+            Selection::SeenBefore(t) => (
+                "SELECT rowid FROM docs WHERE origin IN \
+                 (SELECT id FROM origins WHERE first_seen < ?1)",
+                t.clone(),
+            ),
             Selection::PublishedBefore(t) => (
                 "SELECT rowid FROM docs WHERE date IS NOT NULL AND date < ?1",
                 t.clone(),
@@ -581,57 +788,44 @@ impl Index {
                     .optional()
                     .map_err(|e| self.err(e))?;
                 Ok(packed
-                    .and_then(|p| unpack_text(&p).ok())
+                    .and_then(|p| self.packer.unpack(&p).ok())
                     .unwrap_or_default())
             })
             .collect()
     }
 
-    /// Removes documents and their keys (`keys` as their records give
-    /// them) in one transaction; returns how many went.
-    pub fn remove(&mut self, docs: &[(i64, Option<Record>)]) -> Result<u64> {
-        let path = self.path.clone();
-        let e = |e| sql_error(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
+    /// Removes documents and their keys in one transaction (one pass over
+    /// the key runs); returns how many went.
+    pub fn remove(&mut self, rowids: &[i64]) -> Result<u64> {
+        self.begin()?;
+        let n = self.remove_in(rowids).and_then(|n| {
+            self.commit()?;
+            Ok(n)
+        });
+        if n.is_err() {
+            self.rollback();
+        }
+        n
+    }
+
+    fn remove_in(&mut self, rowids: &[i64]) -> Result<u64> {
         let mut n = 0;
+        let mut gone: HashSet<u32> = HashSet::new();
         {
-            let mut del = tx
+            let mut del = self
+                .conn
                 .prepare_cached("DELETE FROM docs WHERE rowid = ?1")
-                .map_err(e)?;
-            let mut dk = tx
-                .prepare_cached("DELETE FROM doc_keys WHERE key = ?1 AND doc = ?2")
-                .map_err(e)?;
-            let mut pk = tx
-                .prepare_cached("DELETE FROM paragraph_keys WHERE key = ?1 AND doc = ?2")
-                .map_err(e)?;
-            let mut rk = tx
-                .prepare_cached("DELETE FROM reuse_keys WHERE key = ?1 AND doc = ?2")
-                .map_err(e)?;
-            for (rowid, record) in docs {
-                n += del.execute([rowid]).map_err(e)? as u64;
-                match record {
-                    Some(r) => {
-                        for &k in &r.doc_keys {
-                            dk.execute(params![k as i32, rowid]).map_err(e)?;
-                        }
-                        for &k in &r.paragraph_keys {
-                            pk.execute(params![k as i32, rowid]).map_err(e)?;
-                        }
-                        for &k in &r.reuse_keys {
-                            rk.execute(params![k as i32, rowid]).map_err(e)?;
-                        }
-                    }
-                    None => {
-                        // No record (a damaged text): scan for its keys.
-                        for table in ["doc_keys", "paragraph_keys", "reuse_keys"] {
-                            tx.execute(&format!("DELETE FROM {table} WHERE doc = ?1"), [rowid])
-                                .map_err(e)?;
-                        }
-                    }
+                .map_err(|e| self.err(e))?;
+            for &rowid in rowids {
+                if del.execute([rowid]).map_err(|e| self.err(e))? > 0 {
+                    n += 1;
+                    gone.insert(rowid as u32);
                 }
             }
         }
-        tx.commit().map_err(e)?;
+        self.keys()
+            .remove_docs(&gone)
+            .map_err(|e| self.key_error(e))?;
         Ok(n)
     }
 
@@ -643,23 +837,42 @@ impl Index {
                 .map(|n| n as u64)
                 .map_err(|e| self.err(e))
         };
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        if !self.has_table("docs")? {
+            // A file whose creator was killed before its tables were
+            // committed: an empty index.
+            return Ok(Stats {
+                path: self.path.display().to_string(),
+                format_version: FORMAT_VERSION,
+                documents: 0,
+                document_keys: 0,
+                paragraph_keys: 0,
+                reuse_keys: 0,
+                first_seen_min: None,
+                first_seen_max: None,
+                bytes_on_disk: size(&self.path) + size(&wal),
+                params: Vec::new(),
+            });
+        }
         let (min, max): (Option<String>, Option<String>) = self
             .conn
             .query_row(
-                "SELECT min(first_seen), max(first_seen) FROM docs",
+                "SELECT min(o.first_seen), max(o.first_seen) FROM origins o \
+                 WHERE EXISTS (SELECT 1 FROM docs WHERE origin = o.id)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(|e| self.err(e))?;
-        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        let [document_keys, paragraph_keys, reuse_keys] =
+            self.keys().counts().map_err(|e| self.key_error(e))?;
         Ok(Stats {
             path: self.path.display().to_string(),
             format_version: FORMAT_VERSION,
             documents: count("SELECT count(*) FROM docs")?,
-            document_keys: count("SELECT count(*) FROM doc_keys")?,
-            paragraph_keys: count("SELECT count(*) FROM paragraph_keys")?,
-            reuse_keys: count("SELECT count(*) FROM reuse_keys")?,
+            document_keys,
+            paragraph_keys,
+            reuse_keys,
             first_seen_min: min,
             first_seen_max: max,
             bytes_on_disk: size(&self.path) + size(&wal),
@@ -747,12 +960,12 @@ mod tests {
                 ..Meta::default()
             },
             content_hash: hash,
-            signature: vec![1, 2, 3],
             doc_keys: keys.to_vec(),
             paragraph_keys: vec![7],
             reuse_keys: vec![40, 44],
             paragraphs: Vec::new(),
-            packed_text: pack_text("the text of the story"),
+            text: "the text of the story".into(),
+            packed_text: Vec::new(),
         }
     }
 
@@ -798,9 +1011,7 @@ mod tests {
         assert_eq!(holders(&ix, 2), vec![(0, hits.clone()), (2, hits.clone())]);
         assert!(holders(&ix, 1).is_empty(), "over max_df: no holder listed");
         assert_eq!(ix.reuse_key_count(sel[0]).unwrap(), 2);
-        let gone = ix
-            .remove(&[(sel[0], Some(record("a", 1, &[10, 20])))])
-            .unwrap();
+        let gone = ix.remove(&[sel[0]]).unwrap();
         assert_eq!(gone, 1);
         let s = ix.stats().unwrap();
         assert_eq!(
@@ -813,9 +1024,8 @@ mod tests {
             "a removed document's reuse keys go"
         );
         assert_eq!(ix.reuse_key_count(sel[0]).unwrap(), 0);
-        // Without its record (a damaged text), its keys are found by scanning.
         let rest = ix.select(&Selection::Id("b".into())).unwrap();
-        ix.remove(&[(rest[0], None)]).unwrap();
+        ix.remove(&rest).unwrap();
         let s = ix.stats().unwrap();
         assert_eq!(
             (s.documents, s.document_keys, s.paragraph_keys, s.reuse_keys),
@@ -830,14 +1040,14 @@ mod tests {
         let path = dir.path().join("old.sqlite");
         drop(Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap());
         let c = Connection::open(&path).unwrap();
-        c.execute_batch("PRAGMA user_version = 1;").unwrap();
+        c.execute_batch("PRAGMA user_version = 2;").unwrap();
         drop(c);
         let e = Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1))
             .err()
             .unwrap()
             .to_string();
         assert!(
-            e.contains("has index format 1") && e.contains("rebuild it with `reprint index add`"),
+            e.contains("has index format 2") && e.contains("rebuild it with `reprint index add`"),
             "{e}"
         );
     }
@@ -916,11 +1126,48 @@ mod tests {
     }
 
     #[test]
-    fn packed_text_round_trips() {
-        let t = "Ünïcode text, repeated. ".repeat(50);
-        let p = pack_text(&t);
-        assert!(p.len() < t.len() / 4);
-        assert_eq!(unpack_text(&p).unwrap(), t);
-        assert!(unpack_text(b"not deflate at all \xff\xff").is_err());
+    fn texts_round_trip_through_the_index_dictionary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.sqlite");
+        let mut ix =
+            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let story = |i: u64| {
+            format!("Story {i}: the harbor bridge will close for repairs, the council said. ")
+                .repeat(4)
+        };
+        let records: Vec<Record> = (0..300)
+            .map(|i| Record {
+                text: story(i),
+                ..record(&format!("d{i}"), i + 1, &[i as u32])
+            })
+            .collect();
+        // Too few texts: packed without a dictionary.
+        ix.train_dictionary(&records[..10]).unwrap();
+        assert!(ix.packer().dictionary().is_none());
+        ix.add(&records[..10], "2026-11-21T00:00:00Z").unwrap();
+        ix.train_dictionary(&records).unwrap();
+        let dict = ix.packer().dictionary().unwrap().to_vec();
+        let mut packed = records[10..].to_vec();
+        let ratio = pack_all(&ix.packer(), &mut packed);
+        assert!(ratio < 0.2, "{ratio}");
+        packed.iter_mut().for_each(Record::drop_text);
+        assert!(packed
+            .iter()
+            .all(|r| r.text.is_empty() && !r.packed_text.is_empty()));
+        ix.add(&packed, "2026-11-21T00:00:00Z").unwrap();
+        drop(ix);
+        // Reopened: the dictionary is the stored one; every text comes back.
+        let ix = Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        assert_eq!(ix.packer().dictionary(), Some(dict.as_slice()));
+        let rows: Vec<i64> = (1..=300).collect();
+        let docs = ix.fetch(&rows).unwrap();
+        assert_eq!(docs.len(), 300);
+        for (d, i) in docs.iter().zip(0..) {
+            assert_eq!(d.text, story(i), "{}", d.id);
+        }
+        // Another dictionary under a number taken is refused: texts packed
+        // with it could not be read.
+        let mut ix = ix;
+        assert!(ix.add_dictionary(1, b"another".to_vec()).is_err());
     }
 }

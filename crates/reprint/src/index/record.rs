@@ -1,9 +1,9 @@
 //! What the index stores per document ([`Record`] in, [`Stored`] out),
 //! and the pure functions that make its keys, hashes and packed text.
 
-use std::io::{Read, Write};
-
 use crate::input::Meta;
+
+use super::pack::{PackScratch, Packer};
 
 /// What the index keeps of one document (made by
 /// [`crate::pipeline::index_records`]).
@@ -19,8 +19,6 @@ pub struct Record {
     pub meta: Meta,
     /// Hash of its normalized words ([`content_hash`]).
     pub content_hash: u64,
-    /// Its MinHash signature.
-    pub signature: Vec<u32>,
     /// Its document band keys, cut to 32 bits, sorted, distinct.
     pub doc_keys: Vec<u32>,
     /// Its paragraphs' first band keys, cut to 32 bits, sorted, distinct.
@@ -31,8 +29,25 @@ pub struct Record {
     pub reuse_keys: Vec<u32>,
     /// Its paragraph units: first line, last line, content hash.
     pub paragraphs: Vec<(u32, u32, u64)>,
-    /// Its text, deflated ([`pack_text`]).
+    /// Its text (empty once packed and dropped: [`Record::drop_text`]).
+    pub text: String,
+    /// Its packed text (empty until packed: [`super::Index::add`] packs
+    /// what its caller has not).
     pub packed_text: Vec<u8>,
+}
+
+impl Record {
+    /// Packs the text for storage (again, if it was packed already).
+    pub fn pack<'p>(&mut self, packer: &'p Packer, scratch: &mut PackScratch<'p>) {
+        self.packed_text = packer.pack(&self.text, scratch);
+    }
+
+    /// Drops the text once packed (the index stores only the packed one).
+    pub fn drop_text(&mut self) {
+        if !self.packed_text.is_empty() {
+            self.text = String::new();
+        }
+    }
 }
 
 /// An indexed document brought back for a check.
@@ -115,28 +130,6 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
     format!("{:016x}", h.digest())
 }
 
-/// Deflates a text for storage.
-pub fn pack_text(text: &str) -> Vec<u8> {
-    let mut enc = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(text.len() / 2),
-        flate2::Compression::default(),
-    );
-    enc.write_all(text.as_bytes())
-        .expect("writing to a Vec cannot fail");
-    enc.finish().expect("writing to a Vec cannot fail")
-}
-
-/// Inflates a stored text.
-pub fn unpack_text(packed: &[u8]) -> std::io::Result<String> {
-    let mut out = String::new();
-    flate2::read::DeflateDecoder::new(packed).read_to_string(&mut out)?;
-    Ok(out)
-}
-
 pub(super) fn i64_of(x: u64) -> i64 {
     x as i64
-}
-
-pub(super) fn sig_blob(sig: &[u32]) -> Vec<u8> {
-    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
 }

@@ -79,6 +79,9 @@ struct ParagraphSigner<'c> {
 pub struct Signer<'c> {
     /// Whether to make an index record of every document.
     records: bool,
+    /// Whether to look for doubled articles (a scan's signer; `index add`
+    /// needs none).
+    doubled: bool,
     /// Document LSH parameters (chosen once: choosing costs a search).
     doc_p: LshParams,
     m: &'c MatchConfig,
@@ -150,20 +153,21 @@ impl<'c> Signer<'c> {
     /// The signer of an outside driver: documents and paragraphs, and the
     /// content hash, whatever the granularity ([`Signer::sketch`]).
     pub fn new(cfg: &'c Config) -> Self {
-        Self::with(cfg, true, true, false)
+        Self::with(cfg, true, true, false, false)
     }
 
     /// The signer of a scan: paragraphs as the granularity says, an index
     /// record per document when `records`.
     pub(crate) fn for_scan(cfg: &'c Config, records: bool) -> Self {
         let paragraphs = records || cfg.granularity.paragraphs();
-        Self::with(cfg, paragraphs, records, cfg.granularity.documents())
+        Self::with(cfg, paragraphs, records, cfg.granularity.documents(), true)
     }
 
-    fn with(cfg: &'c Config, paragraphs: bool, records: bool, online: bool) -> Self {
+    fn with(cfg: &'c Config, paragraphs: bool, records: bool, online: bool, doubled: bool) -> Self {
         let m = &cfg.matching;
         Signer {
             records,
+            doubled,
             doc_p: lsh_params(m),
             m,
             hasher: MinHasher::with_sketch(m.sketch, m.num_perm, m.seed),
@@ -274,7 +278,9 @@ impl<'c> Signer<'c> {
                     &mut scratch.para_shingles,
                     &mut keys,
                 );
-                doubled = doubled::detect(text, paras, words, &mut scratch.doubled);
+                if self.doubled {
+                    doubled = doubled::detect(text, paras, words, &mut scratch.doubled);
+                }
             }
             if (make.units && self.reuse_scan) || make.reuse_keys {
                 crate::reuse::fingerprints(&words.hashes, self.reuse_sample, &mut grams);
@@ -372,7 +378,8 @@ impl<'c> Signer<'c> {
 
     /// What the index keeps of a document: its keys (cut to 32 bits; the
     /// first [`index::PARAGRAPH_BANDS`] bands of each paragraph; the reuse
-    /// fingerprints the index keeps), hashes, signature and packed text.
+    /// fingerprints the index keeps), hashes and text (packed by the
+    /// index, with its dictionary).
     #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
@@ -407,7 +414,6 @@ impl<'c> Signer<'c> {
             meta: meta.clone(),
             path: source_name.to_string(),
             content_hash: content.hash,
-            signature: sig.to_vec(),
             doc_keys: keys,
             paragraph_keys,
             reuse_keys,
@@ -416,7 +422,8 @@ impl<'c> Signer<'c> {
                 .zip(content.paragraphs)
                 .map(|(u, h)| (u.start_line, u.end_line, h))
                 .collect(),
-            packed_text: index::pack_text(&doc.text),
+            text: doc.text.clone(),
+            packed_text: Vec::new(),
         }
     }
 }
