@@ -32,7 +32,6 @@ mod texts;
 
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 
 pub(crate) use assemble::issue_counts;
 pub use assemble::{document_clusters, params, reuse_on, DocView};
@@ -560,22 +559,6 @@ pub fn index_records(
             issues,
         })
     })
-}
-
-/// The index records of texts, as [`index_records`] would make them
-/// (`None` for a text without words), in parallel.
-pub fn index_records_of(cfg: &Config, texts: &[String]) -> Vec<Option<index::Record>> {
-    let signer = Signer::new(cfg);
-    texts
-        .par_iter()
-        .map_init(Scratch::default, |scratch, text| {
-            let mut doc = crate::input::Document::new(String::new(), text.clone());
-            signer
-                .sign_doc(&mut doc, "", true, scratch)
-                .record
-                .map(|r| *r)
-        })
-        .collect()
 }
 
 #[cfg(test)]
