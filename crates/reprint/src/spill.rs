@@ -106,9 +106,17 @@ impl<T: Fixed> Spill<T> {
 
     /// Appends `v` to partition `part`.
     pub fn push(&mut self, part: usize, v: T) {
-        self.buffers[part].push(v);
-        self.lens[part] += 1;
-        self.buffered += 1;
+        self.extend(part, std::iter::once(v));
+    }
+
+    /// Appends `values` to partition `part`, in order.
+    pub fn extend(&mut self, part: usize, values: impl Iterator<Item = T>) {
+        let buf = &mut self.buffers[part];
+        let before = buf.len();
+        buf.extend(values);
+        let added = buf.len() - before;
+        self.lens[part] += added;
+        self.buffered += added;
         if self.writing && self.buffered * T::SIZE >= BUFFER_BYTES {
             self.flush();
         }

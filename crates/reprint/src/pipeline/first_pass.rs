@@ -79,11 +79,10 @@ impl FirstPass {
         if self.keep_paragraphs {
             self.paras
                 .extend(o.paras.into_iter().map(|u| Unit { doc, ..u }));
-            let bands = self.para_keys.parts().max(1);
-            for unit in o.para_keys.chunks_exact(bands) {
-                for (band, &key) in unit.iter().enumerate() {
-                    self.para_keys.push(band, key);
-                }
+            let bands = self.para_keys.parts();
+            for band in 0..bands {
+                let keys = o.para_keys.iter().skip(band).step_by(bands).copied();
+                self.para_keys.extend(band, keys);
             }
             if let Some(d) = o.doubled {
                 self.doubled.push((doc, d));

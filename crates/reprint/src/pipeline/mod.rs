@@ -32,7 +32,6 @@ mod texts;
 
 use std::time::{Duration, Instant};
 
-
 pub(crate) use assemble::issue_counts;
 pub use assemble::{document_clusters, params, reuse_on, DocView};
 pub use reuse::{ReuseEdge, WAVE_DOCS};
