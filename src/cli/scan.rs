@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use reprint::paragraph::Kind;
-use reprint::pipeline::{finding_texts, scan};
+use reprint::pipeline::{finding_texts, scan, set_budget_bytes};
 use reprint::report::{self, Format, Report};
 use reprint::{Config, Error};
 
@@ -19,9 +19,7 @@ pub fn run(cfg: &Config, args: &ScanArgs) -> Result<ExitStatus, Error> {
     // Fail before a long scan, not after it.
     check_output_dir(args.output.as_deref())?;
     let (mut opts, display) = scan_options(&args.input, args.quiet);
-    opts.set_budget = args
-        .set_budget
-        .map(|mib| usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
+    opts.set_budget = args.set_budget.map(set_budget_bytes).transpose()?;
     let outcome = scan(cfg, opts);
     drop(display);
     let outcome = outcome?;

@@ -24,7 +24,7 @@ use reprint::check::{self, Baseline, CheckOptions};
 use reprint::explain::{self, Doc, Read};
 use reprint::index::{Index, Mode, Selection};
 use reprint::input::{normalize_date, Issue};
-use reprint::pipeline;
+use reprint::pipeline::{self, ScanOptions};
 use reprint::report::{self, check::CheckFormat, Format};
 use reprint::{Config, Error};
 
@@ -65,8 +65,11 @@ fn scan<'py>(
     items: &Bound<'py, PyAny>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let (_, cfg, inputs) = prepare(Call::Scan, items, options)?;
-    let opts = inputs.scan_options();
+    let (o, cfg, inputs) = prepare(Call::Scan, items, options)?;
+    let opts = ScanOptions {
+        set_budget: o.set_budget,
+        ..inputs.scan_options()
+    };
     let json = detached(py, || {
         let outcome = pipeline::scan(&cfg, opts)?;
         let mut out = Vec::new();

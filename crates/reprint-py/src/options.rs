@@ -18,6 +18,7 @@ use pyo3::types::{PyBool, PyDict, PyString};
 use reprint::check::IndexOptions;
 use reprint::config::{max_record_bytes, parse_containment, Config, Granularity, Sketch};
 use reprint::input::SourceKind;
+use reprint::pipeline::set_budget_bytes;
 
 /// Options of how inputs are read (`--ext`, the JSON Lines field names, ...).
 const INPUT: &[&str] = &[
@@ -65,7 +66,7 @@ const PARAGRAPHS: &[&str] = &[
 /// Which call the options are for: each takes its subcommand's flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call {
-    /// `scan`: input, matching, paragraph and reuse options.
+    /// `scan`: input, matching, paragraph and reuse options, and `set_budget`.
     Scan,
     /// `Index`: those of `scan`, and `lock_timeout`.
     Index,
@@ -90,7 +91,7 @@ impl Call {
 
     fn accepts(self) -> Vec<&'static str> {
         let groups: &[&[&str]] = match self {
-            Call::Scan => &[INPUT, SIGNING, MATCHING, PARAGRAPHS],
+            Call::Scan => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["set_budget"]],
             Call::Index => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["lock_timeout"]],
             Call::Explain => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["corpus"]],
             Call::Extract => &[INPUT, &["threads"]],
@@ -109,6 +110,8 @@ pub struct Options {
     pub lock_timeout: f64,
     /// `corpus`: the file `explain` takes ids from.
     pub corpus: Option<PathBuf>,
+    /// `set_budget` (`scan`), in bytes.
+    pub set_budget: Option<usize>,
 }
 
 impl Options {
@@ -124,6 +127,7 @@ pub fn parse(call: Call, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options
         cfg: Config::new(Vec::new()),
         lock_timeout: 60.0,
         corpus: None,
+        set_budget: None,
     };
     let accepts = call.accepts();
     let Some(kwargs) = kwargs else {
@@ -216,6 +220,11 @@ fn set(o: &mut Options, name: &str, v: &Bound<'_, PyAny>) -> PyResult<()> {
         "reuse_max_df" => r.max_df = whole(name, v)?,
         "lock_timeout" => o.lock_timeout = number(name, v)?,
         "corpus" => o.corpus = optional(v, |v| path(name, v))?,
+        "set_budget" => {
+            o.set_budget = optional(v, |v| {
+                set_budget_bytes(whole(name, v)?).map_err(crate::error::to_py)
+            })?
+        }
         _ => unreachable!("every accepted option is set above: {name}"),
     }
     Ok(())

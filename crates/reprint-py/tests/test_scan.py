@@ -65,6 +65,12 @@ def test_options_are_the_cli_flags(cli, in_repo):
     assert got["params"]["num_perm"] == 64 and got["paragraph_clusters"] == []
 
 
+def test_a_set_budget_changes_no_finding(cli, in_repo):
+    want = json.loads(run_cli(cli, "scan", "corpus/", "--format", "json", "--set-budget", "1"))
+    got = reprint.scan("corpus/", set_budget=1)
+    assert untimed(got) == untimed(want) == untimed(reprint.scan("corpus/"))
+
+
 def test_results_do_not_depend_on_threads(in_repo):
     one = untimed(reprint.scan("corpus/", threads=1))
     two = untimed(reprint.scan("corpus/", threads=2))
@@ -114,6 +120,8 @@ def test_a_bad_record_is_an_issue_not_an_exception():
         ({"reuse_wholly": 0}, "reuse_wholly"),
         ({"hidden": "yes"}, "hidden"),
         ({"lock_timeout": 5}, "lock_timeout"),
+        ({"set_budget": 0}, "set_budget"),
+        ({"set_budget": -4}, "set_budget"),
     ],
 )
 def test_invalid_options_raise_value_error_naming_them(options, names):

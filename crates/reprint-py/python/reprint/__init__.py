@@ -66,7 +66,9 @@ def scan(records_or_paths: Union[PathLike, Iterable[Union[Record, PathLike]]], *
     the README's "JSON output") holds ``document_clusters``,
     ``paragraph_clusters``, ``paragraph_reprints``, ``doubled_documents``,
     ``reuse``, ``issues`` and ``stats``; ``stats.elapsed_ms`` and
-    ``stats.threads`` say how it ran.
+    ``stats.threads`` say how it ran. ``set_budget=MIB`` caps the memory
+    for the documents' exact verification sets (``--set-budget``, default
+    512): past it they are read again in waves, never a different result.
 
     >>> r = reprint.scan("corpus/", threshold=0.8, granularity="documents")
     >>> sizes = [c["size"] for c in r["document_clusters"]]

@@ -120,6 +120,17 @@ pub struct ScanOptions {
 /// The default [`ScanOptions::set_budget`]: 512 MiB.
 pub const DEFAULT_SET_BUDGET: usize = 512 << 20;
 
+/// `--set-budget MIB` as the bytes of [`ScanOptions::set_budget`]: at
+/// least 1 MiB.
+pub fn set_budget_bytes(mib: u64) -> Result<usize> {
+    if mib == 0 {
+        return Err(Error::InvalidParam(
+            "--set-budget must be at least 1 (MiB)".into(),
+        ));
+    }
+    Ok(usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX))
+}
+
 /// The estimated bytes of the shingle set of a text of `bytes` bytes (a
 /// 64-bit shingle per word, about six bytes of text).
 fn set_bytes(bytes: u64) -> usize {
@@ -445,19 +456,22 @@ fn document_stage(
     let mut built = Vec::with_capacity(components.len());
     let mut batch: (Vec<Vec<u32>>, Vec<Vec<&verify::Edge>>) = (Vec::new(), Vec::new());
     let mut batch_cost = 0usize;
-    let mut pending = components.into_iter().zip(pairs_of).peekable();
-    while let Some((members, edges)) = pending.next() {
-        batch_cost += members
+    let lacking_cost = |members: &[u32], sets: &[Vec<u64>]| -> usize {
+        members
             .iter()
             .filter(|&&d| sets[d as usize].is_empty())
             .map(|&d| cost(d))
-            .sum::<usize>();
+            .sum()
+    };
+    let mut pending = components.into_iter().zip(pairs_of).peekable();
+    while let Some((members, edges)) = pending.next() {
+        batch_cost += lacking_cost(&members, &sets);
         batch.0.push(members);
         batch.1.push(edges);
-        let next_cost = pending
+        let fits_next = pending
             .peek()
-            .map_or(0, |(c, _)| c.iter().map(|&d| cost(d)).sum::<usize>());
-        if pending.peek().is_some() && batch_cost + next_cost <= set_budget / 2 {
+            .is_some_and(|(c, _)| batch_cost + lacking_cost(c, &sets) <= set_budget / 2);
+        if fits_next {
             continue;
         }
         let missing = matching::lacking(&batch.0, &sets);
