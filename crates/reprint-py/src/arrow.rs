@@ -73,13 +73,44 @@ fn capsule_ptr<T>(capsule: &Bound<'_, PyCapsule>, name: &str) -> PyResult<*const
 ///
 /// # Safety
 ///
-/// The capsules must hold a live `ArrowSchema` and `ArrowArray` that
-/// follow the C data interface (buffers as long as the format says);
-/// pyarrow's `__arrow_c_array__` gives such.
+/// As [`values`].
 pub unsafe fn texts<'a>(
     schema: &'a Bound<'_, PyCapsule>,
     array: &'a Bound<'_, PyCapsule>,
 ) -> PyResult<Vec<&'a str>> {
+    let (values, strings) = values(schema, array)?;
+    if !strings {
+        return Err(bad(
+            "the text column must be of type string or large_string, not binary; cast it with `.cast(pyarrow.string())`",
+        ));
+    }
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            std::str::from_utf8(v).map_err(|e| {
+                bad(format!(
+                    "text {i} is not valid UTF-8 ({e}); Arrow strings must be"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The values of a `string`, `large_string`, `binary` or `large_binary`
+/// array as bytes, borrowed from the array's buffers (valid while the
+/// capsules are; a null is empty), and whether the array is of a string
+/// type.
+///
+/// # Safety
+///
+/// The capsules must hold a live `ArrowSchema` and `ArrowArray` that
+/// follow the C data interface (buffers as long as the format says);
+/// pyarrow's `__arrow_c_array__` gives such.
+pub unsafe fn values<'a>(
+    schema: &'a Bound<'_, PyCapsule>,
+    array: &'a Bound<'_, PyCapsule>,
+) -> PyResult<(Vec<&'a [u8]>, bool)> {
     let schema = &*capsule_ptr::<ArrowSchema>(schema, "arrow_schema")?;
     let array = &*capsule_ptr::<ArrowArray>(array, "arrow_array")?;
     if schema.release.is_none() || array.release.is_none() {
@@ -89,9 +120,11 @@ pub unsafe fn texts<'a>(
         return Err(bad("the text column is not a well-formed Arrow array"));
     }
     let format = CStr::from_ptr(schema.format).to_bytes();
-    let wide = match format {
-        b"u" => false,
-        b"U" => true,
+    let (wide, strings) = match format {
+        b"u" => (false, true),
+        b"U" => (true, true),
+        b"z" => (false, false),
+        b"Z" => (true, false),
         other => {
             return Err(bad(format!(
                 "the text column must be of type string or large_string, not Arrow format `{}`; cast it with `.cast(pyarrow.string())`",
@@ -107,7 +140,7 @@ pub unsafe fn texts<'a>(
     }
     let (len, offset) = (len as usize, offset as usize);
     if len == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), strings));
     }
     let buffers = std::slice::from_raw_parts(array.buffers, 3);
     let validity = (array.null_count != 0 && !buffers[0].is_null())
@@ -140,18 +173,16 @@ pub unsafe fn texts<'a>(
     };
     let valid =
         |i: usize| validity.is_none_or(|v| v[(offset + i) / 8] & (1 << ((offset + i) % 8)) != 0);
-    (0..len)
+    let values = (0..len)
         .map(|i| {
-            if !valid(i) {
-                return Ok("");
+            if valid(i) {
+                &data[ends[i]..ends[i + 1]]
+            } else {
+                &[][..]
             }
-            std::str::from_utf8(&data[ends[i]..ends[i + 1]]).map_err(|e| {
-                bad(format!(
-                    "text {i} is not valid UTF-8 ({e}); Arrow strings must be"
-                ))
-            })
         })
-        .collect()
+        .collect();
+    Ok((values, strings))
 }
 
 /// What signing a batch gives, as little-endian buffers.
@@ -223,6 +254,8 @@ pub struct Verified {
     pub jaccard: Vec<f64>,
     /// Exact containment of the smaller set in the larger.
     pub containment: Vec<f64>,
+    /// Pairs whose exact scores were computed.
+    pub compared: u64,
 }
 
 /// Checks `groups` (lists of row indices into `n` texts): each index in
@@ -277,9 +310,13 @@ pub fn verify(cfg: &Config, texts: &[&str], groups: &[Vec<u32>]) -> reprint::Res
                 }
             })
             .collect();
-        verify::verify_groups(groups, |d| &sets[d as usize], |_, _| true, rule).0
+        verify::verify_groups(groups, |d| &sets[d as usize], |_, _| true, rule)
     });
-    let mut out = Verified::default();
+    let (edges, stats) = edges;
+    let mut out = Verified {
+        compared: stats.compared,
+        ..Verified::default()
+    };
     for e in edges {
         out.a.push(e.a);
         out.b.push(e.b);

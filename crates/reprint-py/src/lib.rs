@@ -13,6 +13,7 @@ mod arrow;
 mod error;
 mod options;
 mod records;
+mod spark;
 
 use std::path::PathBuf;
 
@@ -348,13 +349,167 @@ fn verify_arrow<'py>(
     array: &Bound<'py, PyCapsule>,
     groups: Vec<Vec<i64>>,
     options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Vec<u32>, Vec<u32>, Vec<f64>, Vec<f64>)> {
+) -> PyResult<(Vec<u32>, Vec<u32>, Vec<f64>, Vec<f64>, u64)> {
     let cfg = options::parse(Call::Kernel, options)?.cfg;
     // SAFETY: as in `sign_arrow`.
     let texts = unsafe { arrow::texts(schema, array)? };
     let groups = arrow::groups(groups, texts.len())?;
     let v = detached(py, || arrow::verify(&cfg, &texts, &groups))?;
-    Ok((v.a, v.b, v.jaccard, v.containment))
+    Ok((v.a, v.b, v.jaccard, v.containment, v.compared))
+}
+
+/// `read_jsonl_arrow(schema, array, name, first_line, options)`: the
+/// records of consecutive JSON Lines (a `string` or `binary` column) of the
+/// file named `name`, the first being line `first_line`: per line its
+/// status (0 document, 1 blank, 2 skipped), id, url, title, date, source
+/// and issues (a JSON array or `None`), and the texts as `large_string`
+/// buffers (offsets, data).
+#[pyfunction]
+#[pyo3(signature = (schema, array, name, first_line, options=None))]
+#[allow(clippy::type_complexity)]
+fn read_jsonl_arrow<'py>(
+    py: Python<'py>,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    name: String,
+    first_line: u64,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(
+    Vec<u8>,
+    Vec<Option<String>>,
+    [Vec<Option<String>>; 4],
+    Vec<Option<String>>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+)> {
+    let cfg = options::parse(Call::Records, options)?.cfg;
+    if first_line == 0 {
+        return Err(PyValueError::new_err("lines count from 1"));
+    }
+    // SAFETY: as in `sign_arrow`.
+    let (lines, _) = unsafe { arrow::values(schema, array)? };
+    let r = detached(py, || spark::read_jsonl(&cfg, &name, first_line, &lines))?;
+    let mut meta: [Vec<Option<String>>; 4] = Default::default();
+    for m in r.meta {
+        meta[0].push(m.url);
+        meta[1].push(m.title);
+        meta[2].push(m.date);
+        meta[3].push(m.source);
+    }
+    Ok((
+        r.status,
+        r.ids,
+        meta,
+        r.issues,
+        PyBytes::new(py, &r.text_offsets),
+        PyBytes::new(py, &r.text_data),
+    ))
+}
+
+/// `clusters_arrow(schema, array, docs, components, edges, options)`: the
+/// report's document clusters of `components` (row lists) joined by
+/// `edges` (row pairs), where `docs` gives each row's id, path, line and
+/// metadata (url, title, date, source): per component, its smallest row,
+/// the cluster's JSON (`id` 0), size and representative.
+#[pyfunction]
+#[pyo3(signature = (schema, array, docs, components, edges, options=None))]
+#[allow(clippy::type_complexity)]
+fn clusters_arrow<'py>(
+    py: Python<'py>,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    docs: Vec<(
+        String,
+        String,
+        u64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )>,
+    components: Vec<Vec<i64>>,
+    edges: Vec<(i64, i64)>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Vec<(u32, String, usize, String)>> {
+    let cfg = options::parse(Call::Kernel, options)?.cfg;
+    // SAFETY: as in `sign_arrow`.
+    let texts = unsafe { arrow::texts(schema, array)? };
+    let n = texts.len();
+    if docs.len() != n {
+        return Err(PyValueError::new_err(format!(
+            "{} texts but {} documents described",
+            n,
+            docs.len()
+        )));
+    }
+    let components = arrow::groups(components, n)?;
+    let row = |r: i64| -> PyResult<u32> {
+        u32::try_from(r)
+            .ok()
+            .filter(|&r| (r as usize) < n)
+            .ok_or_else(|| PyValueError::new_err(format!("edge row {r} is not among {n} rows")))
+    };
+    let edges = edges
+        .into_iter()
+        .map(|(a, b)| Ok((row(a)?, row(b)?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let docs: Vec<spark::Described> = docs
+        .into_iter()
+        .map(
+            |(id, path, line, url, title, date, source)| spark::Described {
+                id,
+                path,
+                line,
+                meta: reprint::input::Meta {
+                    url,
+                    title,
+                    date,
+                    source,
+                },
+            },
+        )
+        .collect();
+    detached(py, || {
+        spark::clusters(&cfg, &texts, &docs, components, &edges)
+    })
+}
+
+/// `components(n, a, b)`: the connected components of nodes `0..n`
+/// joined by the pairs `(a[i], b[i])` (`u32` buffers): per node, the
+/// smallest node of its component (`u32` buffer).
+#[pyfunction]
+fn components<'py>(py: Python<'py>, n: usize, a: &[u8], b: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    if a.len() != b.len() || a.len() % 4 != 0 || n > u32::MAX as usize {
+        return Err(PyValueError::new_err(
+            "a and b must be u32 buffers of one length, and n at most 2^32 - 1",
+        ));
+    }
+    let node = |c: &[u8]| u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    let edges: Vec<(u32, u32)> = a
+        .chunks_exact(4)
+        .zip(b.chunks_exact(4))
+        .map(|(x, y)| (node(x), node(y)))
+        .collect();
+    if let Some(&(x, y)) = edges
+        .iter()
+        .find(|&&(x, y)| x as usize >= n || y as usize >= n)
+    {
+        return Err(PyValueError::new_err(format!(
+            "edge ({x}, {y}) names a node beyond n = {n}"
+        )));
+    }
+    let labels = py.allow_threads(|| spark::components(n, &edges));
+    let bytes: Vec<u8> = labels.iter().flat_map(|l| l.to_le_bytes()).collect();
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// `report_head(options)`: the `version`, `tool` and `params` of a report
+/// of document clusters with these options, as JSON.
+#[pyfunction]
+#[pyo3(signature = (options=None))]
+fn report_head(options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    let cfg = options::parse(Call::Kernel, options)?.cfg;
+    spark::report_head(&cfg).map_err(to_py)
 }
 
 /// The extension module.
@@ -373,5 +528,9 @@ fn _reprint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(sign_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(verify_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(read_jsonl_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(clusters_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(report_head, m)?)?;
+    m.add_function(wrap_pyfunction!(components, m)?)?;
     Ok(())
 }

@@ -34,6 +34,17 @@ const INPUT: &[&str] = &[
     "max_record_mb",
 ];
 
+/// The options of reading one JSON Lines record.
+const RECORD: &[&str] = &[
+    "text_field",
+    "id_field",
+    "url_field",
+    "title_field",
+    "date_field",
+    "source_field",
+    "max_record_mb",
+];
+
 /// Options that decide signatures, keys and the duplicate rule.
 const SIGNING: &[&str] = &[
     "shingle_size",
@@ -76,6 +87,9 @@ pub enum Call {
     Extract,
     /// The Arrow kernels: signing and the duplicate rule only.
     Kernel,
+    /// Reading JSON Lines records (`reprint.spark`): the record fields and
+    /// the record size limit, and `threads`.
+    Records,
 }
 
 impl Call {
@@ -86,6 +100,7 @@ impl Call {
             Call::Explain => "explain()",
             Call::Extract => "extract()",
             Call::Kernel => "the Arrow kernels",
+            Call::Records => "the JSON Lines reader",
         }
     }
 
@@ -96,6 +111,7 @@ impl Call {
             Call::Explain => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["corpus"]],
             Call::Extract => &[INPUT, &["threads"]],
             Call::Kernel => &[SIGNING],
+            Call::Records => &[RECORD, &["threads"]],
         };
         groups.concat()
     }

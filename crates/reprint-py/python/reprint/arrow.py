@@ -95,7 +95,7 @@ def verify_groups(
         groups = groups.to_pylist()
     column = _column(batch, text, "text")
     schema, array = column.__arrow_c_array__()
-    a, b, jaccard, containment = _reprint.verify_arrow(schema, array, [list(g) for g in groups], options)
+    a, b, jaccard, containment, _compared = _reprint.verify_arrow(schema, array, [list(g) for g in groups], options)
     a = pa.array(a, pa.uint32())
     b = pa.array(b, pa.uint32())
     columns = {"a": a, "b": b}

@@ -297,7 +297,8 @@ impl Issue {
         }
     }
 
-    pub(crate) fn skipped_record(path: &str, line: u64, message: impl Into<String>) -> Self {
+    /// A skipped JSON Lines record: line `line` of `path`, and why.
+    pub fn skipped_record(path: &str, line: u64, message: impl Into<String>) -> Self {
         Issue {
             path: path.to_string(),
             line: Some(line),

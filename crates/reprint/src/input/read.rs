@@ -28,6 +28,50 @@ use crate::normalize::has_words;
 const EMPTY: &str = "counted in stats.empty_documents and never matched. \
                      Check that it holds an article (and --text-field), or remove it";
 
+/// One JSON Lines record (`raw`, line `line` of the file named `name`, no
+/// newline) as every reader of reprint takes it: the text written into
+/// `text` (cleared first), and the id and metadata, or `None` when the
+/// record is skipped. Its issues (a skipped record, invalid UTF-8, an
+/// unreadable date, a text without words) are pushed to `issues`.
+pub fn jsonl_record(
+    name: &str,
+    line: u64,
+    raw: &[u8],
+    input: &InputConfig,
+    text: &mut String,
+    issues: &mut Vec<Issue>,
+) -> Option<(Option<String>, Meta)> {
+    let mut notes = Vec::new();
+    let parsed = parse_line_into(raw, input, text, &mut notes);
+    for note in notes {
+        issues.push(Issue::warning(name, Some(line), note));
+    }
+    let (id, meta) = match parsed {
+        Ok((id, meta, lossy)) => {
+            if lossy {
+                issues.push(Issue::warning(
+                    name,
+                    Some(line),
+                    "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+                ));
+            }
+            (id, meta)
+        }
+        Err(msg) => {
+            issues.push(Issue::skipped_record(name, line, msg));
+            return None;
+        }
+    };
+    if !has_words(text) {
+        issues.push(Issue::warning(
+            name,
+            Some(line),
+            format!("field `{}` holds no words; {EMPTY}", input.text_field),
+        ));
+    }
+    Some((id, meta))
+}
+
 /// Bytes of JSON Lines read before a batch is handled in parallel.
 const BATCH_BYTES: usize = 16 << 20;
 /// Files read whole per parallel batch.
@@ -350,38 +394,15 @@ where
         let src = &self.sources[source as usize];
         let raw = &chunk[start..end];
         let mut text = std::mem::take(&mut scratch.text);
-        let mut notes = Vec::new();
-        let parsed = parse_line_into(raw, self.input, &mut text, &mut notes);
-        for note in notes {
-            issues.push(Issue::warning(&src.name, Some(line), note));
-        }
-        let (id, meta) = match parsed {
-            Ok((id, meta, lossy)) => {
-                if lossy {
-                    issues.push(Issue::warning(
-                        &src.name,
-                        Some(line),
-                        "is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-                    ));
-                }
-                (id, meta)
-            }
-            Err(msg) => {
-                scratch.text = text;
-                issues.push(Issue::skipped_record(&src.name, line, msg));
-                return Item {
-                    got: Got::One(None),
-                    issues,
-                };
-            }
+        let Some((id, meta)) =
+            jsonl_record(&src.name, line, raw, self.input, &mut text, &mut issues)
+        else {
+            scratch.text = text;
+            return Item {
+                got: Got::One(None),
+                issues,
+            };
         };
-        if !has_words(&text) {
-            issues.push(Issue::warning(
-                &src.name,
-                Some(line),
-                format!("field `{}` holds no words; {EMPTY}", self.input.text_field),
-            ));
-        }
         let loc = Locator {
             source,
             line,

@@ -1,0 +1,757 @@
+"""reprint on Apache Spark: document clusters of a corpus too big for one machine.
+
+The job runs the scan's document matching as Spark stages, with the
+engine's own kernels on the executors (``mapInArrow``), so the verified
+pairs and the clusters are those of ``reprint scan --granularity documents``
+on the same input:
+
+1. **read** — JSON Lines files (``.jsonl``/``.ndjson``, optionally ``.gz``)
+   are read as lines; a first pass counts the lines of every input split so
+   each record knows its line, and the engine's JSON Lines reader
+   (``--text-field``, ``--id-field``, ...) turns lines into documents, with
+   the CLI's ids (``PATH:LINE`` for a record without one) and issues.
+   Parquet files with ``id``/``text`` columns are read as rows.
+2. **sign** — every document's band keys and content hash (the Rust
+   kernels, each task's thread pool capped to ``spark.task.cpus``).
+3. **bucket** — group by (band, key), keep groups of two or more, and drop
+   repeated member lists.
+4. **verify** — join texts back for candidate documents only, partition by
+   group, and verify each group exactly with the CLI's rule and group
+   strategy (all pairs up to 32 members, stars beyond).
+5. **cluster** — connected components of the verified pairs: union-find in
+   one task up to ``local_edges`` pairs, large-star/small-star rounds with
+   checkpoints beyond.
+6. **output** — Parquet tables ``documents``, ``edges``, ``members`` and
+   ``clusters``, ``issues``, and ``report.json`` in the CLI's JSON schema
+   (document clusters only: paragraphs, doubled documents and reuse are
+   not distributed yet).
+
+Texts and signatures never go to the driver: it collects counts, the
+split table (one row per input split) and at most ``MAX_ISSUES`` issues.
+
+    from pyspark.sql import SparkSession
+    import reprint.spark
+
+    spark = SparkSession.builder.getOrCreate()
+    result = reprint.spark.scan(spark, ["crawl/*.jsonl.gz"], output="out/")
+    print(result.stats["clusters"])
+
+``python -m reprint.spark scan INPUT... --output DIR`` runs the same job
+from the command line (``--help`` lists the options).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+try:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import functions as F
+except ImportError as e:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "reprint.spark needs pyspark, pyarrow and pandas: pip install 'reprint[spark]'"
+    ) from e
+
+from reprint import _reprint
+
+from .components import star_components
+
+__all__ = ["scan", "ScanResult", "DEFAULT_LOCAL_EDGES", "MAX_ISSUES"]
+
+#: Up to this many verified pairs, components are found by union-find in
+#: one task (16 bytes a pair: 80 MB at the default); beyond it, by
+#: large-star/small-star rounds over the cluster.
+DEFAULT_LOCAL_EDGES = 5_000_000
+
+#: Issues written into report.json (all of them are in the issues table).
+MAX_ISSUES = 1000
+
+#: Text bytes verified per kernel call in a verify task (a group larger
+#: than this is verified alone).
+VERIFY_BATCH_BYTES = 64 << 20
+
+JSONL_EXTS = ("jsonl", "ndjson")
+COMPRESSED = ("gz",)
+
+#: The kernels' option names (the CLI's long flags, with underscores).
+SIGNING = ("shingle_size", "num_perm", "seed", "sketch", "threshold", "containment", "bands", "rows")
+RECORD = ("text_field", "id_field", "url_field", "title_field", "date_field", "source_field", "max_record_mb")
+#: Matching options the Spark job does not distribute yet.
+NOT_YET = ("same_source", "window", "granularity")
+
+Input = Union[str, "os.PathLike[str]"]
+
+
+@dataclass
+class ScanResult:
+    """What :func:`scan` found: Spark DataFrames and the report's counts."""
+
+    #: ``ordinal`` (position in the input), ``id``, ``path``, ``line``, ``url``,
+    #: ``title``, ``date``, ``source``, ``empty``: every document read.
+    documents: DataFrame
+    #: ``a``, ``b`` (ordinals, ``a < b``), ``a_id``, ``b_id``, ``jaccard``,
+    #: ``containment``: the verified pairs.
+    edges: DataFrame
+    #: ``cluster`` (report number), ``ordinal``, ``id``, ``path``, ``line``.
+    members: DataFrame
+    #: ``cluster``, ``size``, ``representative``, ``json`` (the cluster as
+    #: report.json writes it).
+    clusters: DataFrame
+    #: ``path``, ``line``, ``kind``, ``message``: every input problem.
+    issues: DataFrame
+    #: The report's ``stats`` (counts of every stage).
+    stats: Dict[str, int]
+    #: The report's ``version``, ``tool`` and ``params``.
+    head: Dict[str, Any]
+    #: Issues in report order, at most :data:`MAX_ISSUES`.
+    first_issues: List[Dict[str, Any]] = field(default_factory=list)
+
+    def report(self) -> Dict[str, Any]:
+        """The whole report as a dict: collects every cluster to the driver,
+        so only for a result known to be small."""
+        clusters = [json.loads(r.json) for r in self.clusters.orderBy("cluster").collect()]
+        return _report_dict(self.head, self.stats, self.first_issues, clusters)
+
+
+def _report_dict(head, stats, issues, clusters) -> Dict[str, Any]:
+    return {
+        **head,
+        "stats": stats,
+        "issues": issues,
+        "document_clusters": clusters,
+        "paragraph_clusters": [],
+        "paragraph_reprints": [],
+        "doubled_documents": [],
+        "reuse": [],
+    }
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class _File:
+    uri: str  # as Spark names it (input_file_name)
+    name: str  # as reports name it (the CLI's display name)
+    kind: str  # "jsonl" or "parquet"
+
+
+def _kind(path: str, forced: Optional[str]) -> Optional[str]:
+    if forced:
+        return forced
+    parts = posixpath.basename(path).lower().split(".")
+    if len(parts) > 1 and parts[-1] in COMPRESSED:
+        parts = parts[:-1]
+    ext = parts[-1] if len(parts) > 1 else ""
+    if ext in JSONL_EXTS:
+        return "jsonl"
+    if ext == "parquet":
+        return "parquet"
+    return None
+
+
+def _is_remote(path: str) -> bool:
+    return "://" in path and not path.startswith("file://")
+
+
+def _uri_key(uri: str) -> str:
+    """One spelling of a file's URI, whichever way it was written."""
+    u = urllib.parse.unquote(uri)
+    if u.startswith("file:"):
+        u = "file://" + os.path.normpath("/" + u[len("file:"):].lstrip("/"))
+    return u
+
+
+def _walk(directory: str, hidden: bool) -> Iterator[str]:
+    """Files under ``directory`` in file-name order at every level (as the CLI walks)."""
+    for name in sorted(os.listdir(directory)):
+        if name.startswith(".") and not hidden:
+            continue
+        path = os.path.join(directory, name)
+        if os.path.isdir(path):
+            yield from _walk(path, hidden)
+        else:
+            yield path
+
+
+def discover(inputs: Sequence[Input], input_format: Optional[str] = None, hidden: bool = False) -> List[_File]:
+    """The input files in the CLI's order: each argument in turn, a
+    directory walked in file-name order; a remote URI (``s3://``, ``gs://``,
+    ``hdfs://``, ...) is passed to Spark as it is, its files ordered by URI."""
+    files: List[_File] = []
+    for item in inputs:
+        path = os.fspath(item)
+        if _is_remote(path):
+            kind = _kind(path, input_format)
+            if kind is None:
+                raise ValueError(
+                    f"{path}: name JSON Lines (.jsonl, .ndjson, optionally .gz) or Parquet (.parquet) "
+                    "inputs, or give input_format='jsonl' or 'parquet'"
+                )
+            files.append(_File(path, path, kind))
+            continue
+        local = path[len("file://"):] if path.startswith("file://") else path
+        if os.path.isdir(local):
+            found = [p for p in _walk(local, hidden) if _kind(p, input_format)]
+            if not found:
+                raise ValueError(f"{path}: no JSON Lines (.jsonl, .ndjson) or Parquet files in this directory")
+        elif os.path.exists(local):
+            if not _kind(local, input_format):
+                raise ValueError(
+                    f"{path}: not JSON Lines (.jsonl, .ndjson, optionally .gz) nor Parquet (.parquet); "
+                    "give input_format='jsonl' or 'parquet' to read it as one"
+                )
+            found = [local]
+        else:
+            raise ValueError(f"{path}: no such file or directory")
+        for p in found:
+            files.append(_File("file://" + os.path.abspath(p), p, _kind(p, input_format) or "jsonl"))
+    seen = set()
+    for f in files:
+        if f.uri in seen:
+            raise ValueError(f"{f.name} is named twice in the inputs; name each file once")
+        seen.add(f.uri)
+    return files
+
+
+# ---------------------------------------------------------------- options
+
+
+def _split_options(options: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any], Optional[str], bool]:
+    signing: Dict[str, Any] = {}
+    record: Dict[str, Any] = {}
+    input_format = None
+    hidden = False
+    for key, value in options.items():
+        if key in SIGNING:
+            signing[key] = value
+        elif key in RECORD:
+            record[key] = value
+        elif key == "input_format":
+            if value not in (None, "jsonl", "parquet"):
+                raise ValueError(f"input_format must be 'jsonl' or 'parquet', not {value!r}")
+            input_format = value
+        elif key == "hidden":
+            hidden = bool(value)
+        elif key in NOT_YET:
+            raise ValueError(
+                f"`{key}` is not distributed yet: reprint.spark finds document clusters "
+                "with same_source='match' and no window; run `reprint scan` for the rest"
+            )
+        else:
+            raise ValueError(
+                f"reprint.spark.scan() has no option `{key}`; it takes "
+                + ", ".join(SIGNING + RECORD + ("input_format", "hidden", "threads"))
+            )
+    return signing, record, input_format, hidden
+
+
+# ---------------------------------------------------------------- stages
+
+_DOC_SCHEMA = (
+    "ordinal long, status byte, id string, path string, line long, url string, title string, "
+    "date string, source string, issues string, warnings int, skipped int, bytes long, "
+    "text string, content_hash long, band_keys array<long>, empty boolean"
+)
+
+
+def _as_int64(array: pa.Array) -> pa.Array:
+    """A uint64 array's bits as int64 (Spark has no unsigned longs)."""
+    return pa.Array.from_buffers(pa.int64(), len(array), array.buffers()[:2], offset=array.offset)
+
+
+def _issue_counts(issues: Optional[str]) -> Tuple[int, int]:
+    if not issues:
+        return 0, 0
+    parsed = json.loads(issues)
+    warnings = sum(1 for i in parsed if i.get("kind") == "warning")
+    return warnings, len(parsed) - warnings
+
+
+def _sign_texts(texts: pa.Array, signing: Dict[str, Any]):
+    schema, array = texts.__arrow_c_array__()
+    keys, offsets, hashes, _sigs, empty, _num_perm = _reprint.sign_arrow(schema, array, signing)
+    n = len(texts)
+    key_values = pa.Array.from_buffers(pa.int64(), len(keys) // 8, [None, pa.py_buffer(keys)])
+    band_keys = pa.ListArray.from_buffers(pa.list_(pa.int64()), n, [None, pa.py_buffer(offsets)], children=[key_values])
+    content = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(hashes)])
+    return band_keys, content, pa.array(empty, pa.bool_())
+
+
+def _read_sign_jsonl(splits: Dict[Tuple[str, int], Tuple[str, int, int]], record, signing):
+    """mapInArrow: raw lines (``line``, ``file``, ``block``) → documents,
+    signed. ``splits`` maps (file, block start) to (name, first line,
+    ordinal of its first line)."""
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        done: Dict[Tuple[str, int], int] = {}
+        for batch in batches:
+            files = batch.column("file").to_pylist()
+            blocks = batch.column("block").to_pylist()
+            lines = batch.column("line")
+            start = 0
+            n = len(files)
+            while start < n:
+                key = (_uri_key(files[start]), blocks[start])
+                end = start + 1
+                while end < n and files[end] == files[start] and blocks[end] == blocks[start]:
+                    end += 1
+                name, first_line, first_ordinal = splits[key]
+                before = done.get(key, 0)
+                done[key] = before + (end - start)
+                yield _read_run(lines.slice(start, end - start), name, first_line + before,
+                                first_ordinal + before, record, signing)
+                start = end
+
+    return run
+
+
+def _read_run(lines: pa.Array, name: str, first_line: int, first_ordinal: int, record, signing) -> pa.RecordBatch:
+    schema, array = lines.__arrow_c_array__()
+    status, ids, meta, issues, offsets, data = _reprint.read_jsonl_arrow(schema, array, name, first_line, record)
+    n = len(status)
+    texts = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    keep = [i for i, s in enumerate(status) if s != 1]
+    idx = pa.array(keep, pa.int64())
+    texts = texts.take(idx)
+    counts = [_issue_counts(issues[i]) for i in keep]
+    byte_lengths = pc.binary_length(texts).cast(pa.int64())
+    band_keys, content, empty = _sign_texts(texts, signing)
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array([first_ordinal + i for i in keep], pa.int64()),
+            pa.array([status[i] for i in keep], pa.int8()),
+            pa.array([ids[i] for i in keep], pa.string()),
+            pa.array([name] * len(keep), pa.string()),
+            pa.array([first_line + i for i in keep], pa.int64()),
+            *[pa.array([m[i] for i in keep], pa.string()) for m in meta],
+            pa.array([issues[i] for i in keep], pa.string()),
+            pa.array([c[0] for c in counts], pa.int32()),
+            pa.array([c[1] for c in counts], pa.int32()),
+            byte_lengths,
+            texts.cast(pa.string()),
+            content,
+            band_keys,
+            empty,
+        ],
+        names=[f.split(" ")[0] for f in _DOC_SCHEMA.split(", ")],
+    )
+
+
+def _verify(signing):
+    """mapInArrow over rows (``members``, ``ordinal``, ``text``) sorted by
+    group: the verified pairs of every group, and the pairs compared (one
+    row with ``a = -1`` per kernel call)."""
+
+    def flush(groups: List[List[int]], texts: Dict[int, str]) -> pa.RecordBatch:
+        ordinals = sorted(texts)
+        row = {o: i for i, o in enumerate(ordinals)}
+        column = pa.array([texts[o] for o in ordinals], pa.string())
+        schema, array = column.__arrow_c_array__()
+        rows = [[row[o] for o in g] for g in groups]
+        a, b, jaccard, containment, compared = _reprint.verify_arrow(schema, array, rows, signing)
+        return pa.RecordBatch.from_pydict(
+            {
+                "a": pa.array([ordinals[x] for x in a] + [-1], pa.int64()),
+                "b": pa.array([ordinals[x] for x in b] + [-1], pa.int64()),
+                "jaccard": pa.array(list(jaccard) + [0.0], pa.float64()),
+                "containment": pa.array(list(containment) + [0.0], pa.float64()),
+                "compared": pa.array([0] * len(a) + [compared], pa.int64()),
+            }
+        )
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        groups: List[List[int]] = []
+        texts: Dict[int, str] = {}
+        size = 0
+        current: Optional[List[int]] = None
+        for batch in batches:
+            members = batch.column("members").to_pylist()
+            ordinals = batch.column("ordinal").to_pylist()
+            values = batch.column("text").to_pylist()
+            for m, o, t in zip(members, ordinals, values):
+                if m != current:
+                    # The previous group is whole: flush before a new one
+                    # once the batch is big enough.
+                    if size >= VERIFY_BATCH_BYTES and groups:
+                        yield flush(groups, texts)
+                        groups, texts, size = [], {}, 0
+                    groups.append(m)
+                    current = m
+                if o not in texts:
+                    texts[o] = t or ""
+                    size += len(t or "")
+        if groups:
+            yield flush(groups, texts)
+
+    return run
+
+
+def _describe(signing):
+    """mapInArrow over member rows and edge rows sorted by component: each
+    cluster as the report writes it."""
+
+    def flush(comps: Dict[int, Dict[str, Any]]) -> pa.RecordBatch:
+        ordinals: List[int] = []
+        docs = []
+        texts = []
+        for c in comps.values():
+            for m in c["members"]:
+                ordinals.append(m[0])
+        ordinals.sort()
+        row = {o: i for i, o in enumerate(ordinals)}
+        by_ordinal = {m[0]: m for c in comps.values() for m in c["members"]}
+        for o in ordinals:
+            m = by_ordinal[o]
+            docs.append((m[1], m[2], m[3], m[4], m[5], m[6], m[7]))
+            texts.append(m[8] or "")
+        column = pa.array(texts, pa.string())
+        schema, array = column.__arrow_c_array__()
+        components = [[row[m[0]] for m in c["members"]] for c in comps.values()]
+        edges = [(row[a], row[b]) for c in comps.values() for a, b in c["edges"]]
+        out = _reprint.clusters_arrow(schema, array, docs, components, edges, signing)
+        return pa.RecordBatch.from_pydict(
+            {
+                "component": pa.array([ordinals[first] for first, _, _, _ in out], pa.int64()),
+                "size": pa.array([size for _, _, size, _ in out], pa.int64()),
+                "representative": pa.array([rep for _, _, _, rep in out], pa.string()),
+                "json": pa.array([j for _, j, _, _ in out], pa.string()),
+            }
+        )
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        comps: Dict[int, Dict[str, Any]] = {}
+        size = 0
+        current = None
+        for batch in batches:
+            for r in batch.to_pylist():
+                c = r["component"]
+                if c != current:
+                    if size >= VERIFY_BATCH_BYTES and comps:
+                        yield flush(comps)
+                        comps, size = {}, 0
+                    comps[c] = {"members": [], "edges": []}
+                    current = c
+                if r["kind"] == 0:
+                    comps[c]["members"].append(
+                        (r["ordinal"], r["id"], r["path"], r["line"], r["url"], r["title"], r["date"], r["source"], r["text"])
+                    )
+                    size += len(r["text"] or "")
+                else:
+                    comps[c]["edges"].append((r["a"], r["b"]))
+        if comps:
+            yield flush(comps)
+
+    return run
+
+
+def _union_find(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """mapInArrow in one task over every verified pair (``a``, ``b``):
+    each node's component, named by its smallest ordinal."""
+    import numpy as np
+
+    a_parts, b_parts = [], []
+    for batch in batches:
+        a_parts.append(batch.column("a").to_numpy(zero_copy_only=False))
+        b_parts.append(batch.column("b").to_numpy(zero_copy_only=False))
+    if not a_parts:
+        return
+    a = np.concatenate(a_parts)
+    b = np.concatenate(b_parts)
+    nodes, dense = np.unique(np.concatenate([a, b]), return_inverse=True)
+    dense = dense.astype(np.uint32)
+    labels = np.frombuffer(
+        _reprint.components(len(nodes), dense[: len(a)].tobytes(), dense[len(a):].tobytes()), dtype=np.uint32
+    )
+    yield pa.RecordBatch.from_pydict(
+        {"ordinal": pa.array(nodes, pa.int64()), "component": pa.array(nodes[labels], pa.int64())}
+    )
+
+
+# ---------------------------------------------------------------- the job
+
+
+def _threads(spark: SparkSession, signing: Dict[str, Any], threads: Optional[int]) -> None:
+    if threads is None:
+        threads = int(spark.conf.get("spark.task.cpus", "1") or 1)
+    signing["threads"] = threads
+
+
+def scan(
+    spark: SparkSession,
+    inputs: Union[Input, Sequence[Input]],
+    output: Optional[str] = None,
+    *,
+    partitions: Optional[int] = None,
+    local_edges: int = DEFAULT_LOCAL_EDGES,
+    report: bool = True,
+    threads: Optional[int] = None,
+    **options: Any,
+) -> ScanResult:
+    """Finds the document clusters of ``inputs`` (JSON Lines or Parquet
+    files and directories) with ``spark``.
+
+    ``options`` are the CLI's matching and input flags with underscores
+    (``threshold``, ``containment``, ``shingle_size``, ``num_perm``,
+    ``seed``, ``sketch``, ``bands``, ``rows``, ``text_field``, ``id_field``,
+    the metadata fields, ``max_record_mb``, ``input_format``, ``hidden``),
+    with the CLI's defaults. ``threads`` caps each task's thread pool
+    (default ``spark.task.cpus``). ``partitions`` sets the partitions of the
+    documents and of every shuffle (default: Spark's). Up to
+    ``local_edges`` verified pairs are clustered in one task; beyond, by
+    large-star/small-star rounds. With ``output``, the tables are written
+    there as Parquet (``documents``, ``edges``, ``members``, ``clusters``,
+    ``issues``) with ``report.json`` (when ``report``), and the returned
+    DataFrames read them back.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    signing, record, input_format, hidden = _split_options(dict(options))
+    _threads(spark, signing, threads)
+    record["threads"] = signing["threads"]
+    if local_edges < 0:
+        raise ValueError("local_edges must be 0 or more")
+    if partitions is not None and partitions < 1:
+        raise ValueError("partitions must be 1 or more")
+    # The engine validates the options (a ValueError names the bad one).
+    head = json.loads(_reprint.report_head(signing))
+    empty = pa.array([], pa.binary())
+    _reprint.read_jsonl_arrow(*empty.__arrow_c_array__(), "-", 1, record)
+
+    files = discover(inputs, input_format, hidden)
+    if partitions is not None:
+        spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+    jsonl = [f for f in files if f.kind == "jsonl"]
+    parquet = [f for f in files if f.kind == "parquet"]
+    if parquet:
+        raise ValueError(
+            f"{parquet[0].name}: Parquet input is not read yet; write it as JSON Lines "
+            "(`df.write.json(...)` gives one record per line)"
+        )
+    documents = _read_jsonl(spark, jsonl, record, signing)
+    if partitions is not None:
+        documents = documents.repartition(partitions, "ordinal")
+    documents = documents.persist()
+
+    stats_row = documents.agg(
+        F.sum(F.when(F.col("status") == 0, 1).otherwise(0)).alias("documents"),
+        F.sum(F.when((F.col("status") == 0) & F.col("empty"), 1).otherwise(0)).alias("empty_documents"),
+        F.sum("skipped").alias("skipped"),
+        F.sum("warnings").alias("warnings"),
+        F.sum("bytes").alias("bytes"),
+    ).collect()[0]
+
+    docs = documents.where(F.col("status") == 0)
+    # bucket
+    keyed = docs.where(~F.col("empty")).select("ordinal", F.posexplode("band_keys").alias("band", "key"))
+    groups = (
+        keyed.groupBy("band", "key")
+        .agg(F.array_sort(F.collect_list("ordinal")).alias("members"))
+        .where(F.size("members") >= 2)
+        .select("members")
+        .distinct()
+        .persist()
+    )
+    candidate_groups = groups.count()
+    candidates = groups.select(F.explode("members").alias("ordinal")).distinct()
+    candidate_documents = candidates.count()
+
+    # verify
+    rows = groups.select("members", F.explode("members").alias("ordinal")).join(
+        docs.select("ordinal", "text"), "ordinal"
+    )
+    verified = (
+        rows.repartition(*([partitions] if partitions else []), "members")
+        .sortWithinPartitions("members", "ordinal")
+        .mapInArrow(_verify(signing), "a long, b long, jaccard double, containment double, compared long")
+        .persist()
+    )
+    compared = verified.agg(F.sum("compared")).collect()[0][0] or 0
+    edges = verified.where(F.col("a") >= 0).drop("compared").dropDuplicates(["a", "b"]).persist()
+    verified_pairs = edges.count()
+    groups.unpersist()
+
+    # cluster
+    if verified_pairs <= local_edges:
+        labels = edges.select("a", "b").repartition(1).mapInArrow(_union_find, "ordinal long, component long")
+    else:
+        labels = star_components(spark, edges.select("a", "b"), output)
+    labels = labels.persist()
+
+    # describe
+    named = docs.select("ordinal", "id", "path", "line", "url", "title", "date", "source", "text")
+    member_rows = labels.join(named, "ordinal").select(
+        "component", F.lit(0).alias("kind"), "ordinal", "id", "path", "line", "url", "title", "date",
+        "source", "text", F.lit(None).cast("long").alias("a"), F.lit(None).cast("long").alias("b"),
+    )
+    edge_rows = edges.join(labels.withColumnRenamed("ordinal", "a"), "a").select(
+        "component", F.lit(1).alias("kind"), F.lit(None).cast("long").alias("ordinal"),
+        *[F.lit(None).cast(t).alias(c) for c, t in [("id", "string"), ("path", "string"), ("line", "long"),
+                                                      ("url", "string"), ("title", "string"), ("date", "string"),
+                                                      ("source", "string"), ("text", "string")]],
+        "a", "b",
+    )
+    described = (
+        member_rows.unionByName(edge_rows)
+        .repartition(*([partitions] if partitions else []), "component")
+        .sortWithinPartitions("component", "kind", "ordinal", "a", "b")
+        .mapInArrow(_describe(signing), "component long, size long, representative string, json string")
+    )
+    # Report order (largest first, then by representative), numbered.
+    ordered = described.orderBy(F.col("size").desc(), F.col("representative"), F.col("component"))
+    numbered = ordered.rdd.zipWithIndex().map(
+        lambda r: (r[1] + 1, r[0]["component"], r[0]["size"], r[0]["representative"], _numbered(r[0]["json"], r[1] + 1))
+    )
+    clusters = spark.createDataFrame(numbered, "cluster long, component long, size long, representative string, json string")
+    clusters = clusters.persist()
+    n_clusters = clusters.count()
+    in_clusters = clusters.agg(F.sum("size")).collect()[0][0] or 0
+
+    members = labels.join(clusters.select("cluster", "component"), "component").join(
+        docs.select("ordinal", "id", "path", "line"), "ordinal"
+    ).select("cluster", "ordinal", "id", "path", "line")
+    ids = docs.select("ordinal", "id")
+    edges_out = (
+        edges.join(ids.withColumnRenamed("ordinal", "a").withColumnRenamed("id", "a_id"), "a")
+        .join(ids.withColumnRenamed("ordinal", "b").withColumnRenamed("id", "b_id"), "b")
+        .select("a", "b", "a_id", "b_id", "jaccard", "containment")
+    )
+    issues = (
+        documents.where(F.col("issues").isNotNull())
+        .select(F.explode(F.from_json("issues", "array<struct<path:string,line:long,kind:string,message:string>>")).alias("i"))
+        .select("i.path", "i.line", "i.kind", "i.message")
+    )
+    first_issues = [
+        {k: v for k, v in r.asDict().items() if v is not None}
+        for r in issues.orderBy("path", "line", "kind", "message").limit(MAX_ISSUES).collect()
+    ]
+    stats = {
+        "inputs": len(files),
+        "documents": int(stats_row["documents"] or 0),
+        "empty_documents": int(stats_row["empty_documents"] or 0),
+        "skipped_inputs": 0,
+        "skipped_records": int(stats_row["skipped"] or 0),
+        "warnings": int(stats_row["warnings"] or 0),
+        "ignored_files": 0,
+        "bytes": int(stats_row["bytes"] or 0),
+        "candidate_groups": candidate_groups,
+        "candidate_documents": candidate_documents,
+        "compared_pairs": int(compared),
+        "verified_pairs": verified_pairs,
+        "clusters": n_clusters,
+        "documents_in_clusters": int(in_clusters),
+        "paragraphs": 0,
+        "paragraph_compared_pairs": 0,
+        "paragraph_clusters": 0,
+        "doubled_documents": 0,
+        "paragraph_reprints": 0,
+        "reuse_candidate_pairs": 0,
+        "reuse_links": 0,
+        "threads": int(signing["threads"]),
+        "elapsed_ms": 0,
+    }
+    result = ScanResult(
+        documents=docs.select("ordinal", "id", "path", "line", "url", "title", "date", "source", "empty"),
+        edges=edges_out,
+        members=members,
+        clusters=clusters.select("cluster", "size", "representative", "json"),
+        issues=issues,
+        stats=stats,
+        head=head,
+        first_issues=first_issues,
+    )
+    if output is not None:
+        result = _write(spark, result, output, report)
+    return result
+
+
+def _numbered(cluster_json: str, number: int) -> str:
+    prefix = '{"id":0,'
+    if not cluster_json.startswith(prefix):
+        raise ValueError("a cluster's JSON does not begin with its id")
+    return '{"id":%d,' % number + cluster_json[len(prefix):]
+
+
+def _read_jsonl(spark: SparkSession, files: List[_File], record, signing) -> DataFrame:
+    """Documents of JSON Lines files: a pass that counts the lines of every
+    split, then one that reads and signs them."""
+    raw = spark.read.text([f.uri for f in files]).select(
+        F.col("value").cast("binary").alias("line"),
+        F.input_file_name().alias("file"),
+        F.input_file_block_start().alias("block"),
+    )
+    counts = raw.groupBy("file", "block").count().collect()
+    rank = {_uri_key(f.uri): (i, f.name) for i, f in enumerate(files)}
+    per_file: Dict[str, List[Tuple[int, int]]] = {}
+    for r in counts:
+        per_file.setdefault(_uri_key(r["file"]), []).append((r["block"], r["count"]))
+    unknown = sorted(k for k in per_file if k not in rank)
+    for k in unknown:  # files of a remote directory or glob
+        rank[k] = (len(rank), k)
+    splits: Dict[Tuple[str, int], Tuple[str, int, int]] = {}
+    ordinal = 0
+    for key in sorted(per_file, key=lambda k: rank[k][0]):
+        line = 1
+        for block, count in sorted(per_file[key]):
+            splits[(key, block)] = (rank[key][1], line, ordinal)
+            line += count
+            ordinal += count
+    return raw.mapInArrow(_read_sign_jsonl(splits, record, signing), _DOC_SCHEMA)
+
+
+def _write(spark: SparkSession, result: ScanResult, output: str, report: bool) -> ScanResult:
+    tables = {
+        "documents": result.documents,
+        "edges": result.edges,
+        "members": result.members,
+        "clusters": result.clusters,
+        "issues": result.issues,
+    }
+    for name, df in tables.items():
+        df.write.mode("overwrite").parquet(_join(output, name))
+    read = {name: spark.read.parquet(_join(output, name)) for name in tables}
+    result = ScanResult(**read, stats=result.stats, head=result.head, first_issues=result.first_issues)
+    if report:
+        _write_report(spark, result, output)
+    return result
+
+
+def _join(base: str, name: str) -> str:
+    return base.rstrip("/") + "/" + name
+
+
+def _write_report(spark: SparkSession, result: ScanResult, output: str) -> None:
+    """report.json, written by one task from the clusters table (never
+    gathered on the driver), in the CLI's JSON schema."""
+    n = result.stats["clusters"]
+    whole = json.dumps(_report_dict(result.head, result.stats, result.first_issues, []), separators=(",", ":"))
+    marker = '"document_clusters":[]'
+    at = whole.index(marker) + len(marker) - 1
+    head, tail = whole[:at], whole[at:]
+    body = result.clusters.select(
+        F.col("cluster").alias("k"),
+        F.concat(F.col("json"), F.when(F.col("cluster") < n, F.lit(",")).otherwise(F.lit(""))).alias("value"),
+    )
+    frame = spark.createDataFrame([(0, head), (n + 1, tail)], "k long, value string")
+    lines = frame.unionByName(body).orderBy("k").coalesce(1).select("value")
+    tmp = _join(output, "_report.tmp")
+    lines.write.mode("overwrite").text(tmp)
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    tmp_path = jvm.org.apache.hadoop.fs.Path(tmp)
+    fs = tmp_path.getFileSystem(conf)
+    parts = [s.getPath() for s in fs.listStatus(tmp_path) if s.getPath().getName().startswith("part-")]
+    if len(parts) != 1:
+        raise RuntimeError(f"expected one part file for report.json in {tmp}, found {len(parts)}")
+    target = jvm.org.apache.hadoop.fs.Path(_join(output, "report.json"))
+    fs.delete(target, False)
+    if not fs.rename(parts[0], target):
+        raise RuntimeError(f"could not move {parts[0]} to {target}")
+    fs.delete(tmp_path, True)

@@ -1,0 +1,185 @@
+"""reprint.spark in local mode: the document clusters of `reprint scan
+--granularity documents`, whatever the partitions, input splits and
+component algorithm, with texts kept off the driver
+(`spark.driver.maxResultSize` is 1 MiB for every job here)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by scripts/test.sh")
+
+import reprint.spark as rs  # noqa: E402
+from reprint.spark.components import star_components  # noqa: E402
+
+from conftest import REPO, run_cli  # noqa: E402
+from synthetic import write  # noqa: E402
+
+#: What both reports must agree on (the rest measures the run: time, threads).
+SAME_STATS = (
+    "documents", "empty_documents", "skipped_records", "warnings", "bytes", "candidate_groups",
+    "candidate_documents", "compared_pairs", "verified_pairs", "clusters", "documents_in_clusters",
+)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("reprint-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.maxResultSize", "1m")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """10,000 generated records: one JSON Lines file and one gzipped, in a directory."""
+    d = tmp_path_factory.mktemp("synthetic")
+    whole = write(d / "all.jsonl", 10_000)
+    lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
+    corpus = d / "corpus"
+    corpus.mkdir()
+    half = len(lines) // 2
+    (corpus / "a.jsonl").write_text("".join(lines[:half]), encoding="utf-8")
+    with gzip.open(corpus / "b.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("".join(lines[half:]))
+    whole.unlink()
+    return corpus
+
+
+def cli_report(cli: Path, *args: str) -> dict:
+    # Exit 2: some records were skipped (the generated corpus has a few).
+    return json.loads(run_cli(cli, "scan", *args, "--granularity", "documents", "--format", "json", ok=(0, 1, 2)))
+
+
+def assert_same(spark_report: dict, cli: dict) -> None:
+    assert spark_report["params"] == cli["params"]
+    assert spark_report["version"] == cli["version"]
+    for key in SAME_STATS:
+        assert spark_report["stats"][key] == cli["stats"][key], key
+    assert spark_report["issues"] == cli["issues"]
+    assert spark_report["document_clusters"] == cli["document_clusters"]
+
+
+def test_the_command_reproduces_the_sample_corpus(cli, tmp_path):
+    records = tmp_path / "corpus.jsonl"
+    records.write_text(run_cli(cli, "extract", "corpus/", "--format", "jsonl"), encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable,
+               PYSPARK_SUBMIT_ARGS="--conf spark.driver.maxResultSize=1m --conf spark.ui.enabled=false pyspark-shell")
+    done = subprocess.run(
+        [sys.executable, "-m", "reprint.spark", "scan", str(records), "--output", str(out),
+         "--master", "local[2]", "--partitions", "2"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    # The same file through the CLI: the very same clusters, paths and lines included.
+    assert_same(report, cli_report(cli, str(records)))
+    # And the corpus directory itself: the same documents in the same clusters.
+    direct = cli_report(cli, "corpus/")
+    members = lambda r: [[m["doc"] for m in c["members"]] for c in r["document_clusters"]]  # noqa: E731
+    assert members(report) == members(direct) and len(members(direct)) >= 3
+    assert json.loads(done.stdout)["stats"]["clusters"] == direct["stats"]["clusters"]
+    for table in ("documents", "edges", "members", "clusters", "issues"):
+        assert any((out / table).glob("*.parquet")), table
+
+
+def test_one_partition_gives_the_clis_clusters(spark, cli, synthetic, tmp_path):
+    result = rs.scan(spark, [str(synthetic)], str(tmp_path / "out"), partitions=1)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    expected = cli_report(cli, str(synthetic))
+    assert_same(report, expected)
+    # Stars were needed: the chain's candidate groups pass 32 members.
+    assert max(c["size"] for c in expected["document_clusters"]) > 32
+    assert result.stats["skipped_records"] > 0 and result.stats["empty_documents"] > 0
+    # The tables say what the report says.
+    members = result.members.orderBy("cluster", "ordinal").collect()
+    by_cluster = {}
+    for m in members:
+        by_cluster.setdefault(m["cluster"], set()).add(m["id"])
+    assert [by_cluster[c["id"]] for c in expected["document_clusters"]] == [
+        {m["doc"] for m in c["members"]} for c in expected["document_clusters"]
+    ]
+    assert result.edges.count() == expected["stats"]["verified_pairs"]
+
+
+def test_many_splits_partitions_and_distributed_components_change_nothing(spark, cli, synthetic, tmp_path):
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(1 << 20))
+    try:
+        assert spark.read.text(str(synthetic / "a.jsonl")).rdd.getNumPartitions() > 4
+        result = rs.scan(spark, [str(synthetic)], str(tmp_path / "out"), partitions=4, local_edges=0)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert_same(report, cli_report(cli, str(synthetic)))
+    assert report == result.report() | {"stats": report["stats"]}
+
+
+def test_star_components_match_union_find(spark):
+    import random
+
+    rng = random.Random(3)
+    edges = [(rng.randrange(400), rng.randrange(400)) for _ in range(300)]
+    edges += [(i, i + 1) for i in range(1000, 1100)]  # a long path
+    edges += [(2000 + i, 2000 + (i + 1) % 50) for i in range(50)]  # a cycle
+    df = spark.createDataFrame(edges, "a long, b long")
+    got = {r["ordinal"]: r["component"] for r in star_components(spark, df).collect()}
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    want = {x: min(y for y in parent if find(y) == find(x)) for x in parent if any(x in e for e in edges)}
+    want = {x: c for x, c in want.items() if any(x in e and e[0] != e[1] for e in edges)}
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"same_source": "skip"}, "not distributed yet"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"wobble": 1}, "no option `wobble`"),
+        ({"text_field": 3}, "text_field"),
+    ],
+)
+def test_bad_options_raise_before_any_job(spark, tmp_path, options, message):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"id": "a", "text": "one two three"}\n')
+    with pytest.raises(ValueError, match=message):
+        rs.scan(spark, [str(path)], **options)
+
+
+def test_inputs_are_named_clearly(spark, tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        rs.scan(spark, [str(tmp_path / "missing.jsonl")])
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(ValueError, match="input_format"):
+        rs.scan(spark, [str(tmp_path / "notes.txt")])
+    shutil.rmtree(tmp_path)
