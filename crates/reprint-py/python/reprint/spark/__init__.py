@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -112,6 +113,13 @@ class ScanResult:
     head: Dict[str, Any]
     #: Issues in report order, at most :data:`MAX_ISSUES`.
     first_issues: List[Dict[str, Any]] = field(default_factory=list)
+    #: Wall seconds per stage, in order (each ends with the action that
+    #: materializes it).
+    timings: Dict[str, float] = field(default_factory=dict)
+    #: What the shuffles carry: ``band_key_rows`` (one per document and
+    #: band), ``candidate_rows`` (group members, each joined to its text)
+    #: and ``candidate_text_bytes`` (characters of those texts).
+    volumes: Dict[str, int] = field(default_factory=dict)
 
     def report(self) -> Dict[str, Any]:
         """The whole report as a dict: collects every cluster to the driver,
@@ -350,7 +358,7 @@ def _verify(signing):
     group: the verified pairs of every group, and the pairs compared (one
     row with ``a = -1`` per kernel call)."""
 
-    def flush(groups: List[List[int]], texts: Dict[int, str]) -> pa.RecordBatch:
+    def flush(groups: List[List[int]], texts: Dict[int, str], shuffled: int) -> pa.RecordBatch:
         ordinals = sorted(texts)
         row = {o: i for i, o in enumerate(ordinals)}
         column = pa.array([texts[o] for o in ordinals], pa.string())
@@ -364,13 +372,14 @@ def _verify(signing):
                 "jaccard": pa.array(list(jaccard) + [0.0], pa.float64()),
                 "containment": pa.array(list(containment) + [0.0], pa.float64()),
                 "compared": pa.array([0] * len(a) + [compared], pa.int64()),
+                "shuffled": pa.array([0] * len(a) + [shuffled], pa.int64()),
             }
         )
 
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         groups: List[List[int]] = []
         texts: Dict[int, str] = {}
-        size = 0
+        size = shuffled = 0
         current: Optional[List[int]] = None
         for batch in batches:
             members = batch.column("members").to_pylist()
@@ -381,15 +390,16 @@ def _verify(signing):
                     # The previous group is whole: flush before a new one
                     # once the batch is big enough.
                     if size >= VERIFY_BATCH_BYTES and groups:
-                        yield flush(groups, texts)
-                        groups, texts, size = [], {}, 0
+                        yield flush(groups, texts, shuffled)
+                        groups, texts, size, shuffled = [], {}, 0, 0
                     groups.append(m)
                     current = m
+                shuffled += len(t or "")
                 if o not in texts:
                     texts[o] = t or ""
                     size += len(t or "")
         if groups:
-            yield flush(groups, texts)
+            yield flush(groups, texts, shuffled)
 
     return run
 
@@ -530,12 +540,15 @@ def scan(
         spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     jsonl = [f for f in files if f.kind == "jsonl"]
     parquet = [f for f in files if f.kind == "parquet"]
+    clock = _Clock()
+    parts = []
+    if jsonl:
+        parts.append(_read_jsonl(spark, jsonl, record, signing, ordinal_base=0))
     if parquet:
-        raise ValueError(
-            f"{parquet[0].name}: Parquet input is not read yet; write it as JSON Lines "
-            "(`df.write.json(...)` gives one record per line)"
-        )
-    documents = _read_jsonl(spark, jsonl, record, signing)
+        # Parquet rows come after every JSON Lines record, in file order.
+        base = (1 << 62)
+        parts.append(_read_parquet(spark, parquet, record, signing, ordinal_base=base))
+    documents = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
     if partitions is not None:
         documents = documents.repartition(partitions, "ordinal")
     documents = documents.persist()
@@ -547,6 +560,7 @@ def scan(
         F.sum("warnings").alias("warnings"),
         F.sum("bytes").alias("bytes"),
     ).collect()[0]
+    clock.mark("read and sign")
 
     docs = documents.where(F.col("status") == 0)
     # bucket
@@ -562,7 +576,9 @@ def scan(
     candidate_groups = groups.count()
     candidates = groups.select(F.explode("members").alias("ordinal")).distinct()
     candidate_documents = candidates.count()
+    clock.mark("bucket")
 
+    member_rows_count = groups.agg(F.sum(F.size("members"))).collect()[0][0] or 0
     # verify
     rows = groups.select("members", F.explode("members").alias("ordinal")).join(
         docs.select("ordinal", "text"), "ordinal"
@@ -570,12 +586,16 @@ def scan(
     verified = (
         rows.repartition(*([partitions] if partitions else []), "members")
         .sortWithinPartitions("members", "ordinal")
-        .mapInArrow(_verify(signing), "a long, b long, jaccard double, containment double, compared long")
+        .mapInArrow(
+            _verify(signing), "a long, b long, jaccard double, containment double, compared long, shuffled long"
+        )
         .persist()
     )
-    compared = verified.agg(F.sum("compared")).collect()[0][0] or 0
-    edges = verified.where(F.col("a") >= 0).drop("compared").dropDuplicates(["a", "b"]).persist()
+    compared, candidate_bytes = verified.agg(F.sum("compared"), F.sum("shuffled")).collect()[0]
+    compared, candidate_bytes = compared or 0, candidate_bytes or 0
+    edges = verified.where(F.col("a") >= 0).drop("compared", "shuffled").dropDuplicates(["a", "b"]).persist()
     verified_pairs = edges.count()
+    clock.mark("verify")
     groups.unpersist()
 
     # cluster
@@ -584,6 +604,8 @@ def scan(
     else:
         labels = star_components(spark, edges.select("a", "b"), output)
     labels = labels.persist()
+    labels.count()
+    clock.mark("components")
 
     # describe
     named = docs.select("ordinal", "id", "path", "line", "url", "title", "date", "source", "text")
@@ -612,6 +634,7 @@ def scan(
     clusters = spark.createDataFrame(numbered, "cluster long, component long, size long, representative string, json string")
     clusters = clusters.persist()
     n_clusters = clusters.count()
+    clock.mark("describe and order clusters")
     in_clusters = clusters.agg(F.sum("size")).collect()[0][0] or 0
 
     members = labels.join(clusters.select("cluster", "component"), "component").join(
@@ -668,8 +691,27 @@ def scan(
         first_issues=first_issues,
     )
     if output is not None:
+        clock.mark("issues")
         result = _write(spark, result, output, report)
+        clock.mark("write")
+    result.timings = clock.stages
+    result.volumes = {
+        "band_key_rows": int(stats_row["documents"] or 0) * int(head["params"]["bands"]),
+        "candidate_rows": int(member_rows_count),
+        "candidate_text_bytes": int(candidate_bytes),
+    }
     return result
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.stages: Dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = round(now - self._last, 3)
+        self._last = now
 
 
 def _numbered(cluster_json: str, number: int) -> str:
@@ -679,14 +721,10 @@ def _numbered(cluster_json: str, number: int) -> str:
     return '{"id":%d,' % number + cluster_json[len(prefix):]
 
 
-def _read_jsonl(spark: SparkSession, files: List[_File], record, signing) -> DataFrame:
-    """Documents of JSON Lines files: a pass that counts the lines of every
-    split, then one that reads and signs them."""
-    raw = spark.read.text([f.uri for f in files]).select(
-        F.col("value").cast("binary").alias("line"),
-        F.input_file_name().alias("file"),
-        F.input_file_block_start().alias("block"),
-    )
+def _splits(raw: DataFrame, files: List[_File], ordinal_base: int) -> Dict[Tuple[str, int], Tuple[str, int, int]]:
+    """A pass that counts the rows of every input split (``file``,
+    ``block``): per split, the file's name, the line (or row) its first row
+    is, and the ordinal of its first row. Only counts reach the driver."""
     counts = raw.groupBy("file", "block").count().collect()
     rank = {_uri_key(f.uri): (i, f.name) for i, f in enumerate(files)}
     per_file: Dict[str, List[Tuple[int, int]]] = {}
@@ -696,13 +734,54 @@ def _read_jsonl(spark: SparkSession, files: List[_File], record, signing) -> Dat
     for k in unknown:  # files of a remote directory or glob
         rank[k] = (len(rank), k)
     splits: Dict[Tuple[str, int], Tuple[str, int, int]] = {}
-    ordinal = 0
+    ordinal = ordinal_base
     for key in sorted(per_file, key=lambda k: rank[k][0]):
         line = 1
         for block, count in sorted(per_file[key]):
             splits[(key, block)] = (rank[key][1], line, ordinal)
             line += count
             ordinal += count
+    return splits
+
+
+def _located(df: DataFrame) -> DataFrame:
+    return df.withColumn("file", F.input_file_name()).withColumn("block", F.input_file_block_start())
+
+
+def _read_jsonl(spark: SparkSession, files: List[_File], record, signing, ordinal_base: int) -> DataFrame:
+    """Documents of JSON Lines files: the lines of every split counted,
+    then read and signed."""
+    raw = _located(spark.read.text([f.uri for f in files])).select(
+        F.col("value").cast("binary").alias("line"), "file", "block"
+    )
+    splits = _splits(raw, files, ordinal_base)
+    return raw.mapInArrow(_read_sign_jsonl(splits, record, signing), _DOC_SCHEMA)
+
+
+def _read_parquet(spark: SparkSession, files: List[_File], record, signing, ordinal_base: int) -> DataFrame:
+    """Documents of Parquet files: the id, text and metadata columns (named
+    by the same options as JSON Lines fields; any type, cast to strings),
+    each row read as the JSON Lines record of those fields, so a row
+    follows the same rules (ids, dates, issues). A row's "line" is its row
+    number in its file, from 1."""
+    df = _located(spark.read.parquet(*[f.uri for f in files]))
+    names = {
+        "text": record.get("text_field", "text"),
+        "id": record.get("id_field", "id"),
+        "url": record.get("url_field", "url"),
+        "title": record.get("title_field", "title"),
+        "date": record.get("date_field", "date"),
+        "source": record.get("source_field", "source"),
+    }
+    if names["text"] not in df.columns:
+        raise ValueError(
+            f"{files[0].name}: no `{names['text']}` column (it has {', '.join(df.columns[:-2])}); "
+            "name the text column with text_field="
+        )
+    fields = [n for n in names.values() if n in df.columns]
+    line = F.to_json(F.struct(*[F.col(n).cast("string").alias(n) for n in fields]))
+    raw = df.select(line.cast("binary").alias("line"), "file", "block")
+    splits = _splits(raw, files, ordinal_base)
     return raw.mapInArrow(_read_sign_jsonl(splits, record, signing), _DOC_SCHEMA)
 
 

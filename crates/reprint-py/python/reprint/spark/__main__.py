@@ -20,9 +20,10 @@ def _parser() -> argparse.ArgumentParser:
         "`reprint scan --granularity documents`, with Parquet tables and report.json as output.",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("scan", help="scan JSON Lines inputs and write the clusters to --output")
+    s = sub.add_parser("scan", help="scan JSON Lines or Parquet inputs and write the clusters to --output")
     s.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="JSON Lines files (.jsonl, .ndjson, optionally .gz), directories of them, or URIs")
+                   help="JSON Lines files (.jsonl, .ndjson, optionally .gz), Parquet files (.parquet) with "
+                   "id/text columns, directories of them, or URIs (s3://, gs://, hdfs://)")
     s.add_argument("--output", required=True, metavar="DIR",
                    help="where to write documents/, edges/, members/, clusters/, issues/ (Parquet) and report.json")
     s.add_argument("--master", metavar="URL",
@@ -47,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("text", "id", "url", "title", "date", "source"):
         i.add_argument(f"--{name}-field", metavar="FIELD")
     i.add_argument("--max-record-mb", type=int)
-    i.add_argument("--input-format", choices=["jsonl"], help="read every input as JSON Lines, whatever its name")
+    i.add_argument("--input-format", choices=["jsonl", "parquet"],
+                   help="read every input as JSON Lines or as Parquet, whatever its name")
     i.add_argument("--hidden", action="store_true", help="walk into hidden files and directories")
     return p
 
