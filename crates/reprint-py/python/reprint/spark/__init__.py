@@ -62,7 +62,7 @@ except ImportError as e:  # pragma: no cover - depends on the environment
 
 from reprint import _reprint
 
-from .components import star_components
+from .components import join, star_components
 
 __all__ = ["scan", "ScanResult", "DEFAULT_LOCAL_EDGES", "MAX_ISSUES"]
 
@@ -580,9 +580,7 @@ def scan(
 
     member_rows_count = groups.agg(F.sum(F.size("members"))).collect()[0][0] or 0
     # verify
-    rows = groups.select("members", F.explode("members").alias("ordinal")).join(
-        docs.select("ordinal", "text"), "ordinal"
-    )
+    rows = join(groups.select("members", F.explode("members").alias("ordinal")), docs.select("ordinal", "text"), "ordinal")
     verified = (
         rows.repartition(*([partitions] if partitions else []), "members")
         .sortWithinPartitions("members", "ordinal")
@@ -609,11 +607,11 @@ def scan(
 
     # describe
     named = docs.select("ordinal", "id", "path", "line", "url", "title", "date", "source", "text")
-    member_rows = labels.join(named, "ordinal").select(
+    member_rows = join(labels, named, "ordinal").select(
         "component", F.lit(0).alias("kind"), "ordinal", "id", "path", "line", "url", "title", "date",
         "source", "text", F.lit(None).cast("long").alias("a"), F.lit(None).cast("long").alias("b"),
     )
-    edge_rows = edges.join(labels.withColumnRenamed("ordinal", "a"), "a").select(
+    edge_rows = join(edges, labels.withColumnRenamed("ordinal", "a"), "a").select(
         "component", F.lit(1).alias("kind"), F.lit(None).cast("long").alias("ordinal"),
         *[F.lit(None).cast(t).alias(c) for c, t in [("id", "string"), ("path", "string"), ("line", "long"),
                                                       ("url", "string"), ("title", "string"), ("date", "string"),
@@ -637,15 +635,17 @@ def scan(
     clock.mark("describe and order clusters")
     in_clusters = clusters.agg(F.sum("size")).collect()[0][0] or 0
 
-    members = labels.join(clusters.select("cluster", "component"), "component").join(
-        docs.select("ordinal", "id", "path", "line"), "ordinal"
+    members = join(
+        join(labels, clusters.select("cluster", "component"), "component"),
+        docs.select("ordinal", "id", "path", "line"),
+        "ordinal",
     ).select("cluster", "ordinal", "id", "path", "line")
     ids = docs.select("ordinal", "id")
-    edges_out = (
-        edges.join(ids.withColumnRenamed("ordinal", "a").withColumnRenamed("id", "a_id"), "a")
-        .join(ids.withColumnRenamed("ordinal", "b").withColumnRenamed("id", "b_id"), "b")
-        .select("a", "b", "a_id", "b_id", "jaccard", "containment")
-    )
+    edges_out = join(
+        join(edges, ids.withColumnRenamed("ordinal", "a").withColumnRenamed("id", "a_id"), "a"),
+        ids.withColumnRenamed("ordinal", "b").withColumnRenamed("id", "b_id"),
+        "b",
+    ).select("a", "b", "a_id", "b_id", "jaccard", "containment")
     issues = (
         documents.where(F.col("issues").isNotNull())
         .select(F.explode(F.from_json("issues", "array<struct<path:string,line:long,kind:string,message:string>>")).alias("i"))
@@ -694,6 +694,9 @@ def scan(
         clock.mark("issues")
         result = _write(spark, result, output, report)
         clock.mark("write")
+        # The tables are read back from the output: the caches can go.
+        for df in (documents, verified, edges, labels, clusters):
+            df.unpersist()
     result.timings = clock.stages
     result.volumes = {
         "band_key_rows": int(stats_row["documents"] or 0) * int(head["params"]["bands"]),

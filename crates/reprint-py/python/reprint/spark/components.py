@@ -21,6 +21,13 @@ from pyspark.sql import functions as F
 MAX_ROUNDS = 64
 
 
+def join(left: DataFrame, right: DataFrame, on: str) -> DataFrame:
+    """An inner join that never broadcasts: a broadcast side is gathered on
+    the driver first, and the driver holds no part of the corpus (Spark
+    would broadcast any side it estimates small)."""
+    return left.join(right.hint("merge"), on)
+
+
 def _oriented(edges: DataFrame) -> DataFrame:
     """Edges as (u, v) with u > v, once each, no self-loops."""
     return (
@@ -36,7 +43,7 @@ def large_star(e: DataFrame) -> DataFrame:
     both = e.unionByName(e.select(F.col("v").alias("u"), F.col("u").alias("v")))
     smallest = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
     return _oriented(
-        both.join(smallest, "u").where(F.col("v") > F.col("u")).select(F.col("v").alias("a"), F.col("m").alias("b"))
+        join(both, smallest, "u").where(F.col("v") > F.col("u")).select(F.col("v").alias("a"), F.col("m").alias("b"))
     )
 
 
@@ -44,7 +51,7 @@ def small_star(e: DataFrame) -> DataFrame:
     """Every node x links itself and its smaller neighbours to the smallest
     of them."""
     smallest = e.groupBy("u").agg(F.min("v").alias("m"))
-    linked = e.join(smallest, "u")
+    linked = join(e, smallest, "u")
     return _oriented(
         linked.select(F.col("v").alias("a"), F.col("m").alias("b")).unionByName(
             linked.select(F.col("u").alias("a"), F.col("m").alias("b"))
@@ -57,7 +64,7 @@ def _is_stars(e: DataFrame) -> bool:
     smaller: each component a star around its smallest node."""
     if e.groupBy("u").count().where(F.col("count") > 1).limit(1).count():
         return False
-    return e.select(F.col("v").alias("u")).join(e.select("u"), "u").limit(1).count() == 0
+    return join(e.select(F.col("v").alias("u")), e.select("u"), "u").limit(1).count() == 0
 
 
 def star_components(spark: SparkSession, edges: DataFrame, output: Optional[str] = None) -> DataFrame:
