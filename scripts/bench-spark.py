@@ -28,20 +28,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import json, sys, time
+import json, sys, time, urllib.request
 from pyspark.sql import SparkSession
 cores, corpus, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 t0 = time.perf_counter()
 spark = (SparkSession.builder.master(f"local[{cores}]").appName("reprint-bench")
-         .config("spark.ui.enabled", "false").config("spark.driver.memory", "4g")
-         .config("spark.driver.maxResultSize", "1m")
+         .config("spark.ui.enabled", "true").config("spark.ui.showConsoleProgress", "false")
+         .config("spark.driver.memory", "4g").config("spark.driver.maxResultSize", "1m")
          .config("spark.sql.shuffle.partitions", str(4 * cores)).getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 started = time.perf_counter()
 import reprint.spark as rs
 result = rs.scan(spark, [corpus], out, partitions=4 * cores)
 done = time.perf_counter()
+# What the shuffles wrote, from the application's own metrics (Spark's REST API).
+sc = spark.sparkContext
+url = f"{sc.uiWebUrl}/api/v1/applications/{sc.applicationId}/stages?status=complete"
+stages = json.load(urllib.request.urlopen(url))
+shuffle = sum(s.get("shuffleWriteBytes", 0) for s in stages)
+read = sum(s.get("inputBytes", 0) for s in stages)
 print(json.dumps({"cores": cores, "startup_s": round(started - t0, 2), "scan_s": round(done - started, 2),
+                  "shuffle_write_bytes": shuffle, "input_bytes": read,
                   "timings": result.timings, "volumes": result.volumes, "stats": result.stats}))
 spark.stop()
 """
@@ -110,7 +117,9 @@ def main() -> int:
     v = rows[0]["volumes"]
     print()
     print(f"shuffle volumes: {v['band_key_rows']} band-key rows, {v['candidate_rows']} candidate rows "
-          f"carrying {v['candidate_text_bytes'] / 1e6:.0f} MB of text; "
+          f"carrying {v['candidate_text_bytes'] / 1e6:.0f} MB of text; shuffle files written (Spark's metrics): "
+          + ", ".join(f"local[{r['cores']}] {r['shuffle_write_bytes'] / 1e6:.0f} MB" for r in rows)
+          + "; "
           f"same clusters as the CLI: {all(r['same_clusters_as_cli'] for r in rows)}")
     return 0
 

@@ -53,16 +53,21 @@ def spark():
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    """10,000 generated records: one JSON Lines file and one gzipped, in a directory."""
+    """10,000 generated records: a JSON Lines file, a gzipped one and a
+    zstd-compressed one, in a directory."""
+    import pyarrow as pa
+
     d = tmp_path_factory.mktemp("synthetic")
     whole = write(d / "all.jsonl", 10_000)
     lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
     corpus = d / "corpus"
     corpus.mkdir()
-    half = len(lines) // 2
-    (corpus / "a.jsonl").write_text("".join(lines[:half]), encoding="utf-8")
+    cut1, cut2 = len(lines) * 2 // 5, len(lines) * 7 // 10
+    (corpus / "a.jsonl").write_text("".join(lines[:cut1]), encoding="utf-8")
     with gzip.open(corpus / "b.jsonl.gz", "wt", encoding="utf-8") as f:
-        f.write("".join(lines[half:]))
+        f.write("".join(lines[cut1:cut2]))
+    with pa.CompressedOutputStream(str(corpus / "c.jsonl.zst"), "zstd") as f:
+        f.write("".join(lines[cut2:]).encode("utf-8"))
     whole.unlink()
     return corpus
 
@@ -168,6 +173,15 @@ def test_parquet_rows_are_read_as_records(spark, cli, synthetic, tmp_path):
     assert got["stats"]["documents"] == len(rows)
     lines = {r["id"]: (r["path"], r["line"]) for r in result.documents.collect()}
     assert lines[rows[3001]["id"]] == ("{}/part-1.parquet".format(tmp_path), 2)
+
+
+def test_a_corpus_without_documents_gives_an_empty_report(spark, cli, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('\n  \n{"id": 1}\n{"text": "..."}\nnot json\n', encoding="utf-8")
+    rs.scan(spark, [str(path)], str(tmp_path / "out"), partitions=1)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert_same(report, cli_report(cli, str(path)))
+    assert report["document_clusters"] == [] and report["stats"]["skipped_records"] == 2
 
 
 def test_star_components_match_union_find(spark):

@@ -5,7 +5,7 @@ engine's own kernels on the executors (``mapInArrow``), so the verified
 pairs and the clusters are those of ``reprint scan --granularity documents``
 on the same input:
 
-1. **read** — JSON Lines files (``.jsonl``/``.ndjson``, optionally ``.gz``)
+1. **read** — JSON Lines files (``.jsonl``/``.ndjson``, optionally ``.gz`` or ``.zst``)
    are read as lines; a first pass counts the lines of every input split so
    each record knows its line, and the engine's JSON Lines reader
    (``--text-field``, ``--id-field``, ...) turns lines into documents, with
@@ -79,7 +79,7 @@ MAX_ISSUES = 1000
 VERIFY_BATCH_BYTES = 64 << 20
 
 JSONL_EXTS = ("jsonl", "ndjson")
-COMPRESSED = ("gz",)
+COMPRESSED = ("gz", "zst")
 
 #: The kernels' option names (the CLI's long flags, with underscores).
 SIGNING = ("shingle_size", "num_perm", "seed", "sketch", "threshold", "containment", "bands", "rows")
@@ -200,7 +200,7 @@ def discover(inputs: Sequence[Input], input_format: Optional[str] = None, hidden
             kind = _kind(path, input_format)
             if kind is None:
                 raise ValueError(
-                    f"{path}: name JSON Lines (.jsonl, .ndjson, optionally .gz) or Parquet (.parquet) "
+                    f"{path}: name JSON Lines (.jsonl, .ndjson, optionally .gz or .zst) or Parquet (.parquet) "
                     "inputs, or give input_format='jsonl' or 'parquet'"
                 )
             files.append(_File(path, path, kind))
@@ -213,7 +213,7 @@ def discover(inputs: Sequence[Input], input_format: Optional[str] = None, hidden
         elif os.path.exists(local):
             if not _kind(local, input_format):
                 raise ValueError(
-                    f"{path}: not JSON Lines (.jsonl, .ndjson, optionally .gz) nor Parquet (.parquet); "
+                    f"{path}: not JSON Lines (.jsonl, .ndjson, optionally .gz or .zst) nor Parquet (.parquet); "
                     "give input_format='jsonl' or 'parquet' to read it as one"
                 )
             found = [local]
@@ -549,9 +549,10 @@ def scan(
         base = (1 << 62)
         parts.append(_read_parquet(spark, parquet, record, signing, ordinal_base=base))
     documents = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
-    if partitions is not None:
-        documents = documents.repartition(partitions, "ordinal")
-    documents = documents.persist()
+    # Held partitioned by ordinal, as every later join is: the joins that
+    # bring texts to groups and to clusters then move only the other side.
+    n = partitions or int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
+    documents = documents.repartition(n, "ordinal").persist()
 
     stats_row = documents.agg(
         F.sum(F.when(F.col("status") == 0, 1).otherwise(0)).alias("documents"),

@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("scan", help="scan JSON Lines or Parquet inputs and write the clusters to --output")
     s.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="JSON Lines files (.jsonl, .ndjson, optionally .gz), Parquet files (.parquet) with "
+                   help="JSON Lines files (.jsonl, .ndjson, optionally .gz or .zst), Parquet files (.parquet) with "
                    "id/text columns, directories of them, or URIs (s3://, gs://, hdfs://)")
     s.add_argument("--output", required=True, metavar="DIR",
                    help="where to write documents/, edges/, members/, clusters/, issues/ (Parquet) and report.json")
