@@ -95,7 +95,9 @@ class ScanResult:
     """What :func:`scan` found: Spark DataFrames and the report's counts."""
 
     #: ``ordinal`` (position in the input), ``id``, ``path``, ``line``, ``url``,
-    #: ``title``, ``date``, ``source``, ``empty``: every document read.
+    #: ``title``, ``date``, ``source``, ``empty``, ``content_hash`` (the
+    #: CLI's, as a signed 64-bit integer: equal for texts that differ only
+    #: in case, punctuation and spacing): every document read.
     documents: DataFrame
     #: ``a``, ``b`` (ordinals, ``a < b``), ``a_id``, ``b_id``, ``jaccard``,
     #: ``containment``: the verified pairs.
@@ -682,7 +684,9 @@ def scan(
         "elapsed_ms": 0,
     }
     result = ScanResult(
-        documents=docs.select("ordinal", "id", "path", "line", "url", "title", "date", "source", "empty"),
+        documents=docs.select(
+            "ordinal", "id", "path", "line", "url", "title", "date", "source", "empty", "content_hash"
+        ),
         edges=edges_out,
         members=members,
         clusters=clusters.select("cluster", "size", "representative", "json"),

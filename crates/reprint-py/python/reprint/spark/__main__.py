@@ -10,7 +10,7 @@ import sys
 import time
 from typing import List, Optional
 
-from . import DEFAULT_LOCAL_EDGES
+from reprint.spark import DEFAULT_LOCAL_EDGES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,12 +75,20 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     from pyspark.sql import SparkSession
 
-    from . import scan
+    from reprint.spark import scan
 
     builder = SparkSession.builder.appName("reprint")
     if args.master:
         builder = builder.master(args.master)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as e:  # pyspark raises its own types, by version
+        print(
+            f"error: Spark did not start ({str(e).splitlines()[0] if str(e) else type(e).__name__}); "
+            "it needs a Java 17+ runtime on PATH or in JAVA_HOME (java -version), and a valid --master",
+            file=sys.stderr,
+        )
+        return 2
     started = time.time()
     try:
         result = scan(
