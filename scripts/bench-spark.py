@@ -12,6 +12,7 @@ process (a fresh JVM with `local[N]`, spark.driver.memory 4g, N × 4
 shuffle partitions). Prints one JSON line per run and a Markdown table.
 Needs the `spark` extra in the interpreter that runs it and a Java 17+
 runtime; set REPRINT to the CLI binary (default target/release/reprint).
+--local-edges 0 times the distributed (large-star/small-star) components.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, sys, time, urllib.request
 from pyspark.sql import SparkSession
-cores, corpus, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cores, corpus, out, local_edges = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 t0 = time.perf_counter()
 spark = (SparkSession.builder.master(f"local[{cores}]").appName("reprint-bench")
          .config("spark.ui.enabled", "true").config("spark.ui.showConsoleProgress", "false")
@@ -39,7 +40,7 @@ spark = (SparkSession.builder.master(f"local[{cores}]").appName("reprint-bench")
 spark.sparkContext.setLogLevel("ERROR")
 started = time.perf_counter()
 import reprint.spark as rs
-result = rs.scan(spark, [corpus], out, partitions=4 * cores)
+result = rs.scan(spark, [corpus], out, partitions=4 * cores, local_edges=local_edges)
 done = time.perf_counter()
 # What the shuffles wrote, from the application's own metrics (Spark's REST API).
 sc = spark.sparkContext
@@ -59,6 +60,8 @@ def main() -> int:
     ap.add_argument("corpus", nargs="?", help="JSON Lines corpus (default: 100k generated records)")
     ap.add_argument("--cores", default="1,2", help="comma-separated local[N] settings (default 1,2)")
     ap.add_argument("--out", default="target/bench-spark", help="work directory (default target/bench-spark)")
+    ap.add_argument("--local-edges", type=int, default=None,
+                    help="reprint.spark's local_edges (0: the distributed components; default its default)")
     args = ap.parse_args()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +90,10 @@ def main() -> int:
     for cores in [int(c) for c in args.cores.split(",")]:
         target = out / f"spark-local{cores}"
         shutil.rmtree(target, ignore_errors=True)
-        run = subprocess.run([sys.executable, "-c", CHILD, str(cores), str(corpus), str(target)],
+        import reprint.spark
+
+        local_edges = reprint.spark.DEFAULT_LOCAL_EDGES if args.local_edges is None else args.local_edges
+        run = subprocess.run([sys.executable, "-c", CHILD, str(cores), str(corpus), str(target), str(local_edges)],
                              capture_output=True, text=True, env=env)
         if run.returncode != 0:
             print(run.stderr[-4000:], file=sys.stderr)

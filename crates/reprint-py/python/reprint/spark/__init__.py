@@ -120,7 +120,8 @@ class ScanResult:
     timings: Dict[str, float] = field(default_factory=dict)
     #: What the shuffles carry: ``band_key_rows`` (one per document and
     #: band), ``candidate_rows`` (group members, each joined to its text)
-    #: and ``candidate_text_bytes`` (characters of those texts).
+    #: and ``candidate_text_bytes`` (characters of those texts); with the
+    #: distributed components, ``component_rounds``.
     volumes: Dict[str, int] = field(default_factory=dict)
 
     def report(self) -> Dict[str, Any]:
@@ -600,10 +601,11 @@ def scan(
     groups.unpersist()
 
     # cluster
+    rounds: Dict[str, int] = {}
     if verified_pairs <= local_edges:
         labels = edges.select("a", "b").repartition(1).mapInArrow(_union_find, "ordinal long, component long")
     else:
-        labels = star_components(spark, edges.select("a", "b"), output)
+        labels = star_components(spark, edges.select("a", "b"), output, rounds)
     labels = labels.persist()
     labels.count()
     clock.mark("components")
@@ -707,6 +709,7 @@ def scan(
         "band_key_rows": int(stats_row["documents"] or 0) * int(head["params"]["bands"]),
         "candidate_rows": int(member_rows_count),
         "candidate_text_bytes": int(candidate_bytes),
+        **rounds,
     }
     return result
 

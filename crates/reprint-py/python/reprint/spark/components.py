@@ -11,7 +11,7 @@ union-find does.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -67,12 +67,14 @@ def _is_stars(e: DataFrame) -> bool:
     return join(e.select(F.col("v").alias("u")), e.select("u"), "u").limit(1).count() == 0
 
 
-def star_components(spark: SparkSession, edges: DataFrame, output: Optional[str] = None) -> DataFrame:
+def star_components(
+    spark: SparkSession, edges: DataFrame, output: Optional[str] = None, stats: Optional[Dict[str, int]] = None
+) -> DataFrame:
     """``edges`` (columns ``a``, ``b``) → ``ordinal``, ``component`` for
     every node in an edge, the component named by its smallest node.
     Checkpoints go to the context's checkpoint directory, or
     ``output/_checkpoints`` when it has none (local checkpoints without
-    either)."""
+    either). ``stats["component_rounds"]`` gets the rounds it took."""
     sc = spark.sparkContext
     if sc.getCheckpointDir() is None and output is not None:
         sc.setCheckpointDir(output.rstrip("/") + "/_checkpoints")
@@ -82,9 +84,11 @@ def star_components(spark: SparkSession, edges: DataFrame, output: Optional[str]
         return df.checkpoint() if reliable else df.localCheckpoint()
 
     e = checkpoint(_oriented(edges))
-    for _ in range(MAX_ROUNDS):
+    for rounds in range(1, MAX_ROUNDS + 1):
         e = checkpoint(small_star(large_star(e)))
         if _is_stars(e):
+            if stats is not None:
+                stats["component_rounds"] = rounds
             break
     else:  # pragma: no cover - would be a bug
         raise RuntimeError(f"connected components did not converge in {MAX_ROUNDS} rounds")
