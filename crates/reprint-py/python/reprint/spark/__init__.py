@@ -26,8 +26,8 @@ on the same input:
    (document clusters only: paragraphs, doubled documents and reuse are
    not distributed yet).
 
-Texts and signatures never go to the driver: it collects counts, the
-split table (one row per input split) and at most ``MAX_ISSUES`` issues.
+Texts and signatures never go to the driver: it collects counts and the
+split table (one row per input split); report.json is written by one task.
 
     from pyspark.sql import SparkSession
     import reprint.spark
@@ -64,15 +64,12 @@ from reprint import _reprint
 
 from .components import join, star_components
 
-__all__ = ["scan", "ScanResult", "DEFAULT_LOCAL_EDGES", "MAX_ISSUES"]
+__all__ = ["scan", "ScanResult", "DEFAULT_LOCAL_EDGES"]
 
 #: Up to this many verified pairs, components are found by union-find in
 #: one task (16 bytes a pair: 80 MB at the default); beyond it, by
 #: large-star/small-star rounds over the cluster.
 DEFAULT_LOCAL_EDGES = 5_000_000
-
-#: Issues written into report.json (all of them are in the issues table).
-MAX_ISSUES = 1000
 
 #: Text bytes verified per kernel call in a verify task (a group larger
 #: than this is verified alone).
@@ -113,8 +110,6 @@ class ScanResult:
     stats: Dict[str, int]
     #: The report's ``version``, ``tool`` and ``params``.
     head: Dict[str, Any]
-    #: Issues in report order, at most :data:`MAX_ISSUES`.
-    first_issues: List[Dict[str, Any]] = field(default_factory=list)
     #: Wall seconds per stage, in order (each ends with the action that
     #: materializes it).
     timings: Dict[str, float] = field(default_factory=dict)
@@ -128,7 +123,8 @@ class ScanResult:
         """The whole report as a dict: collects every cluster to the driver,
         so only for a result known to be small."""
         clusters = [json.loads(r.json) for r in self.clusters.orderBy("cluster").collect()]
-        return _report_dict(self.head, self.stats, self.first_issues, clusters)
+        issues = [json.loads(r.value) for r in _ranked_issues(self.issues).orderBy("rank").collect()]
+        return _report_dict(self.head, self.stats, issues, clusters)
 
 
 def _report_dict(head, stats, issues, clusters) -> Dict[str, Any]:
@@ -656,10 +652,6 @@ def scan(
         .select(F.explode(F.from_json("issues", "array<struct<path:string,line:long,kind:string,message:string>>")).alias("i"))
         .select("i.path", "i.line", "i.kind", "i.message")
     )
-    first_issues = [
-        {k: v for k, v in r.asDict().items() if v is not None}
-        for r in issues.orderBy("path", "line", "kind", "message").limit(MAX_ISSUES).collect()
-    ]
     stats = {
         "inputs": len(files),
         "documents": int(stats_row["documents"] or 0),
@@ -695,7 +687,6 @@ def scan(
         issues=issues,
         stats=stats,
         head=head,
-        first_issues=first_issues,
     )
     if output is not None:
         clock.mark("issues")
@@ -807,7 +798,7 @@ def _write(spark: SparkSession, result: ScanResult, output: str, report: bool) -
     for name, df in tables.items():
         df.write.mode("overwrite").parquet(_join(output, name))
     read = {name: spark.read.parquet(_join(output, name)) for name in tables}
-    result = ScanResult(**read, stats=result.stats, head=result.head, first_issues=result.first_issues)
+    result = ScanResult(**read, stats=result.stats, head=result.head)
     if report:
         _write_report(spark, result, output)
     return result
@@ -817,20 +808,39 @@ def _join(base: str, name: str) -> str:
     return base.rstrip("/") + "/" + name
 
 
+def _ranked_issues(issues: DataFrame) -> DataFrame:
+    """Every issue in report order (path, line, warnings before skips,
+    message), as ``rank`` and ``value`` (the issue's JSON): a distributed
+    sort, never gathered on the driver."""
+    kind = F.when(F.col("kind") == "warning", 0).otherwise(1)
+    ordered = issues.orderBy("path", "line", kind, "message")
+    ranked = ordered.rdd.zipWithIndex().map(
+        lambda r: (r[1], json.dumps({k: v for k, v in r[0].asDict().items() if v is not None}))
+    )
+    return issues.sparkSession.createDataFrame(ranked, "rank long, value string")
+
+
 def _write_report(spark: SparkSession, result: ScanResult, output: str) -> None:
-    """report.json, written by one task from the clusters table (never
-    gathered on the driver), in the CLI's JSON schema."""
+    """report.json, written by one task from the clusters and issues tables
+    (never gathered on the driver), in the CLI's JSON schema."""
     n = result.stats["clusters"]
-    whole = json.dumps(_report_dict(result.head, result.stats, result.first_issues, []), separators=(",", ":"))
-    marker = '"document_clusters":[]'
-    at = whole.index(marker) + len(marker) - 1
-    head, tail = whole[:at], whole[at:]
+    n_issues = result.stats["warnings"] + result.stats["skipped_records"]
+    whole = json.dumps(_report_dict(result.head, result.stats, [], []), separators=(",", ":"))
+    issues_at = whole.index('"issues":[]') + len('"issues":[')
+    clusters_at = whole.index('"document_clusters":[]') + len('"document_clusters":[')
+    pieces = [(0, 0, whole[:issues_at]), (2, 0, whole[issues_at:clusters_at]), (4, 0, whole[clusters_at:])]
+    frame = spark.createDataFrame(pieces, "k long, sub long, value string")
+    issues = _ranked_issues(result.issues).select(
+        F.lit(1).cast("long").alias("k"),
+        F.col("rank").alias("sub"),
+        F.concat("value", F.when(F.col("rank") < n_issues - 1, F.lit(",")).otherwise(F.lit(""))).alias("value"),
+    )
     body = result.clusters.select(
-        F.col("cluster").alias("k"),
+        F.lit(3).cast("long").alias("k"),
+        F.col("cluster").alias("sub"),
         F.concat(F.col("json"), F.when(F.col("cluster") < n, F.lit(",")).otherwise(F.lit(""))).alias("value"),
     )
-    frame = spark.createDataFrame([(0, head), (n + 1, tail)], "k long, value string")
-    lines = frame.unionByName(body).orderBy("k").coalesce(1).select("value")
+    lines = frame.unionByName(issues).unionByName(body).orderBy("k", "sub").coalesce(1).select("value")
     tmp = _join(output, "_report.tmp")
     lines.write.mode("overwrite").text(tmp)
     jvm = spark.sparkContext._jvm
