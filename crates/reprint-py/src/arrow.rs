@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use rayon::prelude::*;
 
-use reprint::input::Document;
+use reprint::input::{Document, Meta};
 use reprint::pipeline::{self, Scratch, Signer};
 use reprint::verify::{self, Rule};
 use reprint::Config;
@@ -287,8 +287,14 @@ pub fn groups(groups: Vec<Vec<i64>>, n: usize) -> PyResult<Vec<Vec<u32>>> {
 
 /// Verifies `groups` of `texts` exactly with `cfg`'s rule (threshold and
 /// containment), in `cfg`'s thread pool: the pairs that are duplicates,
-/// sorted and unique.
-pub fn verify(cfg: &Config, texts: &[&str], groups: &[Vec<u32>]) -> reprint::Result<Verified> {
+/// sorted and unique. With `meta` (each row's metadata), pairs that
+/// `--same-source skip` or `--window` keep apart are never compared.
+pub fn verify(
+    cfg: &Config,
+    texts: &[&str],
+    groups: &[Vec<u32>],
+    meta: Option<&[Meta]>,
+) -> reprint::Result<Verified> {
     let signer = Signer::new(cfg);
     let mut wanted = vec![false; texts.len()];
     for &d in groups.iter().filter(|g| g.len() > 1).flatten() {
@@ -310,7 +316,9 @@ pub fn verify(cfg: &Config, texts: &[&str], groups: &[Vec<u32>]) -> reprint::Res
                 }
             })
             .collect();
-        verify::verify_groups(groups, |d| &sets[d as usize], |_, _| true, rule)
+        let allowed =
+            pipeline::pair_filter_by(texts.len(), |d| meta.map(|m| &m[d as usize]), &cfg.matching);
+        verify::verify_groups(groups, |d| &sets[d as usize], allowed, rule)
     });
     let (edges, stats) = edges;
     let mut out = Verified {

@@ -337,11 +337,12 @@ fn sign_arrow<'py>(
     ))
 }
 
-/// `verify_arrow(schema, array, groups, options)`: the verified pairs of
-/// `groups` (lists of row indices) as columns `a`, `b`, `jaccard`,
-/// `containment`.
+/// `verify_arrow(schema, array, groups, options, meta=None)`: the verified
+/// pairs of `groups` (lists of row indices) as columns `a`, `b`,
+/// `jaccard`, `containment`, and the pairs compared. `meta` gives each
+/// row's `(source, date)` for `same_source` and `window`.
 #[pyfunction]
-#[pyo3(signature = (schema, array, groups, options=None))]
+#[pyo3(signature = (schema, array, groups, options=None, meta=None))]
 #[allow(clippy::type_complexity)]
 fn verify_arrow<'py>(
     py: Python<'py>,
@@ -349,12 +350,32 @@ fn verify_arrow<'py>(
     array: &Bound<'py, PyCapsule>,
     groups: Vec<Vec<i64>>,
     options: Option<&Bound<'py, PyDict>>,
+    meta: Option<Vec<(Option<String>, Option<String>)>>,
 ) -> PyResult<(Vec<u32>, Vec<u32>, Vec<f64>, Vec<f64>, u64)> {
-    let cfg = options::parse(Call::Kernel, options)?.cfg;
+    let cfg = options::parse(Call::Verify, options)?.cfg;
     // SAFETY: as in `sign_arrow`.
     let texts = unsafe { arrow::texts(schema, array)? };
     let groups = arrow::groups(groups, texts.len())?;
-    let v = detached(py, || arrow::verify(&cfg, &texts, &groups))?;
+    let meta: Option<Vec<reprint::input::Meta>> = match meta {
+        Some(m) if m.len() != texts.len() => {
+            return Err(PyValueError::new_err(format!(
+                "{} texts but {} (source, date) pairs",
+                texts.len(),
+                m.len()
+            )))
+        }
+        Some(m) => Some(
+            m.into_iter()
+                .map(|(source, date)| reprint::input::Meta {
+                    source,
+                    date,
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        None => None,
+    };
+    let v = detached(py, || arrow::verify(&cfg, &texts, &groups, meta.as_deref()))?;
     Ok((v.a, v.b, v.jaccard, v.containment, v.compared))
 }
 
@@ -508,7 +529,7 @@ fn components<'py>(py: Python<'py>, n: usize, a: &[u8], b: &[u8]) -> PyResult<Bo
 #[pyfunction]
 #[pyo3(signature = (options=None))]
 fn report_head(options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-    let cfg = options::parse(Call::Kernel, options)?.cfg;
+    let cfg = options::parse(Call::Verify, options)?.cfg;
     spark::report_head(&cfg).map_err(to_py)
 }
 

@@ -87,6 +87,9 @@ pub enum Call {
     Extract,
     /// The Arrow kernels: signing and the duplicate rule only.
     Kernel,
+    /// Verifying groups: the duplicate rule and which pairs may match
+    /// (`same_source`, `window`).
+    Verify,
     /// Reading JSON Lines records (`reprint.spark`): the record fields and
     /// the record size limit, and `threads`.
     Records,
@@ -100,6 +103,7 @@ impl Call {
             Call::Explain => "explain()",
             Call::Extract => "extract()",
             Call::Kernel => "the Arrow kernels",
+            Call::Verify => "verify_groups()",
             Call::Records => "the JSON Lines reader",
         }
     }
@@ -111,6 +115,7 @@ impl Call {
             Call::Explain => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["corpus"]],
             Call::Extract => &[INPUT, &["threads"]],
             Call::Kernel => &[SIGNING],
+            Call::Verify => &[SIGNING, MATCHING],
             Call::Records => &[RECORD, &["threads"]],
         };
         groups.concat()

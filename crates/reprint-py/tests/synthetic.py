@@ -69,7 +69,8 @@ def records(n: int, seed: int = 7) -> Iterator[str]:
         if emitted >= chain_at and not chain:
             version = _article(rng, vocab) + _article(rng, vocab)
             for _ in range(40):
-                chain.append(record(version, date=f"2024-03-{1 + len(chain) % 28:02d}T08:00:00Z"))
+                chain.append(record(version, date=f"2024-03-{1 + len(chain) % 28:02d}T08:00:00Z",
+                                    source=f"Desk {len(chain) % 2}"))
                 version = _edit(rng, version, vocab, 0.12) + [" ".join(rng.choice(vocab) for _ in range(12)) + "."]
             for line in chain:
                 yield line

@@ -129,3 +129,23 @@ def test_nulls_and_bad_inputs():
     with pytest.raises(ValueError, match="same_source"):
         sign_batch(batch, same_source="skip")
     assert verify_groups(batch, []).num_rows == 0
+
+
+def test_verify_groups_keeps_pairs_apart_as_the_scan_does():
+    text = "the harbor bridge will close for six weeks of repairs starting monday city engineers said"
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "id": ["a", "b", "c"],
+            "text": [text, text, text],
+            "source": ["Wire", "Wire", "Herald"],
+            "date": ["2024-06-01T00:00:00Z", "2024-06-02T00:00:00Z", "2024-06-20T00:00:00Z"],
+        }
+    )
+    pairs = lambda r: list(zip(r.column("a").to_pylist(), r.column("b").to_pylist()))  # noqa: E731
+    assert pairs(verify_groups(batch, [[0, 1, 2]])) == [(0, 1), (0, 2)]
+    # a and b share a source; c is 18 days after b and 19 after a.
+    assert pairs(verify_groups(batch, [[0, 1, 2]], same_source="skip")) == [(0, 2), (1, 2)]
+    assert pairs(verify_groups(batch, [[0, 1, 2]], window=3)) == [(0, 1)]
+    assert pairs(verify_groups(batch, [[0, 1, 2]], same_source="skip", window=3)) == []
+    with pytest.raises(ValueError, match="`source` column"):
+        verify_groups(batch.select(["id", "text", "date"]), [[0, 1, 2]], same_source="skip")

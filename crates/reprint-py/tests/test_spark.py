@@ -141,6 +141,15 @@ def test_many_splits_partitions_and_distributed_components_change_nothing(spark,
     assert report == result.report() | {"stats": report["stats"]}
 
 
+def test_same_source_and_window_keep_the_clis_pairs_apart(spark, cli, synthetic, tmp_path):
+    rs.scan(spark, [str(synthetic)], str(tmp_path / "out"), partitions=2, same_source="skip", window=3)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    want = cli_report(cli, str(synthetic), "--same-source", "skip", "--window", "3")
+    assert_same(report, want)
+    # The filters changed something: the chain falls apart.
+    assert want["stats"]["verified_pairs"] < cli_report(cli, str(synthetic))["stats"]["verified_pairs"]
+
+
 def test_parquet_rows_are_read_as_records(spark, cli, synthetic, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -214,7 +223,8 @@ def test_star_components_match_union_find(spark):
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"same_source": "skip"}, "not distributed yet"),
+        ({"granularity": "all"}, "not distributed yet"),
+        ({"window": -1}, "window"),
         ({"threshold": 1.5}, "threshold"),
         ({"wobble": 1}, "no option `wobble`"),
         ({"text_field": 3}, "text_field"),

@@ -35,7 +35,11 @@ def sign_arrow(
     schema: object, array: object, options: Optional[Mapping[str, Any]] = None
 ) -> tuple[bytes, bytes, bytes, bytes, list[bool], int]: ...
 def verify_arrow(
-    schema: object, array: object, groups: list[list[int]], options: Optional[Mapping[str, Any]] = None
+    schema: object,
+    array: object,
+    groups: list[list[int]],
+    options: Optional[Mapping[str, Any]] = None,
+    meta: Optional[list[tuple[Optional[str], Optional[str]]]] = None,
 ) -> tuple[list[int], list[int], list[float], list[float], int]: ...
 def read_jsonl_arrow(
     schema: object, array: object, name: str, first_line: int, options: Optional[Mapping[str, Any]] = None

@@ -78,6 +78,8 @@ def verify_groups(
     groups: Union[Iterable[Sequence[int]], pa.Array],
     id: str = "id",
     text: str = "text",
+    source: str = "source",
+    date: str = "date",
     **options: Any,
 ) -> pa.RecordBatch:
     """Verify candidate groups exactly: the pairs that are duplicates.
@@ -90,12 +92,27 @@ def verify_groups(
     ``containment``. Columns: ``a`` and ``b`` (``uint32`` rows, ``a < b``),
     ``a_id`` and ``b_id`` (when the batch has ids), ``jaccard`` and
     ``containment`` (``float64``); sorted by ``(a, b)``, each pair once.
+
+    With ``same_source="skip"`` or ``window=DAYS``, two rows of one
+    ``source`` column value, or whose ``date`` values (RFC 3339, as the
+    reader writes them) are further apart, are never compared; a row
+    without the value is compared with any.
     """
     if isinstance(groups, (pa.Array, pa.ChunkedArray)):
         groups = groups.to_pylist()
     column = _column(batch, text, "text")
     schema, array = column.__arrow_c_array__()
-    a, b, jaccard, containment, _compared = _reprint.verify_arrow(schema, array, [list(g) for g in groups], options)
+    meta = None
+    if options.get("same_source") == "skip" or options.get("window") is not None:
+        n = len(column)
+        skip = options.get("same_source") == "skip"
+        window = options.get("window") is not None
+        sources = _column(batch, source, "source").to_pylist() if skip else [None] * n
+        dates = _column(batch, date, "date").to_pylist() if window else [None] * n
+        meta = list(zip(sources, dates))
+    a, b, jaccard, containment, _compared = _reprint.verify_arrow(
+        schema, array, [list(g) for g in groups], options, meta
+    )
     a = pa.array(a, pa.uint32())
     b = pa.array(b, pa.uint32())
     columns = {"a": a, "b": b}

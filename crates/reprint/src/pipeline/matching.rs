@@ -9,6 +9,7 @@
 
 use crate::cluster;
 use crate::config::MatchConfig;
+use crate::input::Meta;
 use crate::verify::{self, Edge, Rule};
 
 use super::sign::DocInfo;
@@ -156,14 +157,22 @@ pub(crate) fn pair_filter<'d>(
     docs: &'d [DocInfo],
     m: &MatchConfig,
 ) -> impl Fn(u32, u32) -> bool + Sync + 'd {
+    pair_filter_by(docs.len(), move |d| docs[d as usize].meta.as_deref(), m)
+}
+
+/// [`pair_filter`] over `n` units whose metadata `meta(d)` gives (an
+/// outside driver's rows: `reprint.spark` verifies groups with it).
+pub fn pair_filter_by<'d>(
+    n: usize,
+    meta: impl Fn(u32) -> Option<&'d Meta> + Sync + 'd,
+    m: &MatchConfig,
+) -> impl Fn(u32, u32) -> bool + Sync + 'd {
     let skip_same = m.skip_same_source;
     let window = m.window_days.map(|d| i64::from(d) * 86_400);
-    let meta = |d: u32| docs[d as usize].meta.as_deref();
     let seconds: Vec<Option<i64>> = match window {
-        Some(_) => docs
-            .iter()
+        Some(_) => (0..n as u32)
             .map(|d| {
-                let date = d.meta.as_deref()?.date.as_deref()?;
+                let date = meta(d)?.date.as_deref()?;
                 Some(chrono::DateTime::parse_from_rfc3339(date).ok()?.timestamp())
             })
             .collect(),

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 pub(crate) use assemble::issue_counts;
 pub use assemble::{document_clusters, params, reuse_on, DocView};
+pub use matching::pair_filter_by;
 pub use reuse::{ReuseEdge, WAVE_DOCS};
 pub use sign::{DocInfo, DocSketch, Scratch, Signer};
 pub use texts::finding_texts;

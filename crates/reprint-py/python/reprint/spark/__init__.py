@@ -79,10 +79,14 @@ JSONL_EXTS = ("jsonl", "ndjson")
 COMPRESSED = ("gz", "zst")
 
 #: The kernels' option names (the CLI's long flags, with underscores).
-SIGNING = ("shingle_size", "num_perm", "seed", "sketch", "threshold", "containment", "bands", "rows")
+SIGNING = ("shingle_size", "num_perm", "seed", "sketch", "threshold", "containment", "bands", "rows",
+           "same_source", "window")
 RECORD = ("text_field", "id_field", "url_field", "title_field", "date_field", "source_field", "max_record_mb")
-#: Matching options the Spark job does not distribute yet.
-NOT_YET = ("same_source", "window", "granularity")
+#: Which pairs may match (verification only).
+PAIRS = ("same_source", "window")
+#: Options of what the Spark job does not distribute yet.
+NOT_YET = ("granularity", "no_reuse", "min_paragraph_words", "boilerplate_min_docs", "paragraph_shingle_size",
+           "paragraph_num_perm", "reuse_min_coverage", "reuse_wholly", "reuse_max_df")
 
 Input = Union[str, "os.PathLike[str]"]
 
@@ -250,7 +254,7 @@ def _split_options(options: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, A
         elif key in NOT_YET:
             raise ValueError(
                 f"`{key}` is not distributed yet: reprint.spark finds document clusters "
-                "with same_source='match' and no window; run `reprint scan` for the rest"
+                "(paragraphs, doubled articles and reuse are `reprint scan`'s)"
             )
         else:
             raise ValueError(
@@ -282,9 +286,19 @@ def _issue_counts(issues: Optional[str]) -> Tuple[int, int]:
     return warnings, len(parsed) - warnings
 
 
+def _kernel(options: Dict[str, Any]) -> Dict[str, Any]:
+    """The options of the kernels that sign and describe (not which pairs may match)."""
+    return {k: v for k, v in options.items() if k not in PAIRS}
+
+
+def _filtered(options: Dict[str, Any]) -> bool:
+    """Whether some pairs may not match (``same_source``, ``window``)."""
+    return options.get("same_source") == "skip" or options.get("window") is not None
+
+
 def _sign_texts(texts: pa.Array, signing: Dict[str, Any]):
     schema, array = texts.__arrow_c_array__()
-    keys, offsets, hashes, _sigs, empty, _num_perm = _reprint.sign_arrow(schema, array, signing)
+    keys, offsets, hashes, _sigs, empty, _num_perm = _reprint.sign_arrow(schema, array, _kernel(signing))
     n = len(texts)
     key_values = pa.Array.from_buffers(pa.int64(), len(keys) // 8, [None, pa.py_buffer(keys)])
     band_keys = pa.ListArray.from_buffers(pa.list_(pa.int64()), n, [None, pa.py_buffer(offsets)], children=[key_values])
@@ -357,13 +371,16 @@ def _verify(signing):
     group: the verified pairs of every group, and the pairs compared (one
     row with ``a = -1`` per kernel call)."""
 
-    def flush(groups: List[List[int]], texts: Dict[int, str], shuffled: int) -> pa.RecordBatch:
+    filtered = _filtered(signing)
+
+    def flush(groups: List[List[int]], texts: Dict[int, str], meta, shuffled: int) -> pa.RecordBatch:
         ordinals = sorted(texts)
         row = {o: i for i, o in enumerate(ordinals)}
         column = pa.array([texts[o] for o in ordinals], pa.string())
         schema, array = column.__arrow_c_array__()
         rows = [[row[o] for o in g] for g in groups]
-        a, b, jaccard, containment, compared = _reprint.verify_arrow(schema, array, rows, signing)
+        pairs = [meta[o] for o in ordinals] if filtered else None
+        a, b, jaccard, containment, compared = _reprint.verify_arrow(schema, array, rows, signing, pairs)
         return pa.RecordBatch.from_pydict(
             {
                 "a": pa.array([ordinals[x] for x in a] + [-1], pa.int64()),
@@ -378,27 +395,32 @@ def _verify(signing):
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         groups: List[List[int]] = []
         texts: Dict[int, str] = {}
+        meta: Dict[int, Tuple[Optional[str], Optional[str]]] = {}
         size = shuffled = 0
         current: Optional[List[int]] = None
         for batch in batches:
             members = batch.column("members").to_pylist()
             ordinals = batch.column("ordinal").to_pylist()
             values = batch.column("text").to_pylist()
-            for m, o, t in zip(members, ordinals, values):
+            n = len(ordinals)
+            sources = batch.column("source").to_pylist() if filtered else [None] * n
+            dates = batch.column("date").to_pylist() if filtered else [None] * n
+            for m, o, t, src, date in zip(members, ordinals, values, sources, dates):
                 if m != current:
                     # The previous group is whole: flush before a new one
                     # once the batch is big enough.
                     if size >= VERIFY_BATCH_BYTES and groups:
-                        yield flush(groups, texts, shuffled)
-                        groups, texts, size, shuffled = [], {}, 0, 0
+                        yield flush(groups, texts, meta, shuffled)
+                        groups, texts, meta, size, shuffled = [], {}, {}, 0, 0
                     groups.append(m)
                     current = m
                 shuffled += len(t or "")
                 if o not in texts:
                     texts[o] = t or ""
+                    meta[o] = (src, date)
                     size += len(t or "")
         if groups:
-            yield flush(groups, texts, shuffled)
+            yield flush(groups, texts, meta, shuffled)
 
     return run
 
@@ -425,7 +447,7 @@ def _describe(signing):
         schema, array = column.__arrow_c_array__()
         components = [[row[m[0]] for m in c["members"]] for c in comps.values()]
         edges = [(row[a], row[b]) for c in comps.values() for a, b in c["edges"]]
-        out = _reprint.clusters_arrow(schema, array, docs, components, edges, signing)
+        out = _reprint.clusters_arrow(schema, array, docs, components, edges, _kernel(signing))
         return pa.RecordBatch.from_pydict(
             {
                 "component": pa.array([ordinals[first] for first, _, _, _ in out], pa.int64()),
@@ -580,7 +602,8 @@ def scan(
 
     member_rows_count = groups.agg(F.sum(F.size("members"))).collect()[0][0] or 0
     # verify
-    rows = join(groups.select("members", F.explode("members").alias("ordinal")), docs.select("ordinal", "text"), "ordinal")
+    carried = ["ordinal", "text"] + (["source", "date"] if _filtered(signing) else [])
+    rows = join(groups.select("members", F.explode("members").alias("ordinal")), docs.select(*carried), "ordinal")
     verified = (
         rows.repartition(*([partitions] if partitions else []), "members")
         .sortWithinPartitions("members", "ordinal")

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--sketch", choices=["one-permutation", "permutations"])
     m.add_argument("--bands", type=int)
     m.add_argument("--rows", type=int)
+    m.add_argument("--same-source", choices=["match", "skip"],
+                   help="skip: never match two documents of one source (outlet)")
+    m.add_argument("--window", type=int, metavar="DAYS",
+                   help="never match two dated documents published more than DAYS apart")
     i = s.add_argument_group("input (the CLI's flags, same defaults)")
     for name in ("text", "id", "url", "title", "date", "source"):
         i.add_argument(f"--{name}-field", metavar="FIELD")
@@ -55,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 OPTIONS = ("threshold", "containment", "shingle_size", "num_perm", "seed", "sketch", "bands", "rows",
+           "same_source", "window",
            "text_field", "id_field", "url_field", "title_field", "date_field", "source_field",
            "max_record_mb", "input_format")
 
