@@ -193,6 +193,30 @@ def test_a_corpus_without_documents_gives_an_empty_report(spark, cli, tmp_path):
     assert report["document_clusters"] == [] and report["stats"]["skipped_records"] == 2
 
 
+def test_bad_records_are_the_clis_issues(spark, cli, tmp_path):
+    text = "Ferry crews on Linnet Sound began a strike over rosters on Monday, the union said. " * 8
+    lines = [
+        json.dumps({"id": "a", "text": text}).encode(),
+        json.dumps({"id": 7, "text": text + "More later."}).encode() + b"\r",  # CRLF, a numeric id
+        b'{"id": "latin1", "text": "caf\xe9 ' + text.encode() + b'"}',  # invalid UTF-8
+        json.dumps({"id": "big", "text": "word " * 300_000}).encode(),  # over --max-record-mb 1
+        b"[1, 2, 3]",
+        json.dumps({"id": "no-text", "body": text}).encode(),
+        json.dumps({"id": "dated", "text": text, "date": "sometime in May"}).encode(),
+        json.dumps({"text": text, "source": "Wire"}).encode(),  # no id: PATH:LINE
+        b"   ",
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    rs.scan(spark, [str(path)], str(tmp_path / "out"), partitions=2, max_record_mb=1)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    want = cli_report(cli, str(path), "--max-record-mb", "1")
+    assert_same(report, want)
+    kinds = {(i["line"], i["kind"]) for i in want["issues"]}
+    assert {(3, "warning"), (4, "skipped"), (5, "skipped"), (6, "skipped"), (7, "warning")} <= kinds
+    assert want["document_clusters"] and want["stats"]["skipped_records"] == 3
+
+
 def test_star_components_match_union_find(spark):
     import random
 
