@@ -150,12 +150,8 @@ def test_same_source_and_window_keep_the_clis_pairs_apart(spark, cli, synthetic,
     assert want["stats"]["verified_pairs"] < cli_report(cli, str(synthetic))["stats"]["verified_pairs"]
 
 
-def test_parquet_rows_are_read_as_records(spark, cli, synthetic, tmp_path):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    # The JSON Lines records as Parquet rows (ids as the CLI names them).
-    path = synthetic / "a.jsonl"
+def records_of(path: Path) -> list:
+    """The records of a JSON Lines file as rows (ids as the CLI names them)."""
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         try:
@@ -164,20 +160,45 @@ def test_parquet_rows_are_read_as_records(spark, cli, synthetic, tmp_path):
             continue
         rows.append({"id": record.get("id", f"{path}:{n}"), "text": record["text"], "date": record.get("date"),
                      "source": record.get("source")})
+    return rows
+
+
+def placeless(report: dict) -> list:
+    clusters = report["document_clusters"]
+    for c in clusters:
+        for m in c["members"]:
+            m.pop("path"), m.pop("line")
+    return clusters
+
+
+def test_a_dataframe_is_read_as_records_in_row_order(spark, cli, synthetic):
+    path = synthetic / "a.jsonl"
+    rows = records_of(path)
+    df = spark.createDataFrame(rows, "id string, text string, date string, source string").repartition(3)
+    # In the rows' order: sorted by id, as the file is (ids without one aside).
+    df = df.orderBy("id")
+    rows.sort(key=lambda r: r["id"])
+    result = rs.scan(spark, df, partitions=2)
+    got = result.report()
+    sorted_file = path.parent.parent / "sorted.jsonl"
+    sorted_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert placeless(got) == placeless(cli_report(cli, str(sorted_file)))
+    assert {r["path"] for r in result.documents.select("path").distinct().collect()} == {"<dataframe>"}
+
+
+def test_parquet_rows_are_read_as_records(spark, cli, synthetic, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # The JSON Lines records as Parquet rows (ids as the CLI names them).
+    path = synthetic / "a.jsonl"
+    rows = records_of(path)
     table = pa.Table.from_pylist(rows)
     pq.write_table(table.slice(0, 3000), tmp_path / "part-0.parquet", row_group_size=500)
     pq.write_table(table.slice(3000), tmp_path / "part-1.parquet", row_group_size=500)
     result = rs.scan(spark, [str(tmp_path)], partitions=2)
     got = result.report()
     want = cli_report(cli, str(path))
-
-    def placeless(report):
-        clusters = report["document_clusters"]
-        for c in clusters:
-            for m in c["members"]:
-                m.pop("path"), m.pop("line")
-        return clusters
-
     assert placeless(got) == placeless(want)
     assert got["stats"]["documents"] == len(rows)
     lines = {r["id"]: (r["path"], r["line"]) for r in result.documents.collect()}

@@ -517,7 +517,7 @@ def _threads(spark: SparkSession, signing: Dict[str, Any], threads: Optional[int
 
 def scan(
     spark: SparkSession,
-    inputs: Union[Input, Sequence[Input]],
+    inputs: Union[Input, Sequence[Input], DataFrame],
     output: Optional[str] = None,
     *,
     partitions: Optional[int] = None,
@@ -527,7 +527,8 @@ def scan(
     **options: Any,
 ) -> ScanResult:
     """Finds the document clusters of ``inputs`` (JSON Lines or Parquet
-    files and directories) with ``spark``.
+    files and directories, or a DataFrame with ``id``/``text`` columns,
+    whose rows are taken in their order) with ``spark``.
 
     ``options`` are the CLI's matching and input flags with underscores
     (``threshold``, ``containment``, ``shingle_size``, ``num_perm``,
@@ -544,6 +545,8 @@ def scan(
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
+    if isinstance(inputs, DataFrame):
+        options.pop("input_format", None)
     signing, record, input_format, hidden = _split_options(dict(options))
     _threads(spark, signing, threads)
     record["threads"] = signing["threads"]
@@ -556,13 +559,16 @@ def scan(
     empty = pa.array([], pa.binary())
     _reprint.read_jsonl_arrow(*empty.__arrow_c_array__(), "-", 1, record)
 
-    files = discover(inputs, input_format, hidden)
+    frame = inputs if isinstance(inputs, DataFrame) else None
+    files = [] if frame is not None else discover(inputs, input_format, hidden)
     if partitions is not None:
         spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     jsonl = [f for f in files if f.kind == "jsonl"]
     parquet = [f for f in files if f.kind == "parquet"]
     clock = _Clock()
     parts = []
+    if frame is not None:
+        parts.append(_read_frame(frame, record, signing))
     if jsonl:
         parts.append(_read_jsonl(spark, jsonl, record, signing, ordinal_base=0))
     if parquet:
@@ -676,7 +682,7 @@ def scan(
         .select("i.path", "i.line", "i.kind", "i.message")
     )
     stats = {
-        "inputs": len(files),
+        "inputs": len(files) + (frame is not None),
         "documents": int(stats_row["documents"] or 0),
         "empty_documents": int(stats_row["empty_documents"] or 0),
         "skipped_inputs": 0,
@@ -783,6 +789,45 @@ def _read_jsonl(spark: SparkSession, files: List[_File], record, signing, ordina
     return raw.mapInArrow(_read_sign_jsonl(splits, record, signing), _DOC_SCHEMA)
 
 
+def _as_lines(df: DataFrame, record) -> DataFrame:
+    """Each row as the JSON Lines record of its id, text and metadata
+    columns (named by the JSON Lines field options; any type, cast to
+    strings), in a ``line`` column."""
+    names = [record.get(f"{k}_field", k) for k in ("text", "id", "url", "title", "date", "source")]
+    if names[0] not in df.columns:
+        raise ValueError(
+            f"no `{names[0]}` column (the columns are {', '.join(df.columns)}); "
+            "name the text column with text_field="
+        )
+    fields = [n for n in names if n in df.columns]
+    line = F.to_json(F.struct(*[F.col(n).cast("string").alias(n) for n in fields]))
+    return df.select(line.cast("binary").alias("line"), *[c for c in ("file", "block") if c in df.columns])
+
+
+def _read_frame(df: DataFrame, record, signing) -> DataFrame:
+    """Documents of a DataFrame: its rows in their order (a row's ordinal is
+    its index, as ``zipWithIndex`` counts; its "line" that plus one; its
+    path ``<dataframe>``), read as records."""
+    lines = _as_lines(df, record)
+    indexed = lines.rdd.zipWithIndex().map(lambda r: (r[0]["line"], r[1]))
+    rows = df.sparkSession.createDataFrame(indexed, "line binary, row long")
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            index = batch.column("row").to_pylist()
+            lines = batch.column("line")
+            start = 0
+            while start < len(index):
+                end = start + 1
+                while end < len(index) and index[end] == index[end - 1] + 1:
+                    end += 1
+                first = index[start]
+                yield _read_run(lines.slice(start, end - start), "<dataframe>", first + 1, first, record, signing)
+                start = end
+
+    return rows.mapInArrow(run, _DOC_SCHEMA)
+
+
 def _read_parquet(spark: SparkSession, files: List[_File], record, signing, ordinal_base: int) -> DataFrame:
     """Documents of Parquet files: the id, text and metadata columns (named
     by the same options as JSON Lines fields; any type, cast to strings),
@@ -790,22 +835,10 @@ def _read_parquet(spark: SparkSession, files: List[_File], record, signing, ordi
     follows the same rules (ids, dates, issues). A row's "line" is its row
     number in its file, from 1."""
     df = _located(spark.read.parquet(*[f.uri for f in files]))
-    names = {
-        "text": record.get("text_field", "text"),
-        "id": record.get("id_field", "id"),
-        "url": record.get("url_field", "url"),
-        "title": record.get("title_field", "title"),
-        "date": record.get("date_field", "date"),
-        "source": record.get("source_field", "source"),
-    }
-    if names["text"] not in df.columns:
-        raise ValueError(
-            f"{files[0].name}: no `{names['text']}` column (it has {', '.join(df.columns[:-2])}); "
-            "name the text column with text_field="
-        )
-    fields = [n for n in names.values() if n in df.columns]
-    line = F.to_json(F.struct(*[F.col(n).cast("string").alias(n) for n in fields]))
-    raw = df.select(line.cast("binary").alias("line"), "file", "block")
+    try:
+        raw = _as_lines(df, record)
+    except ValueError as e:
+        raise ValueError(f"{files[0].name}: {e}") from None
     splits = _splits(raw, files, ordinal_base)
     return raw.mapInArrow(_read_sign_jsonl(splits, record, signing), _DOC_SCHEMA)
 
