@@ -601,12 +601,12 @@ def scan(
         .distinct()
         .persist()
     )
-    candidate_groups = groups.count()
+    totals = groups.agg(F.count(F.lit(1)), F.sum(F.size("members"))).collect()[0]
+    candidate_groups, member_rows_count = int(totals[0]), int(totals[1] or 0)
     candidates = groups.select(F.explode("members").alias("ordinal")).distinct()
     candidate_documents = candidates.count()
     clock.mark("bucket")
 
-    member_rows_count = groups.agg(F.sum(F.size("members"))).collect()[0][0] or 0
     # verify
     carried = ["ordinal", "text"] + (["source", "date"] if _filtered(signing) else [])
     rows = join(groups.select("members", F.explode("members").alias("ordinal")), docs.select(*carried), "ordinal")
