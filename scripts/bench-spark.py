@@ -122,8 +122,9 @@ def main() -> int:
     print("| JVM start | " + " | ".join(f"{r['startup_s']:.1f} s" for r in rows) + " |")
     v = rows[0]["volumes"]
     print()
-    print(f"shuffle volumes: {v['band_key_rows']} band-key rows, {v['candidate_rows']} candidate rows "
-          f"carrying {v['candidate_text_bytes'] / 1e6:.0f} MB of text; shuffle files written (Spark's metrics): "
+    print(f"shuffle volumes: {v['band_key_rows']} band-key rows, {v['candidate_rows']} group member rows, "
+          f"{v['candidate_text_bytes'] / 1e6:.0f} MB of text brought to the verify tasks; "
+          "shuffle files written (Spark's metrics): "
           + ", ".join(f"local[{r['cores']}] {r['shuffle_write_bytes'] / 1e6:.0f} MB" for r in rows)
           + "; "
           f"same clusters as the CLI: {all(r['same_clusters_as_cli'] for r in rows)}")

@@ -15,9 +15,10 @@ on the same input:
    kernels, each task's thread pool capped to ``spark.task.cpus``).
 3. **bucket** — group by (band, key), keep groups of two or more, and drop
    repeated member lists.
-4. **verify** — join texts back for candidate documents only, partition by
-   group, and verify each group exactly with the CLI's rule and group
-   strategy (all pairs up to 32 members, stars beyond).
+4. **verify** — join texts back for candidate documents only, each once to
+   the task of its candidate component (groups that share members), and
+   verify each group exactly with the CLI's rule and group strategy (all
+   pairs up to 32 members, stars beyond).
 5. **cluster** — connected components of the verified pairs: union-find in
    one task up to ``local_edges`` pairs, large-star/small-star rounds with
    checkpoints beyond.
@@ -71,9 +72,13 @@ __all__ = ["scan", "ScanResult", "DEFAULT_LOCAL_EDGES"]
 #: large-star/small-star rounds over the cluster.
 DEFAULT_LOCAL_EDGES = 5_000_000
 
-#: Text bytes verified per kernel call in a verify task (a group larger
-#: than this is verified alone).
+#: Text bytes verified per kernel call in a verify task (a group or a
+#: candidate component larger than this is verified alone).
 VERIFY_BATCH_BYTES = 64 << 20
+
+#: Candidate components whose texts weigh at most this are verified in one
+#: task each, every text brought once; heavier ones a group at a time.
+VERIFY_COMPONENT_BYTES = 256 << 20
 
 JSONL_EXTS = ("jsonl", "ndjson")
 COMPRESSED = ("gz", "zst")
@@ -118,9 +123,10 @@ class ScanResult:
     #: materializes it).
     timings: Dict[str, float] = field(default_factory=dict)
     #: What the shuffles carry: ``band_key_rows`` (one per document and
-    #: band), ``candidate_rows`` (group members, each joined to its text)
-    #: and ``candidate_text_bytes`` (characters of those texts); with the
-    #: distributed components, ``component_rounds``.
+    #: band), ``candidate_rows`` (members of candidate groups, summed over
+    #: the groups) and ``candidate_text_bytes`` (characters of text brought
+    #: to the verify tasks); with the distributed components,
+    #: ``component_rounds`` (of the clusters' components).
     volumes: Dict[str, int] = field(default_factory=dict)
 
     def report(self) -> Dict[str, Any]:
@@ -366,11 +372,11 @@ def _read_run(lines: pa.Array, name: str, first_line: int, first_ordinal: int, r
     )
 
 
-def _verify(signing):
-    """mapInArrow over rows (``members``, ``ordinal``, ``text``) sorted by
-    group: the verified pairs of every group, and the pairs compared (one
-    row with ``a = -1`` per kernel call)."""
-
+def _verify_flush(signing):
+    """A kernel call: the verified pairs of ``groups`` (ordinal lists) given
+    the ``texts`` (and ``meta``, (source, date)) of their members, with one
+    row (``a = -1``) of the pairs compared and the text characters that
+    travelled to the task."""
     filtered = _filtered(signing)
 
     def flush(groups: List[List[int]], texts: Dict[int, str], meta, shuffled: int) -> pa.RecordBatch:
@@ -391,6 +397,18 @@ def _verify(signing):
                 "shuffled": pa.array([0] * len(a) + [shuffled], pa.int64()),
             }
         )
+
+    return flush
+
+
+_VERIFIED = "a long, b long, jaccard double, containment double, compared long, shuffled long"
+
+
+def _verify(signing):
+    """mapInArrow over rows (``members``, ``ordinal``, ``text``) sorted by
+    group, one row per group member: the verified pairs of every group."""
+    filtered = _filtered(signing)
+    flush = _verify_flush(signing)
 
     def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         groups: List[List[int]] = []
@@ -423,6 +441,102 @@ def _verify(signing):
             yield flush(groups, texts, meta, shuffled)
 
     return run
+
+
+def _verify_components(signing):
+    """mapInArrow over rows sorted by candidate component (``ccomp``), each
+    component's texts (``kind`` 0: ``ordinal``, ``text``) before its groups
+    (``kind`` 1: ``members``): every group verified with its component's
+    texts, each of which came once."""
+    filtered = _filtered(signing)
+    flush = _verify_flush(signing)
+
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        groups: List[List[int]] = []
+        texts: Dict[int, str] = {}
+        meta: Dict[int, Tuple[Optional[str], Optional[str]]] = {}
+        size = 0
+        current = None
+        for batch in batches:
+            comps = batch.column("ccomp").to_pylist()
+            kinds = batch.column("kind").to_pylist()
+            ordinals = batch.column("ordinal").to_pylist()
+            values = batch.column("text").to_pylist()
+            members = batch.column("members").to_pylist()
+            n = len(comps)
+            sources = batch.column("source").to_pylist() if filtered else [None] * n
+            dates = batch.column("date").to_pylist() if filtered else [None] * n
+            for c, k, o, t, m, src, date in zip(comps, kinds, ordinals, values, members, sources, dates):
+                if c != current:
+                    # The previous component is whole.
+                    if size >= VERIFY_BATCH_BYTES and groups:
+                        yield flush(groups, texts, meta, size)
+                        groups, texts, meta, size = [], {}, {}, 0
+                    current = c
+                if k == 0:
+                    texts[o] = t or ""
+                    meta[o] = (src, date)
+                    size += len(t or "")
+                else:
+                    groups.append(m)
+        if groups:
+            yield flush(groups, texts, meta, size)
+
+    return run
+
+
+def _verify_stage(spark, groups: DataFrame, docs: DataFrame, signing, partitions, local_edges, output) -> DataFrame:
+    """Every candidate group verified, as ``_VERIFIED`` rows.
+
+    Groups that share members form candidate components (the components of
+    the graph linking each group's members to its first). A component whose
+    texts weigh at most ``VERIFY_COMPONENT_BYTES`` is verified in one task,
+    each of its texts brought there once; the groups of a heavier component
+    (boilerplate can join millions of documents into one) are verified a
+    group at a time, each member's text brought to each of its groups."""
+    carried = ["ordinal", "text"] + (["source", "date"] if _filtered(signing) else [])
+    spread = [partitions] if partitions else []
+    links = groups.select(F.col("members")[0].alias("a"), F.explode("members").alias("b")).where(
+        F.col("a") != F.col("b")
+    )
+    if links.count() <= local_edges:
+        comps = links.repartition(1).mapInArrow(_union_find, "ordinal long, component long")
+    else:
+        comps = star_components(spark, links, output)
+    comps = comps.withColumnRenamed("component", "ccomp").persist()
+    weight = join(comps, docs.select("ordinal", "bytes"), "ordinal").groupBy("ccomp").agg(F.sum("bytes").alias("w"))
+    placed = join(comps, weight, "ccomp").select(
+        "ordinal", "ccomp", (F.col("w") > F.lit(VERIFY_COMPONENT_BYTES)).alias("heavy")
+    ).persist()
+    placed_groups = join(groups.select("members", F.col("members")[0].alias("ordinal")), placed, "ordinal")
+
+    texts = join(placed.where(~F.col("heavy")).select("ordinal", "ccomp"), docs.select(*carried), "ordinal")
+    extra = [c for c in ("source", "date") if c in carried]
+    text_rows = texts.select(
+        "ccomp", F.lit(0).alias("kind"), "ordinal", "text", *extra,
+        F.lit(None).cast("array<long>").alias("members"),
+    )
+    group_rows = placed_groups.where(~F.col("heavy")).select(
+        "ccomp", F.lit(1).alias("kind"), F.lit(None).cast("long").alias("ordinal"),
+        F.lit(None).cast("string").alias("text"), *[F.lit(None).cast("string").alias(c) for c in extra], "members",
+    )
+    light = (
+        text_rows.unionByName(group_rows)
+        .repartition(*spread, "ccomp")
+        .sortWithinPartitions("ccomp", "kind", "ordinal", "members")
+        .mapInArrow(_verify_components(signing), _VERIFIED)
+    )
+    heavy_rows = join(
+        placed_groups.where(F.col("heavy")).select("members", F.explode("members").alias("ordinal")),
+        docs.select(*carried),
+        "ordinal",
+    )
+    heavy = (
+        heavy_rows.repartition(*spread, "members")
+        .sortWithinPartitions("members", "ordinal")
+        .mapInArrow(_verify(signing), _VERIFIED)
+    )
+    return light.unionByName(heavy)
 
 
 def _describe(signing):
@@ -608,16 +722,7 @@ def scan(
     clock.mark("bucket")
 
     # verify
-    carried = ["ordinal", "text"] + (["source", "date"] if _filtered(signing) else [])
-    rows = join(groups.select("members", F.explode("members").alias("ordinal")), docs.select(*carried), "ordinal")
-    verified = (
-        rows.repartition(*([partitions] if partitions else []), "members")
-        .sortWithinPartitions("members", "ordinal")
-        .mapInArrow(
-            _verify(signing), "a long, b long, jaccard double, containment double, compared long, shuffled long"
-        )
-        .persist()
-    )
+    verified = _verify_stage(spark, groups, docs, signing, partitions, local_edges, output).persist()
     compared, candidate_bytes = verified.agg(F.sum("compared"), F.sum("shuffled")).collect()[0]
     compared, candidate_bytes = compared or 0, candidate_bytes or 0
     edges = verified.where(F.col("a") >= 0).drop("compared", "shuffled").dropDuplicates(["a", "b"]).persist()
