@@ -404,6 +404,15 @@ def _verify_flush(signing):
 _VERIFIED = "a long, b long, jaccard double, containment double, compared long, shuffled long"
 
 
+def _rows(batch: pa.RecordBatch, names: Sequence[str], filtered: bool) -> Iterator[tuple]:
+    """The batch's rows as tuples of ``names``' values, then ``source`` and
+    ``date`` (``None`` unless ``filtered``)."""
+    n = batch.num_rows
+    columns = [batch.column(c).to_pylist() for c in names]
+    extra = [batch.column(c).to_pylist() if filtered else [None] * n for c in ("source", "date")]
+    return zip(*columns, *extra)
+
+
 def _verify(signing):
     """mapInArrow over rows (``members``, ``ordinal``, ``text``) sorted by
     group, one row per group member: the verified pairs of every group."""
@@ -417,13 +426,7 @@ def _verify(signing):
         size = shuffled = 0
         current: Optional[List[int]] = None
         for batch in batches:
-            members = batch.column("members").to_pylist()
-            ordinals = batch.column("ordinal").to_pylist()
-            values = batch.column("text").to_pylist()
-            n = len(ordinals)
-            sources = batch.column("source").to_pylist() if filtered else [None] * n
-            dates = batch.column("date").to_pylist() if filtered else [None] * n
-            for m, o, t, src, date in zip(members, ordinals, values, sources, dates):
+            for m, o, t, src, date in _rows(batch, ("members", "ordinal", "text"), filtered):
                 if m != current:
                     # The previous group is whole: flush before a new one
                     # once the batch is big enough.
@@ -458,15 +461,7 @@ def _verify_components(signing):
         size = 0
         current = None
         for batch in batches:
-            comps = batch.column("ccomp").to_pylist()
-            kinds = batch.column("kind").to_pylist()
-            ordinals = batch.column("ordinal").to_pylist()
-            values = batch.column("text").to_pylist()
-            members = batch.column("members").to_pylist()
-            n = len(comps)
-            sources = batch.column("source").to_pylist() if filtered else [None] * n
-            dates = batch.column("date").to_pylist() if filtered else [None] * n
-            for c, k, o, t, m, src, date in zip(comps, kinds, ordinals, values, members, sources, dates):
+            for c, k, o, t, m, src, date in _rows(batch, ("ccomp", "kind", "ordinal", "text", "members"), filtered):
                 if c != current:
                     # The previous component is whole.
                     if size >= VERIFY_BATCH_BYTES and groups:
