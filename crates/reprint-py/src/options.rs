@@ -20,19 +20,9 @@ use reprint::config::{max_record_bytes, parse_containment, Config, Granularity, 
 use reprint::input::SourceKind;
 use reprint::pipeline::set_budget_bytes;
 
-/// Options of how inputs are read (`--ext`, the JSON Lines field names, ...).
-const INPUT: &[&str] = &[
-    "ext",
-    "hidden",
-    "text_field",
-    "id_field",
-    "url_field",
-    "title_field",
-    "date_field",
-    "source_field",
-    "input_format",
-    "max_record_mb",
-];
+/// Options of which files are read, and as what (with [`RECORD`], how
+/// inputs are read).
+const FILES: &[&str] = &["ext", "hidden", "input_format"];
 
 /// The options of reading one JSON Lines record.
 const RECORD: &[&str] = &[
@@ -110,10 +100,24 @@ impl Call {
 
     fn accepts(self) -> Vec<&'static str> {
         let groups: &[&[&str]] = match self {
-            Call::Scan => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["set_budget"]],
-            Call::Index => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["lock_timeout"]],
-            Call::Explain => &[INPUT, SIGNING, MATCHING, PARAGRAPHS, &["corpus"]],
-            Call::Extract => &[INPUT, &["threads"]],
+            Call::Scan => &[
+                FILES,
+                RECORD,
+                SIGNING,
+                MATCHING,
+                PARAGRAPHS,
+                &["set_budget"],
+            ],
+            Call::Index => &[
+                FILES,
+                RECORD,
+                SIGNING,
+                MATCHING,
+                PARAGRAPHS,
+                &["lock_timeout"],
+            ],
+            Call::Explain => &[FILES, RECORD, SIGNING, MATCHING, PARAGRAPHS, &["corpus"]],
+            Call::Extract => &[FILES, RECORD, &["threads"]],
             Call::Kernel => &[SIGNING],
             Call::Verify => &[SIGNING, MATCHING],
             Call::Records => &[RECORD, &["threads"]],

@@ -176,16 +176,12 @@ pub fn report_head(cfg: &Config) -> reprint::Result<String> {
 /// Connected components of `n` nodes joined by `edges` (node pairs, each
 /// below `n`): per node, the smallest node of its component.
 pub fn components(n: usize, edges: &[(u32, u32)]) -> Vec<u32> {
-    let mut uf = reprint::cluster::UnionFind::new(n);
-    for &(a, b) in edges {
-        uf.union(a, b);
-    }
     let mut smallest: Vec<u32> = (0..n as u32).collect();
-    for node in 0..n as u32 {
-        let root = uf.find(node) as usize;
-        smallest[root] = smallest[root].min(node);
+    for comp in reprint::cluster::components(n, edges.iter().copied(), 2) {
+        let first = comp.iter().copied().min().unwrap_or(0);
+        for node in comp {
+            smallest[node as usize] = first;
+        }
     }
-    (0..n as u32)
-        .map(|node| smallest[uf.find(node) as usize])
-        .collect()
+    smallest
 }

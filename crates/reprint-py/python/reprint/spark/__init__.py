@@ -414,8 +414,11 @@ def _rows(batch: pa.RecordBatch, names: Sequence[str], filtered: bool) -> Iterat
 
 
 def _verify(signing):
-    """mapInArrow over rows (``members``, ``ordinal``, ``text``) sorted by
-    group, one row per group member: the verified pairs of every group."""
+    """mapInArrow over rows sorted by verification unit (``unit``), each
+    unit's texts (``kind`` 0: ``ordinal``, ``text``) before its groups
+    (``kind`` 1: ``members``): every group verified with its unit's texts.
+    A unit only has to hold all the texts its groups need, so two units
+    that happen to share a key are verified together, still correctly."""
     filtered = _filtered(signing)
     flush = _verify_flush(signing)
 
@@ -424,58 +427,25 @@ def _verify(signing):
         texts: Dict[int, str] = {}
         meta: Dict[int, Tuple[Optional[str], Optional[str]]] = {}
         size = shuffled = 0
-        current: Optional[List[int]] = None
+        current = None
         for batch in batches:
-            for m, o, t, src, date in _rows(batch, ("members", "ordinal", "text"), filtered):
-                if m != current:
-                    # The previous group is whole: flush before a new one
-                    # once the batch is big enough.
+            for u, k, o, t, m, src, date in _rows(batch, ("unit", "kind", "ordinal", "text", "members"), filtered):
+                if u != current:
+                    # The previous unit is whole.
                     if size >= VERIFY_BATCH_BYTES and groups:
                         yield flush(groups, texts, meta, shuffled)
                         groups, texts, meta, size, shuffled = [], {}, {}, 0, 0
-                    groups.append(m)
-                    current = m
-                shuffled += len(t or "")
-                if o not in texts:
-                    texts[o] = t or ""
-                    meta[o] = (src, date)
-                    size += len(t or "")
-        if groups:
-            yield flush(groups, texts, meta, shuffled)
-
-    return run
-
-
-def _verify_components(signing):
-    """mapInArrow over rows sorted by candidate component (``ccomp``), each
-    component's texts (``kind`` 0: ``ordinal``, ``text``) before its groups
-    (``kind`` 1: ``members``): every group verified with its component's
-    texts, each of which came once."""
-    filtered = _filtered(signing)
-    flush = _verify_flush(signing)
-
-    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        groups: List[List[int]] = []
-        texts: Dict[int, str] = {}
-        meta: Dict[int, Tuple[Optional[str], Optional[str]]] = {}
-        size = 0
-        current = None
-        for batch in batches:
-            for c, k, o, t, m, src, date in _rows(batch, ("ccomp", "kind", "ordinal", "text", "members"), filtered):
-                if c != current:
-                    # The previous component is whole.
-                    if size >= VERIFY_BATCH_BYTES and groups:
-                        yield flush(groups, texts, meta, size)
-                        groups, texts, meta, size = [], {}, {}, 0
-                    current = c
+                    current = u
                 if k == 0:
-                    texts[o] = t or ""
-                    meta[o] = (src, date)
-                    size += len(t or "")
+                    shuffled += len(t or "")
+                    if o not in texts:
+                        texts[o] = t or ""
+                        meta[o] = (src, date)
+                        size += len(t or "")
                 else:
                     groups.append(m)
         if groups:
-            yield flush(groups, texts, meta, size)
+            yield flush(groups, texts, meta, shuffled)
 
     return run
 
@@ -504,34 +474,32 @@ def _verify_stage(spark, groups: DataFrame, docs: DataFrame, signing, partitions
         "ordinal", "ccomp", (F.col("w") > F.lit(VERIFY_COMPONENT_BYTES)).alias("heavy")
     ).persist()
     placed_groups = join(groups.select("members", F.col("members")[0].alias("ordinal")), placed, "ordinal")
-
-    texts = join(placed.where(~F.col("heavy")).select("ordinal", "ccomp"), docs.select(*carried), "ordinal")
+    # A unit is a light component (keyed by its smallest member), or one
+    # group of a heavy one (keyed by a hash of its members).
+    unit = F.when(F.col("heavy"), F.xxhash64("members")).otherwise(F.col("ccomp"))
     extra = [c for c in ("source", "date") if c in carried]
-    text_rows = texts.select(
-        "ccomp", F.lit(0).alias("kind"), "ordinal", "text", *extra,
-        F.lit(None).cast("array<long>").alias("members"),
-    )
-    group_rows = placed_groups.where(~F.col("heavy")).select(
-        "ccomp", F.lit(1).alias("kind"), F.lit(None).cast("long").alias("ordinal"),
-        F.lit(None).cast("string").alias("text"), *[F.lit(None).cast("string").alias(c) for c in extra], "members",
-    )
-    light = (
-        text_rows.unionByName(group_rows)
-        .repartition(*spread, "ccomp")
-        .sortWithinPartitions("ccomp", "kind", "ordinal", "members")
-        .mapInArrow(_verify_components(signing), _VERIFIED)
-    )
-    heavy_rows = join(
-        placed_groups.where(F.col("heavy")).select("members", F.explode("members").alias("ordinal")),
+    light_texts = join(placed.where(~F.col("heavy")).select("ordinal", "ccomp"), docs.select(*carried), "ordinal")
+    heavy_texts = join(
+        placed_groups.where(F.col("heavy")).select(
+            F.xxhash64("members").alias("ccomp"), F.explode("members").alias("ordinal")
+        ),
         docs.select(*carried),
         "ordinal",
     )
-    heavy = (
-        heavy_rows.repartition(*spread, "members")
-        .sortWithinPartitions("members", "ordinal")
+    text_rows = light_texts.unionByName(heavy_texts).select(
+        F.col("ccomp").alias("unit"), F.lit(0).alias("kind"), "ordinal", "text", *extra,
+        F.lit(None).cast("array<long>").alias("members"),
+    )
+    group_rows = placed_groups.select(
+        unit.alias("unit"), F.lit(1).alias("kind"), F.lit(None).cast("long").alias("ordinal"),
+        F.lit(None).cast("string").alias("text"), *[F.lit(None).cast("string").alias(c) for c in extra], "members",
+    )
+    return (
+        text_rows.unionByName(group_rows)
+        .repartition(*spread, "unit")
+        .sortWithinPartitions("unit", "kind", "ordinal", "members")
         .mapInArrow(_verify(signing), _VERIFIED)
     )
-    return light.unionByName(heavy)
 
 
 def _describe(signing):
