@@ -269,6 +269,11 @@ impl SignatureMatrix {
         self.data.extend_from_slice(rows);
     }
 
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.data.shrink_to_fit();
+    }
+
     /// Signature of document `doc`.
     pub fn row(&self, doc: usize) -> &[u32] {
         &self.data[doc * self.num_perm..(doc + 1) * self.num_perm]

@@ -165,7 +165,7 @@ pub fn shares_enough(shared: usize, a_keys: usize, b_keys: usize, min_shared: us
 /// consecutive first documents, so memory stays bounded however many pairs
 /// the postings make (a shard exceeds it only by one document's hits, at
 /// most `max_df - 1` per fingerprint).
-pub const HITS_PER_SHARD: u64 = 1 << 22;
+pub const HITS_PER_SHARD: u64 = 1 << 20;
 
 /// What candidate generation did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use super::Timer;
 
 /// What matching a set of units found.
 pub(crate) struct Matched {
-    /// Verified pairs, sorted and unique.
+    /// Verified pairs, sorted and unique (empty when not kept).
     pub edges: Vec<Edge>,
     /// Connected components of at least two units.
     pub components: Vec<Vec<u32>>,
@@ -38,10 +38,16 @@ pub(crate) struct Waves<'a> {
     pub cost: &'a dyn Fn(u32) -> usize,
 }
 
+/// Groups verified at a time when the verified pairs are not kept: their
+/// pairs join the components and are dropped, so the pairs of a stage are
+/// never all held (paragraphs: millions).
+const GROUPS_PER_CHUNK: usize = 1 << 15;
+
 /// Matches `units` units: marks the candidates of `groups`, asks `load`
 /// to store in `sets` the sets of the candidates whose set is empty there
 /// (given in ascending order), verifies every group under `rule` where
-/// `allowed`, and clusters the verified pairs. Without `waves`, or when
+/// `allowed`, and clusters the verified pairs, which come back in
+/// [`Matched::edges`] when `keep_edges`. Without `waves`, or when
 /// one wave holds them all, every candidate's set is loaded at once and is
 /// still in `sets` at the end; otherwise only the sets held on entry are.
 /// `sets` comes back with `units` entries. The loading ends the stage
@@ -55,6 +61,7 @@ pub(crate) fn match_units<T>(
     waves: Option<Waves>,
     allowed: impl Fn(u32, u32) -> bool + Sync,
     rule: Rule,
+    keep_edges: bool,
     (timer, reread_stage): (&mut Timer, &'static str),
 ) -> Matched
 where
@@ -72,6 +79,7 @@ where
         None => vec![0, groups.len()],
     };
     let mut edges = Vec::new();
+    let mut joined = cluster::UnionFind::new(if keep_edges { 0 } else { units });
     let mut compared = 0;
     for wave in bounds.windows(2) {
         let wave_groups = &groups[wave[0]..wave[1]];
@@ -80,10 +88,23 @@ where
         if bounds.len() == 2 {
             timer.mark(reread_stage);
         }
-        let (wave_edges, stats) =
-            verify::verify_groups(wave_groups, |u| &sets[u as usize], &allowed, rule);
-        compared += stats.compared;
-        edges.extend(wave_edges);
+        let chunk = if keep_edges {
+            wave_groups.len().max(1)
+        } else {
+            GROUPS_PER_CHUNK
+        };
+        for chunk_groups in wave_groups.chunks(chunk) {
+            let (chunk_edges, stats) =
+                verify::verify_groups(chunk_groups, |u| &sets[u as usize], &allowed, rule);
+            compared += stats.compared;
+            if keep_edges {
+                edges.extend(chunk_edges);
+            } else {
+                for e in chunk_edges {
+                    joined.union(e.a, e.b);
+                }
+            }
+        }
         if bounds.len() > 2 {
             for &u in &missing {
                 sets[u as usize] = Vec::new();
@@ -95,7 +116,11 @@ where
         edges.dedup_by_key(|e| (e.a, e.b));
         timer.mark(reread_stage);
     }
-    let components = cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2);
+    let components = if keep_edges {
+        cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2)
+    } else {
+        joined.components(2)
+    };
     Matched {
         edges,
         components,
@@ -216,7 +241,7 @@ mod tests {
             .collect()
     }
 
-    fn run(budget: Option<usize>) -> (Matched, usize) {
+    fn run(budget: Option<usize>, keep_edges: bool) -> (Matched, usize) {
         let all = family_sets();
         // Bands that put each family in a few overlapping groups, and one
         // group across families.
@@ -259,6 +284,7 @@ mod tests {
             waves,
             |_, _| true,
             rule,
+            keep_edges,
             (&mut Timer::new(), "load"),
         );
         (matched, loads)
@@ -266,12 +292,12 @@ mod tests {
 
     #[test]
     fn waves_give_the_edges_and_components_of_one_load() {
-        let (whole, loads) = run(None);
+        let (whole, loads) = run(None, true);
         assert_eq!(loads, 1);
         assert_eq!(whole.components.len(), 5, "one component per family");
         assert!(whole.edges.len() >= 5 * 7);
         for budget in [0, 10, 35, 60, 1000] {
-            let (waved, loads) = run(Some(budget));
+            let (waved, loads) = run(Some(budget), true);
             assert_eq!(waved.edges, whole.edges, "budget {budget}");
             assert_eq!(waved.components, whole.components, "budget {budget}");
             assert_eq!(waved.compared, whole.compared, "budget {budget}");
@@ -279,6 +305,12 @@ mod tests {
             if budget < 50 {
                 assert!(loads > 1, "budget {budget}: {loads} wave(s)");
             }
+            let (unkept, _) = run(Some(budget), false);
+            assert!(unkept.edges.is_empty());
+            assert_eq!(unkept.components, whole.components, "budget {budget}");
+            assert_eq!(unkept.compared, whole.compared, "budget {budget}");
         }
+        let (unkept, _) = run(None, false);
+        assert_eq!(unkept.components, whole.components);
     }
 }

@@ -155,8 +155,28 @@ impl Timer {
 
     /// Ends the stage `name`, begun at the last mark.
     pub fn mark(&mut self, name: &'static str) {
+        release_free_memory();
         self.stages.push((name, self.lap.elapsed()));
         self.lap = Instant::now();
+    }
+}
+
+/// Hands the pages that the stage just ended freed back to the system.
+/// glibc's allocator keeps freed memory in each thread's arena for reuse,
+/// so without this the next stage's peak lands on top of the last one's
+/// leftovers (peak RSS about 60 MB higher at the defaults on the 100k
+/// synthetic corpus). A no-op elsewhere.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointers and may be called at any
+        // time from any thread; it only returns free pages to the kernel.
+        unsafe {
+            malloc_trim(0);
+        }
     }
 }
 
@@ -287,6 +307,7 @@ impl<'c> Scan<'c> {
         let cfg = self.cfg;
         let corpus = &self.corpus;
         let first = &mut self.first;
+        first.shrink();
         let timer = &mut self.timer;
         assemble::warn_duplicate_ids(&first.docs, corpus, &mut first.issues);
         // Held documents are context: a finding needs an input document.
@@ -443,6 +464,7 @@ fn document_stage(
         Some(waves),
         pair_filter(docs, m),
         rule,
+        true,
         (timer, "re-read candidates"),
     );
     let components: Vec<Vec<u32>> = matched

@@ -139,9 +139,11 @@ pub(crate) fn paragraph_stage(
         None,
         |_, _| true,
         rule,
+        false,
         (timer, "paragraph re-read"),
     );
     drop(sets);
+    drop(groups);
     first.issues.extend(issues);
     let paras = &first.paras;
     let docs = &first.docs;

@@ -20,7 +20,7 @@ use super::first_pass::FirstPass;
 use super::matching::pair_filter;
 
 /// Most documents whose texts are held at once.
-pub const WAVE_DOCS: usize = 8192;
+pub const WAVE_DOCS: usize = 2048;
 
 /// Characters of a passage's excerpt.
 const EXCERPT_CHARS: usize = 160;
