@@ -574,9 +574,10 @@ pub struct ScanArgs {
     /// ends the scan with status 2 and no report (the problems are printed).
     #[arg(long)]
     pub strict: bool,
-    /// Memory for the documents' verification sets held at once, in MiB
-    /// (default 512). Past it, candidates are verified in waves and read
-    /// again as needed: slower, never a different result.
+    /// Memory for the verification sets of documents (and, in turn, of
+    /// paragraphs) held at once, in MiB (default 512). Past it, candidates
+    /// are verified in waves and read again as needed: slower, never a
+    /// different result.
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
     pub set_budget: Option<u64>,
 }

@@ -334,6 +334,7 @@ impl<'c> Scan<'c> {
                 &doc_group,
                 &visible,
                 documents.rule,
+                self.set_budget,
                 timer,
             ),
             None => paragraphs::Paragraphs::default(),

@@ -5,8 +5,10 @@
 //! other reported as paragraph reprints.
 //!
 //! Memory: the first pass kept only each unit's byte span and band keys;
-//! the documents holding candidate paragraphs are read again once, for the
-//! sets (as 32-bit fingerprints) and the excerpts.
+//! the documents holding candidate paragraphs are read again for the sets
+//! (as 32-bit fingerprints) and the excerpts: once, unless the sets pass
+//! half the set budget, when they are loaded and verified in waves as
+//! document sets are ([`Waves`]).
 
 use std::collections::HashMap;
 
@@ -22,7 +24,7 @@ use crate::spill::{spill_issue, Spill};
 use crate::verify::Rule;
 
 use super::first_pass::FirstPass;
-use super::matching::match_units;
+use super::matching::{match_units, Waves};
 use super::Timer;
 
 /// Characters of a cluster's excerpt.
@@ -72,6 +74,7 @@ pub(crate) fn paragraph_stage(
     doc_group: &[u32],
     visible: &(dyn Fn(u32) -> bool + Sync),
     rule: Rule,
+    set_budget: usize,
     timer: &mut Timer,
 ) -> Paragraphs {
     let unread = std::sync::Mutex::new(None);
@@ -131,12 +134,21 @@ pub(crate) fn paragraph_stage(
         }
     };
     let mut sets: Vec<Vec<u32>> = Vec::new();
+    // A paragraph's set: about one 4-byte fingerprint per 6 bytes of text.
+    let cost = |u: u32| {
+        let unit = &paras[u as usize];
+        (unit.end - unit.start) as usize * 2 / 3 + 48
+    };
+    let waves = Waves {
+        budget: set_budget / 2,
+        cost: &cost,
+    };
     let matched = match_units(
         paras.len(),
         &groups,
         &mut sets,
         load,
-        None,
+        Some(waves),
         |_, _| true,
         rule,
         false,
