@@ -146,8 +146,8 @@ pub fn findings(
                 status: Status::New,
                 kind: FindingKind::DuplicateDocument,
                 fingerprint: fp(b"document", hash_of(&m.path, m.line), &m.doc),
-                doc: m.doc.clone(),
-                path: m.path.clone(),
+                doc: m.doc.to_string(),
+                path: m.path.to_string(),
                 line: m.line,
                 message,
                 matches,
@@ -185,10 +185,10 @@ pub fn findings(
                 .members
                 .iter()
                 .filter(|o| !std::ptr::eq(*o, m))
-                .filter(|o| !same_cluster((m.path.as_str(), m.line), (o.path.as_str(), o.line)))
+                .filter(|o| !same_cluster((&*m.path, m.line), (&*o.path, o.line)))
                 .map(|o| Match {
-                    doc: o.doc.clone(),
-                    path: o.path.clone(),
+                    doc: o.doc.to_string(),
+                    path: o.path.to_string(),
                     line: o.line,
                     indexed: o.first_seen.is_some(),
                     first_seen: o.first_seen.clone(),
@@ -203,13 +203,13 @@ pub fn findings(
             let Some(best) = matches.first() else {
                 continue;
             };
-            let hash = by_place.get(&(m.path.as_str(), m.line)).and_then(|r| {
+            let hash = by_place.get(&(&*m.path, m.line)).and_then(|r| {
                 r.paragraphs
                     .iter()
                     .find(|p| p.0 == m.start_line)
                     .map(|p| p.2)
             });
-            let place = if best.doc == m.doc && best.path == m.path && best.line == m.line {
+            let place = if *best.doc == *m.doc && *best.path == *m.path && best.line == m.line {
                 format!(
                     "again at line {} of the same document",
                     best.start_line.unwrap_or(0)
@@ -221,8 +221,8 @@ pub fn findings(
                 status: Status::New,
                 kind,
                 fingerprint: fp(b"paragraph", hash, &c.excerpt),
-                doc: m.doc.clone(),
-                path: m.path.clone(),
+                doc: m.doc.to_string(),
+                path: m.path.to_string(),
                 line: if is_text(&m.path) {
                     u64::from(m.start_line)
                 } else {

@@ -11,6 +11,7 @@
 //! document sets are ([`Waves`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -170,6 +171,23 @@ pub(crate) fn paragraph_stage(
         paragraph::excerpt(excerpt_of(u).trim_end_matches('…'), MEMBER_EXCERPT_CHARS)
     };
 
+    // The members' strings, made once and shared: a document's id by all
+    // its members, a file's path by all members from that file.
+    let mut shared_id: Vec<Option<Arc<str>>> = vec![None; docs.len()];
+    let mut shared_path: Vec<Option<Arc<str>>> = vec![None; docs.len()];
+    let mut paths: HashMap<&str, Arc<str>> = HashMap::new();
+    for &u in components.iter().flatten() {
+        let d = paras[u as usize].doc as usize;
+        if shared_id[d].is_none() {
+            shared_id[d] = Some(Arc::from(docs[d].id.as_str()));
+            let path = corpus.place(docs[d].origin).0;
+            let p = paths.entry(path).or_insert_with(|| Arc::from(path));
+            shared_path[d] = Some(Arc::clone(p));
+        }
+    }
+    drop(paths);
+    let shared = |v: &[Option<Arc<str>>], d: u32| v[d as usize].clone().unwrap_or_default();
+
     let sigs = &first.sigs;
     let boilerplate_min_docs = cfg.paragraphs.boilerplate_min_docs;
     let out: Vec<(ParagraphCluster, Vec<u32>)> = components
@@ -209,19 +227,24 @@ pub(crate) fn paragraph_stage(
             let mut distinct = member_docs;
             distinct.sort_unstable();
             distinct.dedup();
+            // Members that open alike share their excerpt.
+            let mut excerpts: HashMap<String, Arc<str>> = HashMap::new();
             let members = units
                 .iter()
                 .map(|&u| {
                     let unit = &paras[u as usize];
                     let doc = &docs[unit.doc as usize];
-                    let (path, line) = corpus.place(doc.origin);
+                    let line = corpus.place(doc.origin).1;
+                    let excerpt = excerpts
+                        .entry(short(u))
+                        .or_insert_with_key(|e| Arc::from(e.as_str()));
                     ParagraphMember {
-                        doc: doc.id.clone(),
-                        path: path.to_string(),
+                        doc: shared(&shared_id, unit.doc),
+                        path: shared(&shared_path, unit.doc),
                         line,
                         start_line: unit.start_line,
                         end_line: unit.end_line,
-                        excerpt: short(u),
+                        excerpt: Arc::clone(excerpt),
                         first_seen: corpus.first_seen(doc.origin).map(str::to_string),
                     }
                 })

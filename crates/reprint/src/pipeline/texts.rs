@@ -30,7 +30,7 @@ pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usiz
             c.members
                 .iter()
                 .take(MAX_MEMBERS)
-                .map(|m| (m.path.as_str(), m.line))
+                .map(|m| (&*m.path, m.line))
         })
         .chain(
             r.doubled_documents

@@ -270,10 +270,10 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if c.kind != Kind::Reprinted {
             return None;
         }
-        let first = *cluster_of.get(c.members[0].doc.as_str())?;
+        let first = *cluster_of.get(&*c.members[0].doc)?;
         c.members
             .iter()
-            .all(|m| cluster_of.get(m.doc.as_str()) == Some(&first))
+            .all(|m| cluster_of.get(&*m.doc) == Some(&first))
             .then_some(first)
     };
     let mut explained: BTreeMap<usize, usize> = BTreeMap::new();

@@ -14,6 +14,8 @@
 pub mod check;
 pub mod page;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::config::Granularity;
@@ -155,13 +157,15 @@ pub struct ParagraphCluster {
     pub members: Vec<ParagraphMember>,
 }
 
-/// One occurrence of a repeated paragraph.
+/// One occurrence of a repeated paragraph. Its strings are shared (a
+/// scan makes one of each distinct id, path and excerpt): a large corpus
+/// has millions of members.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParagraphMember {
     /// Document id.
-    pub doc: String,
+    pub doc: Arc<str>,
     /// The file it came from.
-    pub path: String,
+    pub path: Arc<str>,
     /// The document's line in that file (1 for a text file, the record's line for JSON Lines).
     pub line: u64,
     /// First line of the paragraph within the document text (for a text file: within the file).
@@ -169,7 +173,7 @@ pub struct ParagraphMember {
     /// Last line of the paragraph within the document text.
     pub end_line: u32,
     /// The paragraph's first 60 characters.
-    pub excerpt: String,
+    pub excerpt: Arc<str>,
     /// When the index first saw its document (`check` only: set for indexed documents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
