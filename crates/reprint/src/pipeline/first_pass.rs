@@ -101,9 +101,7 @@ impl FirstPass {
         self.sigs.extend_rows(&o.sig);
         self.sets.push(o.set);
     }
-}
 
-impl FirstPass {
     /// Gives back the spare capacity of what the later stages hold (the
     /// tables grew by doubling while the inputs were read: a quarter of
     /// the signatures' bytes on average).

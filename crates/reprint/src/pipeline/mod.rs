@@ -164,8 +164,7 @@ impl Timer {
 /// Hands the pages that the stage just ended freed back to the system.
 /// glibc's allocator keeps freed memory in each thread's arena for reuse,
 /// so without this the next stage's peak lands on top of the last one's
-/// leftovers (peak RSS about 60 MB higher at the defaults on the 100k
-/// synthetic corpus). A no-op elsewhere.
+/// leftovers. A no-op elsewhere.
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
