@@ -38,9 +38,9 @@ pub(crate) struct Waves<'a> {
     pub cost: &'a dyn Fn(u32) -> usize,
 }
 
-/// Groups verified at a time when the verified pairs are not kept: their
-/// pairs join the components and are dropped, so the pairs of a stage are
-/// never all held (paragraphs: millions).
+/// Groups verified at a time: their pairs join the components at once, so
+/// a stage that does not keep its pairs never holds them all (paragraphs:
+/// millions).
 const GROUPS_PER_CHUNK: usize = 1 << 15;
 
 /// Matches `units` units: marks the candidates of `groups`, asks `load`
@@ -79,7 +79,9 @@ where
         None => vec![0, groups.len()],
     };
     let mut edges = Vec::new();
-    let mut joined = cluster::UnionFind::new(if keep_edges { 0 } else { units });
+    // Pairs join the components as they are verified; they are kept only
+    // when asked.
+    let mut joined = cluster::UnionFind::new(units);
     let mut compared = 0;
     for wave in bounds.windows(2) {
         let wave_groups = &groups[wave[0]..wave[1]];
@@ -88,21 +90,15 @@ where
         if bounds.len() == 2 {
             timer.mark(reread_stage);
         }
-        let chunk = if keep_edges {
-            wave_groups.len().max(1)
-        } else {
-            GROUPS_PER_CHUNK
-        };
-        for chunk_groups in wave_groups.chunks(chunk) {
+        for chunk in wave_groups.chunks(GROUPS_PER_CHUNK) {
             let (chunk_edges, stats) =
-                verify::verify_groups(chunk_groups, |u| &sets[u as usize], &allowed, rule);
+                verify::verify_groups(chunk, |u| &sets[u as usize], &allowed, rule);
             compared += stats.compared;
+            for e in &chunk_edges {
+                joined.union(e.a, e.b);
+            }
             if keep_edges {
                 edges.extend(chunk_edges);
-            } else {
-                for e in chunk_edges {
-                    joined.union(e.a, e.b);
-                }
             }
         }
         if bounds.len() > 2 {
@@ -111,16 +107,13 @@ where
             }
         }
     }
+    // Each chunk's pairs are sorted and unique; across chunks they may repeat.
+    edges.sort_unstable_by_key(|e| (e.a, e.b));
+    edges.dedup_by_key(|e| (e.a, e.b));
     if bounds.len() > 2 {
-        edges.sort_unstable_by_key(|e| (e.a, e.b));
-        edges.dedup_by_key(|e| (e.a, e.b));
         timer.mark(reread_stage);
     }
-    let components = if keep_edges {
-        cluster::components(units, edges.iter().map(|e| (e.a, e.b)), 2)
-    } else {
-        joined.components(2)
-    };
+    let components = joined.components(2);
     Matched {
         edges,
         components,

@@ -173,20 +173,17 @@ pub(crate) fn paragraph_stage(
 
     // The members' strings, made once and shared: a document's id by all
     // its members, a file's path by all members from that file.
-    let mut shared_id: Vec<Option<Arc<str>>> = vec![None; docs.len()];
-    let mut shared_path: Vec<Option<Arc<str>>> = vec![None; docs.len()];
+    let mut names: Vec<Option<(Arc<str>, Arc<str>)>> = vec![None; docs.len()];
     let mut paths: HashMap<&str, Arc<str>> = HashMap::new();
     for &u in components.iter().flatten() {
         let d = paras[u as usize].doc as usize;
-        if shared_id[d].is_none() {
-            shared_id[d] = Some(Arc::from(docs[d].id.as_str()));
+        if names[d].is_none() {
             let path = corpus.place(docs[d].origin).0;
-            let p = paths.entry(path).or_insert_with(|| Arc::from(path));
-            shared_path[d] = Some(Arc::clone(p));
+            let path = paths.entry(path).or_insert_with(|| Arc::from(path));
+            names[d] = Some((Arc::from(docs[d].id.as_str()), Arc::clone(path)));
         }
     }
     drop(paths);
-    let shared = |v: &[Option<Arc<str>>], d: u32| v[d as usize].clone().unwrap_or_default();
 
     let sigs = &first.sigs;
     let boilerplate_min_docs = cfg.paragraphs.boilerplate_min_docs;
@@ -238,9 +235,12 @@ pub(crate) fn paragraph_stage(
                     let excerpt = excerpts
                         .entry(short(u))
                         .or_insert_with_key(|e| Arc::from(e.as_str()));
+                    let (id, path) = names[unit.doc as usize]
+                        .clone()
+                        .expect("every member's document is named above");
                     ParagraphMember {
-                        doc: shared(&shared_id, unit.doc),
-                        path: shared(&shared_path, unit.doc),
+                        doc: id,
+                        path,
                         line,
                         start_line: unit.start_line,
                         end_line: unit.end_line,
