@@ -105,9 +105,9 @@ pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> V
             .is_some_and(|n| n <= sigs.num_perm()),
         "bands × rows exceeds num_perm"
     );
-    let mut groups: Vec<Vec<u32>> = (0..p.bands)
+    let bands: Vec<BandGroups> = (0..p.bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
+        .map(|band| {
             let lo = band * p.rows;
             let keyed: Vec<(u64, u32)> = docs
                 .iter()
@@ -119,9 +119,7 @@ pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> V
             buckets(keyed)
         })
         .collect();
-    groups.par_sort_unstable();
-    groups.dedup();
-    groups
+    distinct_sorted(&bands)
 }
 
 /// Appends the `p.bands` band keys of one signature to `out`.
@@ -148,9 +146,9 @@ pub fn groups_from_band_keys(
     bands: usize,
     band_keys: impl Fn(usize) -> Vec<u64> + Sync,
 ) -> Vec<Vec<u32>> {
-    let mut groups: Vec<Vec<u32>> = (0..bands)
+    let bands: Vec<BandGroups> = (0..bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
+        .map(|band| {
             let keyed: Vec<(u64, u32)> = band_keys(band)
                 .into_iter()
                 .enumerate()
@@ -159,18 +157,74 @@ pub fn groups_from_band_keys(
             buckets(keyed)
         })
         .collect();
-    groups.par_sort_unstable();
-    groups.dedup();
-    groups
+    distinct_sorted(&bands)
 }
 
-/// Sorts `(key, item)` pairs and returns the runs of two or more items.
-fn buckets(keyed: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
-    sort_keyed(keyed)
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|run| run.len() >= 2)
-        .map(|run| run.iter().map(|&(_, d)| d).collect())
-        .collect()
+/// One band's buckets of two or more items, flat: a band yields millions
+/// of small groups on a large corpus, most of them again in other bands,
+/// so they are not each allocated before duplicates are dropped.
+#[derive(Default)]
+struct BandGroups {
+    /// The members of every group, group after group.
+    members: Vec<u32>,
+    /// Where each group ends in `members`.
+    ends: Vec<u32>,
+}
+
+impl BandGroups {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.members[start..self.ends[i] as usize]
+    }
+}
+
+/// Sorts `(key, item)` pairs and keeps the runs of two or more items.
+fn buckets(keyed: Vec<(u64, u32)>) -> BandGroups {
+    let mut out = BandGroups::default();
+    for run in sort_keyed(keyed).chunk_by(|x, y| x.0 == y.0) {
+        if run.len() >= 2 {
+            out.members.extend(run.iter().map(|&(_, d)| d));
+            out.ends.push(
+                u32::try_from(out.members.len()).expect("a band's groups hold under 2^32 items"),
+            );
+        }
+    }
+    out
+}
+
+/// The groups of every band, each distinct group once, in ascending
+/// (lexicographic) order: groups are told apart by a 64-bit hash of their
+/// members first, and compared whole only where hashes agree.
+fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
+    let hash = |g: &[u32]| {
+        g.iter().fold(fmix64(g.len() as u64), |h, &x| {
+            fmix64(h ^ u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        })
+    };
+    let entries: Vec<(u64, u32, u32)> = bands
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(b, groups)| {
+            (0..groups.len()).map(move |i| (hash(groups.get(i)), b as u32, i as u32))
+        })
+        .collect();
+    let entries = sort_by_hash(&entries, |e| e.0, &mut Vec::new());
+    let mut distinct: Vec<&[u32]> = Vec::new();
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        let from = distinct.len();
+        for &(_, b, i) in run {
+            let g = bands[b as usize].get(i as usize);
+            if !distinct[from..].contains(&g) {
+                distinct.push(g);
+            }
+        }
+    }
+    distinct.par_sort_unstable();
+    distinct.into_iter().map(<[u32]>::to_vec).collect()
 }
 
 /// Sorts `(key, item)` pairs (keys uniform hashes, items ascending) in
@@ -420,6 +474,48 @@ mod tests {
             groups_from_keys(&keys, 2),
             candidate_groups(&m, &[0, 1, 2, 3], p)
         );
+    }
+
+    #[test]
+    fn band_groups_come_out_distinct_and_sorted_as_whole_lists_would() {
+        // Keys drawn from a small range, so buckets repeat across bands.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (n, bands) = (3000usize, 9);
+        let keys: Vec<Vec<u64>> = (0..bands)
+            .map(|b| (0..n).map(|_| next() % (400 + 300 * b as u64)).collect())
+            .collect();
+        let per_band: Vec<BandGroups> = keys
+            .iter()
+            .map(|k| buckets(k.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect()))
+            .collect();
+        // The same groups, each its own list, sorted and deduplicated whole.
+        let mut expected: Vec<Vec<u32>> = per_band
+            .iter()
+            .flat_map(|g| (0..g.len()).map(|i| g.get(i).to_vec()))
+            .collect();
+        let total = expected.len();
+        expected.sort_unstable();
+        expected.dedup();
+        // A band repeated is all duplicates.
+        let again: Vec<BandGroups> = per_band
+            .iter()
+            .chain(&per_band[..3])
+            .map(|g| BandGroups {
+                members: g.members.clone(),
+                ends: g.ends.clone(),
+            })
+            .collect();
+        assert!(expected.len() < total);
+        assert_eq!(distinct_sorted(&per_band), expected);
+        assert_eq!(distinct_sorted(&again), expected);
+        let by_keys = groups_from_band_keys(bands, |b| keys[b].clone());
+        assert_eq!(by_keys, expected);
     }
 
     #[test]

@@ -180,6 +180,135 @@ impl<T: Fixed> Spill<T> {
     }
 }
 
+/// Where a string of a [`Strings`] store is: its offset (the high 48
+/// bits) and length in bytes (the low 16).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Loc(u64);
+
+impl Loc {
+    fn new(at: u64, len: usize) -> Self {
+        debug_assert!(len <= usize::from(u16::MAX) && at < 1 << 48);
+        Loc(at << 16 | len as u64)
+    }
+    fn at(self) -> u64 {
+        self.0 >> 16
+    }
+    fn len(self) -> usize {
+        (self.0 & 0xFFFF) as usize
+    }
+}
+
+/// Short strings (at most 65,535 bytes each) written once, then read back
+/// one at a time, from any thread, by the [`Loc`] each push returned: the
+/// paragraph stage's excerpts of every candidate paragraph, of which it
+/// needs only the clustered ones, and those only once clusters are built.
+/// Like a [`Spill`], it keeps a few MiB in memory and appends the rest to
+/// an unnamed temporary file; where none can be made or written, the
+/// strings stay in memory. Reading a string back from the file is one
+/// positioned read.
+pub(crate) struct Strings {
+    file: Option<File>,
+    /// Bytes in the file; offsets past it are in `tail`.
+    written: u64,
+    tail: Vec<u8>,
+    writing: bool,
+}
+
+impl Strings {
+    /// An empty store; `spill` says whether to use a temporary file.
+    pub fn new(spill: bool) -> Self {
+        Strings {
+            file: (spill && cfg!(any(unix, windows)))
+                .then(tempfile::tempfile)
+                .and_then(Result::ok),
+            written: 0,
+            tail: Vec::new(),
+            writing: spill && cfg!(any(unix, windows)),
+        }
+    }
+
+    /// Stores `s` (cut to 65,535 bytes at a character boundary).
+    pub fn push(&mut self, s: &str) -> Loc {
+        let mut end = s.len().min(usize::from(u16::MAX));
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let loc = Loc::new(self.written + self.tail.len() as u64, end);
+        self.tail.extend_from_slice(&s.as_bytes()[..end]);
+        if self.writing && self.tail.len() >= BUFFER_BYTES {
+            self.flush();
+        }
+        loc
+    }
+
+    /// Writes the strings held in memory out. On a write error they stay
+    /// in memory, and so do all later ones.
+    pub fn flush(&mut self) {
+        let Some(file) = self.file.as_mut().filter(|_| self.writing) else {
+            return;
+        };
+        let at = self.written;
+        let ok = file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| file.write_all(&self.tail))
+            .is_ok();
+        if ok {
+            self.written += self.tail.len() as u64;
+            self.tail.clear();
+            self.tail.shrink_to(BUFFER_BYTES);
+        } else {
+            self.writing = false;
+        }
+    }
+
+    /// The string at `loc` ("" for the default `Loc`).
+    pub fn get(&self, loc: Loc) -> io::Result<String> {
+        let mut bytes = vec![0; loc.len()];
+        if loc.at() >= self.written {
+            let from = (loc.at() - self.written) as usize;
+            bytes.copy_from_slice(&self.tail[from..from + loc.len()]);
+        } else if let Some(file) = &self.file {
+            read_at(file, &mut bytes, loc.at())?;
+        }
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    /// Whether strings are still written out (tests).
+    #[cfg(test)]
+    fn spilling(&self) -> bool {
+        self.file.is_some() && self.writing
+    }
+}
+
+/// Fills `buf` from `file` at `at`, without moving a shared cursor, so
+/// that threads may read at once.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+/// Fills `buf` from `file` at `at` (Windows: each read says where).
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere [`Strings`] keeps everything in memory and never reads a file.
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 /// The report's issue for a table that could not be read back: `what`
 /// names it, `lost` the findings that may be missing.
 pub(crate) fn spill_issue(what: &str, lost: &str, e: &io::Error) -> crate::input::Issue {
@@ -254,6 +383,40 @@ mod tests {
         evens.push((7, 7));
         assert_eq!(s.part(0).unwrap(), evens);
         assert_eq!(s.part(1).unwrap().len(), 500);
+    }
+
+    #[test]
+    fn strings_come_back_from_file_and_memory() {
+        // Several flushes' worth, with multi-byte characters, and a tail.
+        let texts: Vec<String> = (0..3 * BUFFER_BYTES / 40)
+            .map(|i| format!("paragraph {i} — naïve café {}", "x".repeat(i % 17)))
+            .collect();
+        for spill in [true, false] {
+            let mut s = Strings::new(spill);
+            let locs: Vec<Loc> = texts.iter().map(|t| s.push(t)).collect();
+            assert_eq!(s.spilling(), spill);
+            if spill {
+                assert!(s.written > 0 && !s.tail.is_empty(), "file and tail");
+            }
+            for (t, &l) in texts.iter().zip(&locs) {
+                assert_eq!(&s.get(l).unwrap(), t);
+            }
+            s.flush();
+            for (t, &l) in texts.iter().zip(&locs).rev().step_by(97) {
+                assert_eq!(&s.get(l).unwrap(), t);
+            }
+            assert_eq!(s.get(Loc::default()).unwrap(), "");
+        }
+    }
+
+    #[test]
+    fn a_long_string_is_cut_at_a_character_boundary() {
+        let mut s = Strings::new(false);
+        let long = "é".repeat(40_000);
+        let at = s.push(&long);
+        let back = s.get(at).unwrap();
+        assert!(back.len() <= usize::from(u16::MAX) && long.starts_with(&back));
+        assert_eq!(back.len(), 65_534);
     }
 
     #[test]

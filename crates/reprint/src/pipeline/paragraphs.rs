@@ -21,7 +21,7 @@ use crate::lsh::{self, LshParams};
 use crate::paragraph::{self, Unit};
 use crate::report::{ParagraphCluster, ParagraphMember, ParagraphReprint};
 use crate::shingle::{shingle_set, ShingleScratch};
-use crate::spill::{spill_issue, Spill};
+use crate::spill::{spill_issue, Loc, Spill, Strings};
 use crate::verify::Rule;
 
 use super::first_pass::FirstPass;
@@ -30,6 +30,8 @@ use super::Timer;
 
 /// Characters of a cluster's excerpt.
 const EXCERPT_CHARS: usize = 160;
+/// Documents read again at a time for paragraph sets and excerpts.
+const READ_BATCH_DOCS: usize = 4096;
 /// Characters of a member's excerpt.
 const MEMBER_EXCERPT_CHARS: usize = 60;
 
@@ -98,39 +100,49 @@ pub(crate) fn paragraph_stage(
     let mut issues = Vec::new();
     // Each candidate's excerpt is taken in the same read as its set: the
     // clusters are not known yet, but reading the documents again for the
-    // clustered ones alone would cost a third pass over most of them.
-    let mut excerpts: Vec<Box<str>> = Vec::new();
+    // clustered ones alone would cost a third pass over most of them. The
+    // excerpts wait in a temporary file, not in memory, until clusters are
+    // built.
+    let mut excerpts = Strings::new(true);
+    let mut excerpt_at: Vec<Loc> = Vec::new();
     let load = |missing: &[u32], sets: &mut [Vec<u32>]| {
         let by_doc = group_by_doc(paras, missing.iter().copied());
-        let origins: Vec<Origin> = by_doc
-            .iter()
-            .map(|(d, _)| docs[*d as usize].origin)
-            .collect();
-        let loaded = corpus.texts(
-            &cfg.input,
-            &origins,
-            ShingleScratch::default,
-            |scratch, i, text| -> Vec<(u32, Vec<u32>, Box<str>)> {
-                by_doc[i]
-                    .1
-                    .iter()
-                    .map(|&u| {
-                        let para = paras[u as usize].text(text);
-                        let set = shingle_set(para, k, scratch);
-                        let excerpt = paragraph::excerpt(para, EXCERPT_CHARS);
-                        (u, narrow(set), excerpt.into_boxed_str())
-                    })
-                    .collect()
-            },
-        );
-        excerpts.resize_with(paras.len(), Box::default);
-        for (r, &origin) in loaded.into_iter().zip(&origins) {
-            match r {
-                Ok(units) => units.into_iter().for_each(|(u, set, excerpt)| {
-                    sets[u as usize] = set;
-                    excerpts[u as usize] = excerpt;
-                }),
-                Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
+        excerpt_at.resize(paras.len(), Loc::default());
+        // A batch of documents at a time, so that only one batch's
+        // excerpts are in memory before they go to the file.
+        for batch in by_doc.chunks(READ_BATCH_DOCS) {
+            let origins: Vec<Origin> = batch
+                .iter()
+                .map(|(d, _)| docs[*d as usize].origin)
+                .collect();
+            let loaded = corpus.texts(
+                &cfg.input,
+                &origins,
+                ShingleScratch::default,
+                |scratch, i, text| -> Vec<(u32, Vec<u32>, String)> {
+                    batch[i]
+                        .1
+                        .iter()
+                        .map(|&u| {
+                            let para = paras[u as usize].text(text);
+                            let set = shingle_set(para, k, scratch);
+                            let excerpt = paragraph::excerpt(para, EXCERPT_CHARS);
+                            (u, narrow(set), excerpt)
+                        })
+                        .collect()
+                },
+            );
+            for (r, &origin) in loaded.into_iter().zip(&origins) {
+                match r {
+                    Ok(units) => units.into_iter().for_each(|(u, set, excerpt)| {
+                        sets[u as usize] = set;
+                        // A unit loaded again in a later wave keeps its first excerpt.
+                        if excerpt_at[u as usize] == Loc::default() {
+                            excerpt_at[u as usize] = excerpts.push(&excerpt);
+                        }
+                    }),
+                    Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
+                }
             }
         }
     };
@@ -157,6 +169,7 @@ pub(crate) fn paragraph_stage(
     );
     drop(sets);
     drop(groups);
+    excerpts.flush();
     first.issues.extend(issues);
     let paras = &first.paras;
     let docs = &first.docs;
@@ -166,9 +179,16 @@ pub(crate) fn paragraph_stage(
         .filter(|units| units.iter().any(|&u| visible(paras[u as usize].doc)))
         .collect();
 
-    let excerpt_of = |u: u32| excerpts.get(u as usize).map_or("", |e| &**e);
-    let short = |u: u32| -> String {
-        paragraph::excerpt(excerpt_of(u).trim_end_matches('…'), MEMBER_EXCERPT_CHARS)
+    let unread = std::sync::Mutex::new(None);
+    let excerpt_of = |u: u32| -> String {
+        let at = excerpt_at.get(u as usize).copied().unwrap_or_default();
+        excerpts.get(at).unwrap_or_else(|e| {
+            *unread.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+            String::new()
+        })
+    };
+    let short = |excerpt: &str| -> String {
+        paragraph::excerpt(excerpt.trim_end_matches('…'), MEMBER_EXCERPT_CHARS)
     };
 
     // The members' strings, made once and shared: a document's id by all
@@ -225,16 +245,22 @@ pub(crate) fn paragraph_stage(
             distinct.sort_unstable();
             distinct.dedup();
             // Members that open alike share their excerpt.
-            let mut excerpts: HashMap<String, Arc<str>> = HashMap::new();
+            let mut shared: HashMap<String, Arc<str>> = HashMap::new();
+            let mut first_excerpt = String::new();
             let members = units
                 .iter()
-                .map(|&u| {
+                .enumerate()
+                .map(|(i, &u)| {
                     let unit = &paras[u as usize];
                     let doc = &docs[unit.doc as usize];
                     let line = corpus.place(doc.origin).1;
-                    let excerpt = excerpts
-                        .entry(short(u))
+                    let full = excerpt_of(u);
+                    let excerpt = shared
+                        .entry(short(&full))
                         .or_insert_with_key(|e| Arc::from(e.as_str()));
+                    if i == 0 {
+                        first_excerpt = full;
+                    }
                     let (id, path) = names[unit.doc as usize]
                         .clone()
                         .expect("every member's document is named above");
@@ -254,12 +280,17 @@ pub(crate) fn paragraph_stage(
                 kind,
                 documents: distinct.len(),
                 occurrences: units.len(),
-                excerpt: excerpt_of(units[0]).to_string(),
+                excerpt: first_excerpt,
                 members,
             };
             (cluster, distinct)
         })
         .collect::<Vec<_>>();
+    if let Some(e) = unread.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        first
+            .issues
+            .push(spill_issue("paragraph excerpts", "paragraph excerpts", &e));
+    }
     let reprints = paragraph_reprints(first, doc_group, visible, &out);
     let mut out: Vec<ParagraphCluster> = out.into_iter().map(|(c, _)| c).collect();
     out.sort_by(|a, b| {
