@@ -22,8 +22,8 @@
 #   reprint-all            --granularity all (paragraph findings too)
 # and, with DEFAULTS=1, what users run: `reprint scan` at the default flags
 # (its own thresholds, every kind of finding, reuse included), on all cores
-# and with -j 1:
-#   reprint-defaults, reprint-defaults-1t
+# with -j 1, and with a smaller verification-set budget (--set-budget 128):
+#   reprint-defaults, reprint-defaults-1t, reprint-defaults-sb128
 # (their precision and recall are against the peers' job, which they do not
 # do: read only their time and memory).
 # Peers go through ../shared/peers/run_peer.py; each prediction is scored with
@@ -222,7 +222,7 @@ EOF
 
 # ---- the runs ----------------------------------------------------------------
 reprint_modes=(reprint-documents reprint-all reprint-documents-1t)
-[ "${DEFAULTS:-0}" = 1 ] && reprint_modes+=(reprint-defaults reprint-defaults-1t)
+[ "${DEFAULTS:-0}" = 1 ] && reprint_modes+=(reprint-defaults reprint-defaults-1t reprint-defaults-sb128)
 order=()   # reprint modes and peers alternate
 i=0
 while [ $i -lt ${#reprint_modes[@]} ] || [ $i -lt ${#peers_run[@]} ]; do
@@ -246,6 +246,7 @@ run_one() { # TOOL REP
       case $tool in
         reprint-defaults) job=(); mode=() ;;
         reprint-defaults-1t) job=(); mode=(-j 1) ;;
+        reprint-defaults-sb128) job=(); mode=(--set-budget 128) ;;
       esac
       /usr/bin/time -v -o "$b.time.txt" "$rbin" scan "$corpus" ${job[@]+"${job[@]}"} \
           ${mode[@]+"${mode[@]}"} --format json -o "$b.report.json" \

@@ -26,6 +26,7 @@ REPRINT_MODES = [
     ("reprint-all", "reprint, all"),
     ("reprint-defaults", "reprint scan at the default flags (its own thresholds)"),
     ("reprint-defaults-1t", "reprint scan at the default flags, 1 thread"),
+    ("reprint-defaults-sb128", "reprint scan at the default flags, --set-budget 128"),
 ]
 RUN_FILE = re.compile(r"^(?P<tool>.+)\.r(?P<rep>\d+)\.time\.txt$")
 

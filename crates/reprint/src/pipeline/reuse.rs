@@ -4,11 +4,13 @@
 //!
 //! Memory: the fingerprints (8 bytes per posting), the candidate pairs,
 //! and the texts and word positions of one wave of at most [`WAVE_DOCS`]
-//! documents. A document in the pairs of several waves is read once per
-//! wave.
+//! documents. Pairs connected through shared documents are aligned in
+//! one wave where they fit ([`waves`]), so a document is read once unless
+//! its component of the pair graph is larger than a wave.
 
 use rayon::prelude::*;
 
+use crate::cluster::UnionFind;
 use crate::config::Config;
 use crate::input::{Corpus, Issue};
 use crate::normalize::WordScratch;
@@ -19,8 +21,8 @@ use crate::spill::{spill_issue, Spill};
 use super::first_pass::FirstPass;
 use super::matching::pair_filter;
 
-/// Most documents whose texts are held at once.
-pub const WAVE_DOCS: usize = 2048;
+/// Most documents whose texts are held at once (a wave).
+pub const WAVE_DOCS: usize = 1024;
 
 /// Characters of a passage's excerpt.
 const EXCERPT_CHARS: usize = 160;
@@ -85,15 +87,10 @@ pub(crate) fn reuse_stage(
     });
     let spec = rc.align_spec();
     let mut found: Vec<(ReuseLink, ReuseEdge)> = Vec::new();
-    let mut start = 0;
-    while start < pairs.len() {
-        // The next wave: pairs in order until WAVE_DOCS documents are needed.
-        let mut wave_docs: Vec<u32> = Vec::new();
-        let mut end = start;
-        while end < pairs.len() && wave_docs.len() < WAVE_DOCS {
-            wave_docs.extend([pairs[end].0, pairs[end].1]);
-            end += 1;
-        }
+    let (pairs, bounds) = waves(&pairs, docs.len(), WAVE_DOCS);
+    for wave in bounds.windows(2) {
+        let wave_pairs = &pairs[wave[0]..wave[1]];
+        let mut wave_docs: Vec<u32> = wave_pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
         wave_docs.sort_unstable();
         wave_docs.dedup();
         let origins: Vec<_> = wave_docs.iter().map(|&d| docs[d as usize].origin).collect();
@@ -117,7 +114,7 @@ pub(crate) fn reuse_stage(
                 .expect("wave holds its documents");
             texts[i].as_ref()
         };
-        let linked: Vec<(ReuseLink, ReuseEdge)> = pairs[start..end]
+        let linked: Vec<(ReuseLink, ReuseEdge)> = wave_pairs
             .par_iter()
             .filter_map(|&(a, b)| {
                 let ((ta, wa), (tb, wb)) = (at(a)?, at(b)?);
@@ -131,7 +128,6 @@ pub(crate) fn reuse_stage(
             })
             .collect();
         found.extend(linked);
-        start = end;
     }
     found.sort_by(|x, y| {
         (&x.0.doc, &x.0.source, x.1.doc, x.1.source).cmp(&(
@@ -147,6 +143,70 @@ pub(crate) fn reuse_stage(
         edges,
         candidate_pairs: pairs.len() as u64,
     }
+}
+
+/// The pairs in the order they are aligned, and where each wave of them
+/// begins (ending with `pairs.len()`): a wave needs at most `max_docs`
+/// documents' texts. Pairs that share documents, directly or through
+/// others (a connected component of the pair graph), go in one wave when
+/// they fit, so that a document is read once rather than once for every
+/// wave that has a pair of it; components are taken in order of their
+/// first document, and a component too large for a wave is split where
+/// it fills one.
+fn waves(pairs: &[(u32, u32)], docs: usize, max_docs: usize) -> (Vec<(u32, u32)>, Vec<usize>) {
+    let mut joined = UnionFind::new(docs);
+    for &(a, b) in pairs {
+        joined.union(a, b);
+    }
+    // Per component (by its root): its first document and its size.
+    let mut first = vec![u32::MAX; docs];
+    let mut size = vec![0u32; docs];
+    let mut counted = vec![false; docs];
+    for &d in pairs.iter().flat_map(|(a, b)| [a, b]) {
+        let root = joined.find(d) as usize;
+        first[root] = first[root].min(d);
+        if !std::mem::replace(&mut counted[d as usize], true) {
+            size[root] += 1;
+        }
+    }
+    let mut keyed: Vec<(u32, u32, u32)> = pairs
+        .iter()
+        .map(|&(a, b)| (first[joined.find(a) as usize], a, b))
+        .collect();
+    keyed.sort_unstable();
+    drop(counted);
+    let mut in_wave = vec![false; docs];
+    let mut wave: Vec<u32> = Vec::new();
+    let mut bounds = vec![0];
+    let mut order = Vec::with_capacity(pairs.len());
+    for component in keyed.chunk_by(|x, y| x.0 == y.0) {
+        let root = joined.find(component[0].0) as usize;
+        let close = |wave: &mut Vec<u32>, in_wave: &mut [bool], bounds: &mut Vec<usize>, at| {
+            if !wave.is_empty() {
+                bounds.push(at);
+                wave.drain(..).for_each(|d| in_wave[d as usize] = false);
+            }
+        };
+        if wave.len() + size[root] as usize > max_docs {
+            close(&mut wave, &mut in_wave, &mut bounds, order.len());
+        }
+        for &(_, a, b) in component {
+            let new = [a, b].iter().filter(|&&d| !in_wave[d as usize]).count();
+            if wave.len() + new > max_docs {
+                close(&mut wave, &mut in_wave, &mut bounds, order.len());
+            }
+            for d in [a, b] {
+                if !std::mem::replace(&mut in_wave[d as usize], true) {
+                    wave.push(d);
+                }
+            }
+            order.push((a, b));
+        }
+    }
+    if !wave.is_empty() {
+        bounds.push(order.len());
+    }
+    (order, bounds)
 }
 
 /// The report's link for an aligned pair, `a` first in the input.
@@ -219,4 +279,60 @@ fn link(
             source_words,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks the waves of `pairs`: every pair once, no wave over
+    /// `max_docs` documents; returns how many times each document is read.
+    fn reads(pairs: &[(u32, u32)], docs: usize, max_docs: usize) -> Vec<u32> {
+        let (order, bounds) = waves(pairs, docs, max_docs);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        let mut expected = pairs.to_vec();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected, "every pair once");
+        assert_eq!((bounds[0], *bounds.last().unwrap()), (0, order.len()));
+        let mut reads = vec![0; docs];
+        for w in bounds.windows(2) {
+            assert!(w[0] < w[1], "no empty wave");
+            let mut in_wave: Vec<u32> = order[w[0]..w[1]]
+                .iter()
+                .flat_map(|&(a, b)| [a, b])
+                .collect();
+            in_wave.sort_unstable();
+            in_wave.dedup();
+            assert!(in_wave.len() <= max_docs, "{} documents", in_wave.len());
+            in_wave.iter().for_each(|&d| reads[d as usize] += 1);
+        }
+        reads
+    }
+
+    #[test]
+    fn pairs_that_share_documents_are_read_in_one_wave() {
+        // Stars of 5 documents, their centres far apart in document order,
+        // interleaved so that pair order alone would scatter them.
+        let (stars, docs) = (60u32, 300usize);
+        let mut pairs: Vec<(u32, u32)> = (0..stars)
+            .flat_map(|c| (1..5).map(move |k| (c, stars * k + c)))
+            .collect();
+        pairs.sort_unstable();
+        let r = reads(&pairs, docs, 12);
+        assert!(r.iter().all(|&n| n == 1), "each document read once: {r:?}");
+        assert_eq!(waves(&pairs, docs, 12).1.len() - 1, 30, "two stars a wave");
+    }
+
+    #[test]
+    fn a_component_larger_than_a_wave_is_split() {
+        // A chain of 50 documents with 10 a wave, and a lone pair.
+        let mut pairs: Vec<(u32, u32)> = (0..49).map(|d| (d, d + 1)).collect();
+        pairs.push((60, 61));
+        let r = reads(&pairs, 70, 10);
+        assert!(r[..50].iter().all(|&n| (1..=2).contains(&n)));
+        assert_eq!(r[60], 1);
+        assert!(reads(&[], 5, 10).iter().all(|&n| n == 0));
+        assert_eq!(waves(&[(0, 1)], 2, 2).1, vec![0, 1]);
+    }
 }
