@@ -51,15 +51,20 @@ impl UnionFind {
     /// Components with at least `min_size` members, each sorted, ordered by
     /// size descending then smallest member.
     pub fn components(&mut self, min_size: usize) -> Vec<Vec<u32>> {
-        let n = self.parent.len();
-        let mut by_root: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for x in 0..n as u32 {
-            let r = self.find(x);
-            if self.size[r as usize] as usize >= min_size {
-                by_root[r as usize].push(x);
-            }
-        }
-        let mut comps: Vec<Vec<u32>> = by_root.into_iter().filter(|c| !c.is_empty()).collect();
+        let n = self.parent.len() as u32;
+        // (root, member) for the members of large enough components, sorted:
+        // memory for those members only, not a list per unit.
+        let mut keyed: Vec<(u32, u32)> = (0..n)
+            .filter_map(|x| {
+                let r = self.find(x);
+                (self.size[r as usize] as usize >= min_size).then_some((r, x))
+            })
+            .collect();
+        keyed.sort_unstable();
+        let mut comps: Vec<Vec<u32>> = keyed
+            .chunk_by(|x, y| x.0 == y.0)
+            .map(|run| run.iter().map(|&(_, x)| x).collect())
+            .collect();
         comps.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
         comps
     }

@@ -165,7 +165,7 @@ impl Timer {
 /// glibc's allocator keeps freed memory in each thread's arena for reuse,
 /// so without this the next stage's peak lands on top of the last one's
 /// leftovers. A no-op elsewhere.
-fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {
@@ -304,6 +304,7 @@ impl<'c> Scan<'c> {
     /// Matches documents and paragraphs and assembles the report.
     pub fn finish(mut self) -> ScanOutcome {
         let cfg = self.cfg;
+        self.signer.forget_seen_keys();
         let corpus = &self.corpus;
         let first = &mut self.first;
         first.shrink();
@@ -338,6 +339,11 @@ impl<'c> Scan<'c> {
             ),
             None => paragraphs::Paragraphs::default(),
         };
+        // Nothing after the paragraph stage reads the signatures or the
+        // paragraph units: the reuse stage's peak need not hold them.
+        let paragraph_count = first.paras.len() as u64;
+        first.sigs = crate::minhash::SignatureMatrix::new(0);
+        first.paras = Vec::new();
         timer.mark("paragraphs");
         let doubled_documents = assemble::doubled_documents(first, corpus, &visible);
         let reuse = if assemble::reuse_on(cfg) {
@@ -364,7 +370,7 @@ impl<'c> Scan<'c> {
             verified_pairs: documents.verified,
             clusters: documents.clusters.len() as u64,
             documents_in_clusters: documents.clusters.iter().map(|c| c.size as u64).sum(),
-            paragraphs: first.paras.len() as u64,
+            paragraphs: paragraph_count,
             paragraph_compared_pairs: paragraphs.compared,
             paragraph_clusters: paragraphs.clusters.len() as u64,
             doubled_documents: doubled_documents.len() as u64,

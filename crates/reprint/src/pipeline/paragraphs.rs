@@ -92,8 +92,10 @@ pub(crate) fn paragraph_stage(
             .issues
             .push(spill_issue("paragraph band keys", "paragraph findings", &e));
     }
-    // The keys are not needed again: free them (and their file).
+    // The keys are not needed again: free them (and their file), and hand
+    // back what grouping them took before the sets are loaded.
     first.para_keys = Spill::new(0, false);
+    super::release_free_memory();
     let k = cfg.paragraphs.shingle_size;
     let paras = &first.paras;
     let docs = &first.docs;

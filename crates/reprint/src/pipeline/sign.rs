@@ -191,6 +191,12 @@ impl<'c> Signer<'c> {
         self
     }
 
+    /// Forgets the band keys seen so far (16 MiB), once no more documents
+    /// will be signed.
+    pub(crate) fn forget_seen_keys(&mut self) {
+        self.online = None;
+    }
+
     /// The paragraph LSH parameters, when paragraphs are signed.
     pub(crate) fn paragraph_params(&self) -> Option<LshParams> {
         self.paragraphs.as_ref().map(|p| p.p)
