@@ -163,7 +163,7 @@ pub fn groups_from_band_keys(
 /// One band's buckets of two or more items, flat: a band yields millions
 /// of small groups on a large corpus, most of them again in other bands,
 /// so they are not each allocated before duplicates are dropped.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct BandGroups {
     /// The members of every group, group after group.
     members: Vec<u32>,
@@ -193,6 +193,9 @@ fn buckets(keyed: Vec<(u64, u32)>) -> BandGroups {
             );
         }
     }
+    // Every band's groups are held until duplicates are dropped.
+    out.members.shrink_to_fit();
+    out.ends.shrink_to_fit();
     out
 }
 
@@ -205,14 +208,16 @@ fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
             fmix64(h ^ u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15))
         })
     };
-    let entries: Vec<(u64, u32, u32)> = bands
+    let mut entries: Vec<(u64, u32, u32)> = bands
         .par_iter()
         .enumerate()
         .flat_map_iter(|(b, groups)| {
             (0..groups.len()).map(move |i| (hash(groups.get(i)), b as u32, i as u32))
         })
         .collect();
-    let entries = sort_by_hash(&entries, |e| e.0, &mut Vec::new());
+    // In place: on a large corpus the entries are tens of millions, and a
+    // sorted copy would double them.
+    entries.par_sort_unstable();
     let mut distinct: Vec<&[u32]> = Vec::new();
     for run in entries.chunk_by(|x, y| x.0 == y.0) {
         let from = distinct.len();
@@ -223,6 +228,7 @@ fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
             }
         }
     }
+    drop(entries);
     distinct.par_sort_unstable();
     distinct.into_iter().map(<[u32]>::to_vec).collect()
 }
@@ -503,14 +509,7 @@ mod tests {
         expected.sort_unstable();
         expected.dedup();
         // A band repeated is all duplicates.
-        let again: Vec<BandGroups> = per_band
-            .iter()
-            .chain(&per_band[..3])
-            .map(|g| BandGroups {
-                members: g.members.clone(),
-                ends: g.ends.clone(),
-            })
-            .collect();
+        let again: Vec<BandGroups> = per_band.iter().chain(&per_band[..3]).cloned().collect();
         assert!(expected.len() < total);
         assert_eq!(distinct_sorted(&per_band), expected);
         assert_eq!(distinct_sorted(&again), expected);

@@ -8,7 +8,9 @@
 //! the documents holding candidate paragraphs are read again for the sets
 //! (as 32-bit fingerprints) and the excerpts: once, unless the sets pass
 //! half the set budget, when they are loaded and verified in waves as
-//! document sets are ([`Waves`]).
+//! document sets are ([`Waves`]). The excerpts go to a temporary file
+//! ([`Strings`]) as they are made and come back, for the clustered units
+//! only, when the clusters are built.
 
 use std::collections::HashMap;
 use std::sync::Arc;
