@@ -338,8 +338,8 @@ pub(crate) fn pairs_of_pruned(
         acc += h;
     }
     bounds.push(group_count as u32);
-    drop(first_hits);
     let mut hits: Vec<u64> = Vec::new();
+    let mut seconds: Vec<u32> = Vec::new();
     let mut pairs = Vec::new();
     for w in bounds.windows(2) {
         let (lo, hi) = (w[0], w[1]);
@@ -357,15 +357,44 @@ pub(crate) fn pairs_of_pruned(
                     .map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
             })
         }));
-        hits.par_sort_unstable();
-        for run in hits.chunk_by(|x, y| x == y) {
-            let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-            let (ka, kb) = (keys[a as usize] as usize, keys[b as usize] as usize);
-            if shares_enough(run.len(), ka, kb, min_shared) && allowed(a, b) {
-                pairs.push((a, b));
+        // Grouped by first document with a counting pass (each one's hits
+        // are known), then each document's second documents sorted: the
+        // hits in pair order, without sorting them all as one.
+        let firsts = &first_hits[lo as usize..hi as usize];
+        let mut starts: Vec<usize> = Vec::with_capacity(firsts.len() + 1);
+        starts.push(0);
+        for &h in firsts {
+            starts.push(starts[starts.len() - 1] + h as usize);
+        }
+        debug_assert_eq!(starts[firsts.len()], hits.len());
+        let mut next = starts.clone();
+        seconds.clear();
+        seconds.resize(hits.len(), 0);
+        for &h in &hits {
+            let at = &mut next[((h >> 32) as u32 - lo) as usize];
+            seconds[*at] = h as u32;
+            *at += 1;
+        }
+        let mut segments: Vec<&mut [u32]> = Vec::with_capacity(firsts.len());
+        let mut rest = &mut seconds[..];
+        for k in 0..firsts.len() {
+            let (seg, tail) = rest.split_at_mut(starts[k + 1] - starts[k]);
+            segments.push(seg);
+            rest = tail;
+        }
+        segments.par_iter_mut().for_each(|seg| seg.sort_unstable());
+        for (k, seg) in segments.iter().enumerate() {
+            let a = lo + k as u32;
+            for run in seg.chunk_by(|x, y| x == y) {
+                let b = run[0];
+                let (ka, kb) = (keys[a as usize] as usize, keys[b as usize] as usize);
+                if shares_enough(run.len(), ka, kb, min_shared) && allowed(a, b) {
+                    pairs.push((a, b));
+                }
             }
         }
     }
+    drop(first_hits);
     drop(buckets);
     pairs.sort_unstable();
     (pairs, stats)
@@ -703,6 +732,63 @@ mod tests {
         assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
         let (pairs, _) = candidate_pairs(postings, &group, 3, 1, |a, _| a != 0);
         assert_eq!(pairs, vec![(1, 2)]);
+    }
+
+    #[test]
+    fn pairs_match_counting_every_pair_over_many_shards() {
+        // Enough hits for several shards: 3,000 documents, keys held by
+        // 2 to 40 of them, some documents in one group.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let docs = 3000u32;
+        let group: Vec<u32> = (0..docs)
+            .map(|d| if d % 97 == 5 { d - 5 } else { d })
+            .collect();
+        let mut raw: Vec<(u32, u32)> = Vec::new();
+        for key in 0..60_000u32 {
+            let holders = 2 + next(39) as u32;
+            let base = next(u64::from(docs)) as u32;
+            for _ in 0..holders {
+                raw.push((key, (base + next(400) as u32) % docs));
+            }
+        }
+        let postings: Postings = raw.iter().copied().collect();
+        let allowed = |a: u32, b: u32| (a + b) % 11 != 0;
+        let (pairs, stats) = candidate_pairs(postings, &group, 30, 3, allowed);
+        assert!(
+            stats.pair_hits > 2 * HITS_PER_SHARD,
+            "{} hits",
+            stats.pair_hits
+        );
+        // Every pair counted directly.
+        let mut held: Vec<(u32, u32)> = raw.iter().map(|&(k, d)| (k, group[d as usize])).collect();
+        held.sort_unstable();
+        held.dedup();
+        let mut keys = vec![0u32; docs as usize];
+        raw.iter().for_each(|&(_, d)| keys[d as usize] += 1);
+        let mut counts: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
+        for run in held.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() <= 30) {
+            for (i, &(_, a)) in run.iter().enumerate() {
+                for &(_, b) in &run[i + 1..] {
+                    *counts.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        let expected: Vec<(u32, u32)> = counts
+            .into_iter()
+            .filter(|&((a, b), n)| {
+                shares_enough(n, keys[a as usize] as usize, keys[b as usize] as usize, 3)
+                    && allowed(a, b)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(pairs, expected);
     }
 
     #[test]
