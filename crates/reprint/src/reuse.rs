@@ -357,9 +357,9 @@ pub(crate) fn pairs_of_pruned(
                     .map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
             })
         }));
-        // Grouped by first document with a counting pass (each one's hits
-        // are known), then each document's second documents sorted: the
-        // hits in pair order, without sorting them all as one.
+        // Grouped by first document with a counting pass (each one's hit
+        // count is known), then each first document's partners sorted: the
+        // hits in pair order, without one sort of them all.
         let firsts = &first_hits[lo as usize..hi as usize];
         let mut starts: Vec<usize> = Vec::with_capacity(firsts.len() + 1);
         starts.push(0);

@@ -169,24 +169,25 @@ fn waves(pairs: &[(u32, u32)], docs: usize, max_docs: usize) -> (Vec<(u32, u32)>
             size[root] += 1;
         }
     }
+    drop(counted);
     let mut keyed: Vec<(u32, u32, u32)> = pairs
         .iter()
         .map(|&(a, b)| (first[joined.find(a) as usize], a, b))
         .collect();
     keyed.sort_unstable();
-    drop(counted);
+    // Ends the wave being filled (if any) before the pair at `at`.
+    let close = |wave: &mut Vec<u32>, in_wave: &mut [bool], bounds: &mut Vec<usize>, at| {
+        if !wave.is_empty() {
+            bounds.push(at);
+            wave.drain(..).for_each(|d| in_wave[d as usize] = false);
+        }
+    };
     let mut in_wave = vec![false; docs];
     let mut wave: Vec<u32> = Vec::new();
     let mut bounds = vec![0];
     let mut order = Vec::with_capacity(pairs.len());
     for component in keyed.chunk_by(|x, y| x.0 == y.0) {
         let root = joined.find(component[0].0) as usize;
-        let close = |wave: &mut Vec<u32>, in_wave: &mut [bool], bounds: &mut Vec<usize>, at| {
-            if !wave.is_empty() {
-                bounds.push(at);
-                wave.drain(..).for_each(|d| in_wave[d as usize] = false);
-            }
-        };
         if wave.len() + size[root] as usize > max_docs {
             close(&mut wave, &mut in_wave, &mut bounds, order.len());
         }
