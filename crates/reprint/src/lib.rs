@@ -123,6 +123,9 @@ pub mod shingle;
 mod spill;
 pub mod verify;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use config::{Config, InputConfig, MatchConfig};
 pub use error::{Error, Result};
 pub use report::{Format, Report};

@@ -485,13 +485,7 @@ mod tests {
     #[test]
     fn band_groups_come_out_distinct_and_sorted_as_whole_lists_would() {
         // Keys drawn from a small range, so buckets repeat across bands.
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_F491_4F6C_DD1D);
         let (n, bands) = (3000usize, 9);
         let keys: Vec<Vec<u64>> = (0..bands)
             .map(|b| (0..n).map(|_| next() % (400 + 300 * b as u64)).collect())

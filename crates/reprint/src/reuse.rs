@@ -738,13 +738,8 @@ mod tests {
     fn pairs_match_counting_every_pair_over_many_shards() {
         // Enough hits for several shards: 3,000 documents, keys held by
         // 2 to 40 of them, some documents in one group.
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rng = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut next = move |m: u64| rng() % m;
         let docs = 3000u32;
         let group: Vec<u32> = (0..docs)
             .map(|d| if d % 97 == 5 { d - 5 } else { d })

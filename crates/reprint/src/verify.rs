@@ -212,13 +212,7 @@ mod tests {
 
     #[test]
     fn intersection_matches_a_set_count() {
-        let mut x = 0x1234_5678_9ABC_DEF1u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9ABC_DEF1);
         for round in 0..200 {
             // Values from a small range, so sets overlap by varying amounts.
             let range = 1 + round % 50 * 20;

@@ -540,13 +540,7 @@ mod tests {
         let keys = Keys { conn: &conn };
         // A reference: every (kind, key, doc) ever added, minus removals.
         let mut all: Vec<(u8, u32, u32)> = Vec::new();
-        let mut x = 0x1234_5678_9abc_def0u64;
-        let mut rand = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rand = crate::test_rng::xorshift(0x1234_5678_9abc_def0);
         let mut doc = 1i64;
         for _ in 0..(MAX_RUNS + 9) {
             let mut pending = Vec::new();
