@@ -931,3 +931,46 @@ fn jsonl_carries_the_json_report_one_finding_per_line() {
     assert_eq!(rebuilt, whole);
     assert!(whole["paragraph_clusters"].as_array().unwrap().len() > 5);
 }
+
+#[test]
+fn findings_kept_in_a_temporary_file_write_the_same_reports() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let scan = |format: &str, budget: Option<&str>| {
+        let mut c = assert_cmd::Command::cargo_bin("reprint").unwrap();
+        c.current_dir(root)
+            .args(["scan", "corpus", "--format", format]);
+        if let Some(b) = budget {
+            c.args(["--findings-budget", b]);
+        }
+        let run = Run::from(c.output().unwrap());
+        run.expect_code(0);
+        run.stdout
+    };
+    // Elapsed time aside (the text's first line, a JSON field's value).
+    let steady = |s: String| {
+        let mut out = String::new();
+        for (i, piece) in s
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .split("\"elapsed_ms\":")
+            .enumerate()
+        {
+            let piece = if i == 0 {
+                piece
+            } else {
+                piece
+                    .trim_start()
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+            };
+            out.push_str(piece);
+        }
+        out
+    };
+    for format in ["json", "jsonl", "text", "html"] {
+        let held = steady(scan(format, None));
+        assert!(held.contains("paragraph"), "{format}: {held}");
+        assert_eq!(steady(scan(format, Some("0"))), held, "{format}");
+    }
+}

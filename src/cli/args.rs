@@ -580,6 +580,12 @@ pub struct ScanArgs {
     /// different result.
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
     pub set_budget: Option<u64>,
+    /// Memory for paragraph clusters and reuse links held until the report
+    /// is written, in MiB (default 256). Past it, findings wait in a
+    /// temporary file and are written from there one at a time: never a
+    /// different report. 0 puts every one in the file.
+    #[arg(long, value_name = "MIB")]
+    pub findings_budget: Option<u64>,
 }
 
 /// Arguments of `reprint eval`.

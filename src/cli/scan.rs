@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use reprint::paragraph::Kind;
-use reprint::pipeline::{finding_texts, scan, set_budget_bytes};
+use reprint::pipeline::{finding_texts, findings_budget_bytes, scan, set_budget_bytes};
 use reprint::report::{self, Format, Report};
 use reprint::{Config, Error};
 
@@ -20,6 +20,7 @@ pub fn run(cfg: &Config, args: &ScanArgs) -> Result<ExitStatus, Error> {
     check_output_dir(args.output.as_deref())?;
     let (mut opts, display) = scan_options(&args.input, args.quiet);
     opts.set_budget = args.set_budget.map(set_budget_bytes).transpose()?;
+    opts.findings_budget = args.findings_budget.map(findings_budget_bytes);
     let outcome = scan(cfg, opts);
     drop(display);
     let outcome = outcome?;
@@ -74,7 +75,8 @@ pub fn run(cfg: &Config, args: &ScanArgs) -> Result<ExitStatus, Error> {
     };
     // The HTML page's texts are read before the output is opened.
     let texts = (format == Format::Html)
-        .then(|| finding_texts(&outcome, &cfg.input, report::html::MAX_TEXT_BYTES));
+        .then(|| finding_texts(&outcome, &cfg.input, report::html::MAX_TEXT_BYTES))
+        .transpose()?;
     let mut out = Output::create(args.output.as_deref())?;
     match texts {
         Some(texts) => report::html::write_html(r, &texts, &mut out)?,
@@ -86,7 +88,7 @@ pub fn run(cfg: &Config, args: &ScanArgs) -> Result<ExitStatus, Error> {
     let skipped = r.stats.skipped_inputs + r.stats.skipped_records;
     Ok(if skipped > 0 {
         ExitStatus::Error
-    } else if args.check && has_failing_findings(r, &args.fail_on) {
+    } else if args.check && has_failing_findings(r, &args.fail_on)? {
         ExitStatus::Found
     } else {
         ExitStatus::Success
@@ -110,17 +112,23 @@ pub fn check_output_dir(out: Option<&Path>) -> Result<(), Error> {
 }
 
 /// Whether the report holds a finding of one of the `fail_on` kinds (all kinds when empty).
-fn has_failing_findings(r: &Report, fail_on: &[FailOn]) -> bool {
+fn has_failing_findings(r: &Report, fail_on: &[FailOn]) -> Result<bool, Error> {
     let counts = |k: FailOn| fail_on.is_empty() || fail_on.contains(&k);
-    (counts(FailOn::Documents)
+    if (counts(FailOn::Documents)
         && !(r.document_clusters.is_empty() && r.paragraph_reprints.is_empty()))
         || (counts(FailOn::Doubled) && !r.doubled_documents.is_empty())
         || (counts(FailOn::Derived) && !r.reuse.is_empty())
-        || r.paragraph_clusters.iter().any(|c| {
-            counts(match c.kind {
-                Kind::Boilerplate => FailOn::Boilerplate,
-                Kind::Reprinted => FailOn::Reprinted,
-                Kind::WithinDocument => FailOn::WithinDocument,
-            })
-        })
+    {
+        return Ok(true);
+    }
+    for c in r.paragraph_clusters.iter() {
+        if counts(match c?.kind {
+            Kind::Boilerplate => FailOn::Boilerplate,
+            Kind::Reprinted => FailOn::Reprinted,
+            Kind::WithinDocument => FailOn::WithinDocument,
+        }) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -60,6 +60,13 @@ pub enum Error {
         message: String,
     },
 
+    /// A finding kept in a temporary file could not be read back.
+    #[error(
+        "a finding could not be read back from its temporary file ({0}): make room in the \
+         temporary directory (TMPDIR) and scan again"
+    )]
+    Findings(std::io::Error),
+
     /// Serializing a report failed.
     #[error("could not write the JSON report: {0}")]
     Json(#[from] serde_json::Error),

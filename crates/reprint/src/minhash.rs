@@ -274,6 +274,11 @@ impl SignatureMatrix {
         self.data.shrink_to_fit();
     }
 
+    /// Every signature, concatenated in document order.
+    pub fn as_slice(&self) -> &[u32] {
+        &self.data
+    }
+
     /// Signature of document `doc`.
     pub fn row(&self, doc: usize) -> &[u32] {
         &self.data[doc * self.num_perm..(doc + 1) * self.num_perm]

@@ -69,7 +69,9 @@ impl Unit {
 }
 
 /// What a paragraph cluster is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The same paragraph in documents of at least `boilerplate_min_docs`

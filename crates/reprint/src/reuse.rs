@@ -509,7 +509,7 @@ impl Tokens {
 }
 
 /// Which rule chose the source of a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectionRule {
     /// The source was published on an earlier date.
@@ -521,7 +521,7 @@ pub enum DirectionRule {
 }
 
 /// How much of the derived document came from the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// Most of it (coverage at least `--reuse-wholly`).

@@ -11,6 +11,10 @@
 //! order its values were pushed. The bytes are the same either way, so the
 //! results are too.
 //!
+//! The same file-backed store holds, as [`Blobs`], byte strings read back
+//! by offset: paragraph excerpts ([`Strings`]), findings past the findings
+//! budget ([`crate::report::List`]) and parked signatures ([`Rows`]).
+//!
 //! Where no temporary file can be made or written (a full or read-only
 //! temporary directory), the values stay in memory: a scan needs more
 //! memory then, never gives a different result.
@@ -198,15 +202,12 @@ impl Loc {
     }
 }
 
-/// Short strings (at most 65,535 bytes each) written once, then read back
-/// one at a time, from any thread, by the [`Loc`] each push returned: the
-/// paragraph stage's excerpts of every candidate paragraph, of which it
-/// needs only the clustered ones, and those only once clusters are built.
-/// Like a [`Spill`], it keeps a few MiB in memory and appends the rest to
-/// an unnamed temporary file; where none can be made or written, the
-/// strings stay in memory. Reading a string back from the file is one
-/// positioned read.
-pub(crate) struct Strings {
+/// Byte strings written once, then read back one at a time, from any
+/// thread, by the offset each push returned and their length. Like a
+/// [`Spill`], it keeps a few MiB in memory and appends the rest to an
+/// unnamed temporary file; where none can be made or written, the bytes
+/// stay in memory. Reading one back from the file is one positioned read.
+pub(crate) struct Blobs {
     file: Option<File>,
     /// Bytes in the file; offsets past it are in `tail`.
     written: u64,
@@ -214,10 +215,10 @@ pub(crate) struct Strings {
     writing: bool,
 }
 
-impl Strings {
+impl Blobs {
     /// An empty store; `spill` says whether to use a temporary file.
     pub fn new(spill: bool) -> Self {
-        Strings {
+        Blobs {
             file: (spill && cfg!(any(unix, windows)))
                 .then(tempfile::tempfile)
                 .and_then(Result::ok),
@@ -227,21 +228,17 @@ impl Strings {
         }
     }
 
-    /// Stores `s` (cut to 65,535 bytes at a character boundary).
-    pub fn push(&mut self, s: &str) -> Loc {
-        let mut end = s.len().min(usize::from(u16::MAX));
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        let loc = Loc::new(self.written + self.tail.len() as u64, end);
-        self.tail.extend_from_slice(&s.as_bytes()[..end]);
+    /// Stores `b`; returns its offset.
+    pub fn push(&mut self, b: &[u8]) -> u64 {
+        let at = self.written + self.tail.len() as u64;
+        self.tail.extend_from_slice(b);
         if self.writing && self.tail.len() >= BUFFER_BYTES {
             self.flush();
         }
-        loc
+        at
     }
 
-    /// Writes the strings held in memory out. On a write error they stay
+    /// Writes the bytes held in memory out. On a write error they stay
     /// in memory, and so do all later ones.
     pub fn flush(&mut self) {
         let Some(file) = self.file.as_mut().filter(|_| self.writing) else {
@@ -261,22 +258,103 @@ impl Strings {
         }
     }
 
-    /// The string at `loc` ("" for the default `Loc`).
-    pub fn get(&self, loc: Loc) -> io::Result<String> {
-        let mut bytes = vec![0; loc.len()];
-        if loc.at() >= self.written {
-            let from = (loc.at() - self.written) as usize;
-            bytes.copy_from_slice(&self.tail[from..from + loc.len()]);
+    /// The `len` bytes pushed at `at` (a push is never split between the
+    /// file and memory: a flush writes whole pushes).
+    pub fn get(&self, at: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; len];
+        if at >= self.written {
+            let from = (at - self.written) as usize;
+            let held = self
+                .tail
+                .get(from..from + len)
+                .ok_or(io::ErrorKind::UnexpectedEof)?;
+            bytes.copy_from_slice(held);
         } else if let Some(file) = &self.file {
-            read_at(file, &mut bytes, loc.at())?;
+            read_at(file, &mut bytes, at)?;
         }
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        Ok(bytes)
     }
 
-    /// Whether strings are still written out (tests).
+    /// Whether pushes are still written out (tests).
     #[cfg(test)]
     fn spilling(&self) -> bool {
         self.file.is_some() && self.writing
+    }
+}
+
+/// Short strings (at most 65,535 bytes each) in a [`Blobs`] store, each
+/// found by an 8-byte [`Loc`]: the paragraph stage's excerpts of every
+/// candidate paragraph, of which it needs only the clustered ones, and
+/// those only once clusters are built.
+pub(crate) struct Strings(Blobs);
+
+impl Strings {
+    /// An empty store; `spill` says whether to use a temporary file.
+    pub fn new(spill: bool) -> Self {
+        Strings(Blobs::new(spill))
+    }
+
+    /// Stores `s` (cut to 65,535 bytes at a character boundary).
+    pub fn push(&mut self, s: &str) -> Loc {
+        let mut end = s.len().min(usize::from(u16::MAX));
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        Loc::new(self.0.push(&s.as_bytes()[..end]), end)
+    }
+
+    /// Writes the strings held in memory out.
+    pub fn flush(&mut self) {
+        self.0.flush();
+    }
+
+    /// The string at `loc` ("" for the default `Loc`).
+    pub fn get(&self, loc: Loc) -> io::Result<String> {
+        let bytes = self.0.get(loc.at(), loc.len())?;
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+}
+
+/// Rows of `width` 32-bit values (document signatures once document LSH
+/// is done), read back one at a time by number.
+pub(crate) struct Rows {
+    blobs: Blobs,
+    width: usize,
+    rows: usize,
+}
+
+impl Rows {
+    /// `rows` rows of `width` values each, concatenated in `values`, moved
+    /// to a temporary file (or kept in memory where none can be written).
+    pub fn of(values: &[u32], width: usize) -> Self {
+        let mut blobs = Blobs::new(true);
+        let mut bytes = Vec::with_capacity(width * 4);
+        for row in values.chunks_exact(width.max(1)) {
+            bytes.clear();
+            row.iter()
+                .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+            blobs.push(&bytes);
+        }
+        blobs.flush();
+        Rows {
+            blobs,
+            width,
+            rows: values.len().checked_div(width).unwrap_or(0),
+        }
+    }
+
+    /// Row `i`.
+    pub fn get(&self, i: usize) -> io::Result<Vec<u32>> {
+        if i >= self.rows {
+            return Err(io::ErrorKind::NotFound.into());
+        }
+        let bytes = self
+            .blobs
+            .get((i * self.width * 4) as u64, self.width * 4)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
     }
 }
 
@@ -394,9 +472,9 @@ mod tests {
         for spill in [true, false] {
             let mut s = Strings::new(spill);
             let locs: Vec<Loc> = texts.iter().map(|t| s.push(t)).collect();
-            assert_eq!(s.spilling(), spill);
+            assert_eq!(s.0.spilling(), spill);
             if spill {
-                assert!(s.written > 0 && !s.tail.is_empty(), "file and tail");
+                assert!(s.0.written > 0 && !s.0.tail.is_empty(), "file and tail");
             }
             for (t, &l) in texts.iter().zip(&locs) {
                 assert_eq!(&s.get(l).unwrap(), t);
@@ -407,6 +485,21 @@ mod tests {
             }
             assert_eq!(s.get(Loc::default()).unwrap(), "");
         }
+    }
+
+    #[test]
+    fn rows_come_back_by_number() {
+        let width = 128;
+        let n = 3 * BUFFER_BYTES / (width * 4) + 17;
+        let values: Vec<u32> = (0..(n * width) as u32)
+            .map(|v| v.wrapping_mul(2_654_435_761))
+            .collect();
+        let rows = Rows::of(&values, width);
+        assert!(rows.blobs.spilling() && rows.blobs.written > 0);
+        for i in [0, 1, n / 2, n - 1] {
+            assert_eq!(rows.get(i).unwrap(), &values[i * width..(i + 1) * width]);
+        }
+        assert!(rows.get(n).is_err());
     }
 
     #[test]

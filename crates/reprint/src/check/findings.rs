@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::error::Result;
 use crate::index::{self, Record, Stored};
 use crate::input::Meta;
 use crate::paragraph::Kind;
@@ -100,7 +101,7 @@ pub fn findings(
     records: &[Record],
     history: &[Stored],
     is_text: &dyn Fn(&str) -> bool,
-) -> Vec<Finding> {
+) -> Result<Vec<Finding>> {
     let by_place = records_by_place(records);
     let hash_of = |path: &str, line: u64| by_place.get(&(path, line)).map(|r| r.content_hash);
     let fp = |kind: &[u8], h: Option<u64>, fallback: &str| match h {
@@ -174,7 +175,8 @@ pub fn findings(
                 .get(&a)
                 .is_some_and(|x| cluster_of.get(&b) == Some(x))
     };
-    for c in &scan.paragraph_clusters {
+    for c in scan.paragraph_clusters.iter() {
+        let c = c?;
         let kind = match c.kind {
             Kind::Boilerplate => FindingKind::BoilerplateParagraph,
             Kind::Reprinted => FindingKind::ReprintedParagraph,
@@ -298,8 +300,13 @@ pub fn findings(
             cluster: None,
         });
     }
-    out.extend(reuse_findings(&scan.reuse, records, history, is_text));
-    out
+    out.extend(reuse_findings(
+        &scan.reuse.to_vec()?,
+        records,
+        history,
+        is_text,
+    ));
+    Ok(out)
 }
 
 /// A reuse link seen from its checked side: the match (the other side)
@@ -535,7 +542,7 @@ mod tests {
     fn a_new_copy_of_an_indexed_document_names_it_first_with_scores() {
         let r = report();
         let records = [record("new", "today/b.txt", 1, 42)];
-        let out = findings(&r, &records, &[stored("old", "history/a.txt")], &|_| true);
+        let out = findings(&r, &records, &[stored("old", "history/a.txt")], &|_| true).unwrap();
         assert_eq!(
             out.len(),
             1,
@@ -556,7 +563,7 @@ mod tests {
         // place), not of ids or paths.
         let fp = index::fingerprint(&[b"document", &42u64.to_le_bytes()]);
         assert_eq!(f.fingerprint, fp);
-        let other = findings(&r, &[record("new", "today/b.txt", 1, 43)], &[], &|_| true);
+        let other = findings(&r, &[record("new", "today/b.txt", 1, 43)], &[], &|_| true).unwrap();
         assert_ne!(other[0].fingerprint, f.fingerprint);
     }
 
@@ -595,7 +602,7 @@ mod tests {
             shared_phrases: Vec::new(),
         });
         let records = [record("new", "today/b.txt", 1, 42)];
-        let out = findings(&r, &records, &[], &|p| p.ends_with(".txt"));
+        let out = findings(&r, &records, &[], &|p| p.ends_with(".txt")).unwrap();
         let para: Vec<&Finding> = out
             .iter()
             .filter(|f| f.kind == FindingKind::BoilerplateParagraph)
@@ -670,7 +677,8 @@ mod tests {
             link(("old3", SEEN), ("old", SEEN), 0.9),
             // Both new: a finding on the derived one only.
             link(("copy", None), ("src", None), 0.5),
-        ];
+        ]
+        .into();
         let mut old = stored("old", "old.txt");
         old.meta.date = Some("2026-10-30T00:00:00Z".into());
         let records = [
@@ -678,7 +686,7 @@ mod tests {
             record("src", "src.txt", 1, 43),
             record("copy", "copy.txt", 1, 44),
         ];
-        let out = findings(&r, &records, &[old], &|_| true);
+        let out = findings(&r, &records, &[old], &|_| true).unwrap();
         let derived: Vec<&Finding> = out
             .iter()
             .filter(|f| f.kind == FindingKind::DerivedDocument)
@@ -725,7 +733,7 @@ mod tests {
             ReuseRole::Derived
         );
         // Not a text file: the document's own line.
-        let out = findings(&r, &records, &[], &|_| false);
+        let out = findings(&r, &records, &[], &|_| false).unwrap();
         assert!(out.iter().all(|f| f.line == 1));
     }
 }

@@ -328,7 +328,7 @@ fn check_in_pool(
     let baseline = copts.baseline.as_ref().map(Baseline::fingerprints);
     let mut findings = findings::findings(&scan, &records, &history, &|path: &str| {
         kinds.get(path) == Some(&SourceKind::Text)
-    });
+    })?;
     for f in &mut findings {
         if baseline
             .as_ref()

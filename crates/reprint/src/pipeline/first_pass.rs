@@ -7,6 +7,8 @@
 //! index records of the documents read); [`RecordSink`] hands index
 //! records to `index add` a batch at a time and keeps nothing.
 
+use std::borrow::Cow;
+
 use crate::doubled::Doubled;
 use crate::error::{Error, Result};
 use crate::index::Record;
@@ -14,7 +16,7 @@ use crate::input::read::{Absorb, Item, Reader};
 use crate::input::{Corpus, Document, Held, Issue, Origin, Progress};
 use crate::minhash::SignatureMatrix;
 use crate::paragraph::Unit;
-use crate::spill::Spill;
+use crate::spill::{Rows, Spill};
 
 use super::sign::{DocInfo, Scratch, Signed, Signer};
 use super::HeldDocument;
@@ -23,6 +25,9 @@ use super::HeldDocument;
 pub(crate) struct FirstPass {
     pub docs: Vec<DocInfo>,
     pub sigs: SignatureMatrix,
+    /// The signatures once [`FirstPass::park_signatures`] moved them to a
+    /// temporary file.
+    pub parked: Option<Rows>,
     pub issues: Vec<Issue>,
     pub bytes: u64,
     /// Paragraph units of all documents, in document order.
@@ -61,6 +66,7 @@ impl FirstPass {
         FirstPass {
             docs: Vec::new(),
             sigs: SignatureMatrix::new(num_perm),
+            parked: None,
             issues: Vec::new(),
             bytes: 0,
             paras: Vec::new(),
@@ -105,6 +111,29 @@ impl FirstPass {
     /// Gives back the spare capacity of what the later stages hold (the
     /// tables grew by doubling while the inputs were read: a quarter of
     /// the signatures' bytes on average).
+    /// After document LSH, which is all that reads every signature: they
+    /// are dropped when no paragraph stage follows (`needed` false), or
+    /// go to a temporary file when they take more than `max_bytes`, for
+    /// paragraph classification to read a few at a time.
+    pub fn park_signatures(&mut self, needed: bool, max_bytes: usize) {
+        let width = self.sigs.num_perm();
+        if !needed {
+            self.sigs = SignatureMatrix::new(width);
+        } else if self.sigs.len() * width * 4 > max_bytes {
+            self.parked = Some(Rows::of(self.sigs.as_slice(), width));
+            self.sigs = SignatureMatrix::new(width);
+        }
+    }
+
+    /// Document `d`'s signature, from memory or the temporary file.
+    pub fn signature(&self, d: u32) -> std::io::Result<Cow<'_, [u32]>> {
+        match &self.parked {
+            Some(rows) => rows.get(d as usize).map(Cow::Owned),
+            None if (d as usize) < self.sigs.len() => Ok(Cow::Borrowed(self.sigs.row(d as usize))),
+            None => Err(std::io::ErrorKind::NotFound.into()),
+        }
+    }
+
     pub fn shrink(&mut self) {
         self.docs.shrink_to_fit();
         self.sigs.shrink_to_fit();

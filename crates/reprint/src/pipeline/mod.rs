@@ -17,7 +17,10 @@
 //! of whose band keys an earlier document already had shares an LSH bucket,
 //! so it gets its sorted shingle set while its text is at hand. The
 //! candidates without one are read again (mostly the first of each bucket),
-//! and every candidate's set is kept until verification is done.
+//! and every candidate's set is kept until verification is done. The
+//! signatures are parked after document LSH; paragraph clusters and reuse
+//! links past the findings budget wait in a temporary file
+//! ([`crate::report::List`]) until the report is written.
 //!
 //! Determinism: every parallel step collects in input order or sorts its
 //! output, so the report is identical for any thread count.
@@ -111,6 +114,11 @@ pub struct ScanOptions {
     /// read, half to those read again; past it, candidates are verified in
     /// waves and read again as needed. It never changes a result.
     pub set_budget: Option<usize>,
+    /// Bytes of paragraph clusters and reuse links held in memory until
+    /// the report is written (`None`: [`DEFAULT_FINDINGS_BUDGET`]); past
+    /// it, findings wait in a temporary file and are read back one at a
+    /// time as the report is written. It never changes a result.
+    pub findings_budget: Option<usize>,
     /// Sources read after the PATHs: documents an outside driver (the
     /// Python package) holds, written by it to a file (a JSON Lines spool)
     /// that it keeps until the scan is done, so they go through the one
@@ -121,15 +129,54 @@ pub struct ScanOptions {
 /// The default [`ScanOptions::set_budget`]: 512 MiB.
 pub const DEFAULT_SET_BUDGET: usize = 512 << 20;
 
+/// The default [`ScanOptions::findings_budget`]: 256 MiB.
+pub const DEFAULT_FINDINGS_BUDGET: usize = 256 << 20;
+
 /// `--set-budget MIB` as the bytes of [`ScanOptions::set_budget`]: at
 /// least 1 MiB.
 pub fn set_budget_bytes(mib: u64) -> Result<usize> {
+    budget_bytes("--set-budget", mib)
+}
+
+/// `--findings-budget MIB` as the bytes of
+/// [`ScanOptions::findings_budget`]: 0 keeps every finding in a file.
+pub fn findings_budget_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+}
+
+fn budget_bytes(flag: &str, mib: u64) -> Result<usize> {
     if mib == 0 {
-        return Err(Error::InvalidParam(
-            "--set-budget must be at least 1 (MiB)".into(),
-        ));
+        return Err(Error::InvalidParam(format!(
+            "{flag} must be at least 1 (MiB)"
+        )));
     }
     Ok(usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX))
+}
+
+/// What a stage may hold in memory.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budgets {
+    /// Bytes of verification sets.
+    pub sets: usize,
+    /// Bytes of findings.
+    pub findings: usize,
+}
+
+/// Each document's place among the documents sorted by id (equal ids,
+/// equal places): report order by id without comparing strings.
+fn id_ranks(docs: &[DocInfo]) -> Vec<u32> {
+    use rayon::slice::ParallelSliceMut;
+    let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| docs[a as usize].id.cmp(&docs[b as usize].id));
+    let mut rank = vec![0u32; docs.len()];
+    let mut r = 0u32;
+    for (i, &d) in order.iter().enumerate() {
+        if i > 0 && docs[order[i - 1] as usize].id != docs[d as usize].id {
+            r += 1;
+        }
+        rank[d as usize] = r;
+    }
+    rank
 }
 
 /// The estimated bytes of the shingle set of a text of `bytes` bytes (a
@@ -229,6 +276,7 @@ pub struct Scan<'c> {
     ignored_files: u64,
     progress: Option<std::sync::Arc<Progress>>,
     set_budget: usize,
+    findings_budget: usize,
     timer: Timer,
     start: Instant,
 }
@@ -260,6 +308,7 @@ impl<'c> Scan<'c> {
             cfg,
             signer,
             set_budget,
+            findings_budget: opts.findings_budget.unwrap_or(DEFAULT_FINDINGS_BUDGET),
             ignored_files: discovered.ignored_files,
             corpus: Corpus::from(discovered),
             first,
@@ -325,6 +374,12 @@ impl<'c> Scan<'c> {
             .paragraphs()
             .then(|| self.signer.paragraph_params())
             .flatten();
+        // Paragraph clusters and reuse links are reported by id.
+        let id_rank = if pp.is_some() || assemble::reuse_on(cfg) {
+            id_ranks(&first.docs)
+        } else {
+            Vec::new()
+        };
         let paragraphs = match pp {
             Some(pp) => paragraphs::paragraph_stage(
                 first,
@@ -334,21 +389,37 @@ impl<'c> Scan<'c> {
                 &doc_group,
                 &visible,
                 documents.rule,
-                self.set_budget,
+                Budgets {
+                    sets: self.set_budget,
+                    findings: self.findings_budget,
+                },
+                &id_rank,
                 timer,
             ),
-            None => paragraphs::Paragraphs::default(),
+            None => paragraphs::Paragraphs {
+                findings_left: self.findings_budget,
+                ..Default::default()
+            },
         };
         // Nothing after the paragraph stage reads the signatures or the
         // paragraph units: the reuse stage's peak need not hold them.
         let paragraph_count = first.paras.len() as u64;
         first.sigs = crate::minhash::SignatureMatrix::new(0);
+        first.parked = None;
         first.paras = Vec::new();
         timer.mark("paragraphs");
         let doubled_documents = assemble::doubled_documents(first, corpus, &visible);
         let reuse = if assemble::reuse_on(cfg) {
             let mut issues = Vec::new();
-            let r = reuse::reuse_stage(first, corpus, cfg, &doc_group, &visible, &mut issues);
+            let r = reuse::reuse_stage(
+                first,
+                corpus,
+                cfg,
+                (&doc_group, &id_rank),
+                &visible,
+                paragraphs.findings_left,
+                &mut issues,
+            );
             first.issues.extend(issues);
             r
         } else {
@@ -438,6 +509,7 @@ fn document_stage(
         Vec::new()
     };
     let groups = lsh::candidate_groups(&first.sigs, &live, lsh_params(m));
+    first.park_signatures(cfg.granularity.paragraphs(), set_budget / 8);
     timer.mark("document lsh");
     let mut sets = std::mem::take(&mut first.sets);
     let mut issues = Vec::new();
@@ -606,6 +678,7 @@ pub fn index_records(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Format;
 
     /// A text of `words` pseudo-random words from a 500-word vocabulary,
     /// in paragraphs of 40 words.
@@ -626,6 +699,61 @@ mod tests {
 
     #[test]
     fn a_tiny_set_budget_changes_no_finding() {
+        let dir = stories();
+        let cfg = Config::new(vec![dir.path().to_path_buf()]);
+        let report = |budget: Option<usize>| {
+            let opts = ScanOptions {
+                set_budget: budget,
+                ..ScanOptions::default()
+            };
+            let mut v = serde_json::to_value(&scan(&cfg, opts).unwrap().report).unwrap();
+            v["stats"].as_object_mut().unwrap().remove("elapsed_ms");
+            v
+        };
+        let whole = report(None);
+        assert!(whole["document_clusters"].as_array().unwrap().len() >= 6);
+        assert!(!whole["paragraph_clusters"].as_array().unwrap().is_empty());
+        // One byte: every group is a wave, every cluster a batch of its own,
+        // and the signatures wait in a file for paragraph classification.
+        assert_eq!(report(Some(1)), whole);
+        assert_eq!(report(Some(20_000)), whole);
+    }
+
+    #[test]
+    fn findings_in_a_temporary_file_make_the_same_reports() {
+        let dir = stories();
+        let cfg = Config::new(vec![dir.path().to_path_buf()]);
+        let reports = |budget: Option<usize>| {
+            let opts = ScanOptions {
+                findings_budget: budget,
+                ..ScanOptions::default()
+            };
+            let outcome = scan(&cfg, opts).unwrap();
+            let mut r = outcome.report;
+            r.stats.elapsed_ms = 0;
+            let spilled = (r.paragraph_clusters.spilled(), r.reuse.spilled());
+            let mut written = Vec::new();
+            for format in [Format::Json, Format::Jsonl, Format::Text] {
+                let mut out = Vec::new();
+                crate::report::write(&r, format, &mut out).unwrap();
+                written.push(String::from_utf8(out).unwrap());
+            }
+            (spilled, written, r.reuse.len())
+        };
+        let (held, whole, links) = reports(None);
+        assert_eq!(held, (false, false));
+        assert!(links > 0, "the stories hold reuse links");
+        // None held, and some held before the budget ran out.
+        for budget in [0, 3_000] {
+            let (spilled, written, _) = reports(Some(budget));
+            assert_eq!(spilled, (true, true), "budget {budget}");
+            assert_eq!(written, whole, "budget {budget}");
+        }
+    }
+
+    /// Six stories, each with a copy with a new ending, a trimmed copy, a
+    /// page that quotes its first paragraph, and one that takes half of it.
+    fn stories() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for story in 0..6u64 {
             let base = text(story + 1, 300);
@@ -641,22 +769,10 @@ mod tests {
             .unwrap();
             let mixed = format!("{}\n\n{}", text(story + 200, 200), &base[..300]);
             std::fs::write(dir.path().join(format!("s{story}-d.txt")), mixed).unwrap();
+            // A story that takes half of this one's text: a reuse link.
+            let derived = format!("{}\n\n{}", text(story + 300, 250), &base[..base.len() / 2]);
+            std::fs::write(dir.path().join(format!("s{story}-e.txt")), derived).unwrap();
         }
-        let cfg = Config::new(vec![dir.path().to_path_buf()]);
-        let report = |budget: Option<usize>| {
-            let opts = ScanOptions {
-                set_budget: budget,
-                ..ScanOptions::default()
-            };
-            let mut v = serde_json::to_value(&scan(&cfg, opts).unwrap().report).unwrap();
-            v["stats"].as_object_mut().unwrap().remove("elapsed_ms");
-            v
-        };
-        let whole = report(None);
-        assert!(whole["document_clusters"].as_array().unwrap().len() >= 6);
-        assert!(!whole["paragraph_clusters"].as_array().unwrap().is_empty());
-        // One byte: every group is a wave, every cluster a batch of its own.
-        assert_eq!(report(Some(1)), whole);
-        assert_eq!(report(Some(20_000)), whole);
+        dir
     }
 }

@@ -12,6 +12,7 @@
 //! ([`Strings`]) as they are made and come back, for the clustered units
 //! only, when the clusters are built.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -21,14 +22,14 @@ use crate::config::Config;
 use crate::input::{Corpus, Origin};
 use crate::lsh::{self, LshParams};
 use crate::paragraph::{self, Unit};
-use crate::report::{ParagraphCluster, ParagraphMember, ParagraphReprint};
+use crate::report::{List, ListBuilder, ParagraphCluster, ParagraphMember, ParagraphReprint};
 use crate::shingle::{shingle_set, ShingleScratch};
 use crate::spill::{spill_issue, Loc, Spill, Strings};
 use crate::verify::Rule;
 
 use super::first_pass::FirstPass;
 use super::matching::{match_units, Waves};
-use super::Timer;
+use super::{Budgets, Timer};
 
 /// Characters of a cluster's excerpt.
 const EXCERPT_CHARS: usize = 160;
@@ -36,13 +37,17 @@ const EXCERPT_CHARS: usize = 160;
 const READ_BATCH_DOCS: usize = 4096;
 /// Characters of a member's excerpt.
 const MEMBER_EXCERPT_CHARS: usize = 60;
+/// Paragraph clusters built at a time.
+const CLUSTER_BATCH: usize = 16_384;
 
 /// What the paragraph stage found.
 #[derive(Debug, Default)]
 pub(crate) struct Paragraphs {
-    pub clusters: Vec<ParagraphCluster>,
+    pub clusters: List<ParagraphCluster>,
     pub reprints: Vec<ParagraphReprint>,
     pub compared: u64,
+    /// The findings budget the clusters left.
+    pub findings_left: usize,
 }
 
 /// Groups unit ids (ascending, so documents come in order) by document.
@@ -79,9 +84,14 @@ pub(crate) fn paragraph_stage(
     doc_group: &[u32],
     visible: &(dyn Fn(u32) -> bool + Sync),
     rule: Rule,
-    set_budget: usize,
+    budgets: Budgets,
+    id_rank: &[u32],
     timer: &mut Timer,
 ) -> Paragraphs {
+    let Budgets {
+        sets: set_budget,
+        findings: findings_budget,
+    } = budgets;
     let unread = std::sync::Mutex::new(None);
     let groups = lsh::groups_from_band_keys(p.bands, |band| {
         first.para_keys.part(band).unwrap_or_else(|e| {
@@ -209,110 +219,151 @@ pub(crate) fn paragraph_stage(
     }
     drop(paths);
 
-    let sigs = &first.sigs;
+    let first_ref = &*first;
+    let unread_sigs = std::sync::Mutex::new(None);
     let boilerplate_min_docs = cfg.paragraphs.boilerplate_min_docs;
-    let out: Vec<(ParagraphCluster, Vec<u32>)> = components
-        .into_par_iter()
-        .map(|mut units| {
-            let member_docs: Vec<u32> = units.iter().map(|&u| paras[u as usize].doc).collect();
-            let kind = paragraph::classify(
-                &member_docs,
-                |x, y| {
-                    // Discount the Jaccard that the shared paragraph alone
-                    // gives two documents, estimated from its share of their bytes.
-                    let u0 = &paras[units[0] as usize];
-                    let para = f64::from(u0.end - u0.start);
-                    let bx = docs[x as usize].bytes as f64;
-                    let by = docs[y as usize].bytes as f64;
-                    let own = para / (bx + by - para).max(1.0);
-                    let est = crate::minhash::estimate_jaccard(
-                        sigs.row(x as usize),
-                        sigs.row(y as usize),
-                    );
-                    doc_group[x as usize] == doc_group[y as usize]
-                        || est - own >= paragraph::RELATED_JACCARD
-                },
-                boilerplate_min_docs,
-            );
-            let id = |u: u32| docs[paras[u as usize].doc as usize].id.as_str();
-            units.sort_by(|&x, &y| {
-                id(x)
-                    .cmp(id(y))
-                    .then(
-                        paras[x as usize]
-                            .start_line
-                            .cmp(&paras[y as usize].start_line),
-                    )
-                    .then(x.cmp(&y))
-            });
-            let mut distinct = member_docs;
-            distinct.sort_unstable();
-            distinct.dedup();
-            // Members that open alike share their excerpt.
-            let mut shared: HashMap<String, Arc<str>> = HashMap::new();
-            let mut first_excerpt = String::new();
-            let members = units
-                .iter()
-                .enumerate()
-                .map(|(i, &u)| {
-                    let unit = &paras[u as usize];
-                    let doc = &docs[unit.doc as usize];
-                    let line = corpus.place(doc.origin).1;
-                    let full = excerpt_of(u);
-                    let excerpt = shared
-                        .entry(short(&full))
-                        .or_insert_with_key(|e| Arc::from(e.as_str()));
-                    if i == 0 {
-                        first_excerpt = full;
-                    }
-                    let (id, path) = names[unit.doc as usize]
-                        .clone()
-                        .expect("every member's document is named above");
-                    ParagraphMember {
-                        doc: id,
-                        path,
-                        line,
-                        start_line: unit.start_line,
-                        end_line: unit.end_line,
-                        excerpt: Arc::clone(excerpt),
-                        first_seen: corpus.first_seen(doc.origin).map(str::to_string),
-                    }
-                })
-                .collect();
-            let cluster = ParagraphCluster {
-                id: 0,
-                kind,
-                documents: distinct.len(),
-                occurrences: units.len(),
-                excerpt: first_excerpt,
-                members,
+    let build = |mut units: Vec<u32>| {
+        let member_docs: Vec<u32> = units.iter().map(|&u| paras[u as usize].doc).collect();
+        let mut distinct = member_docs.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // The signatures classification compares, read once per cluster.
+        let rows: Vec<Option<std::borrow::Cow<'_, [u32]>>> =
+            if (2..=paragraph::RELATED_CHECK_MAX_DOCS).contains(&distinct.len()) {
+                distinct
+                    .iter()
+                    .map(|&d| {
+                        first_ref
+                            .signature(d)
+                            .map_err(|e| {
+                                *unread_sigs.lock().unwrap_or_else(|e| e.into_inner()) = Some(e)
+                            })
+                            .ok()
+                    })
+                    .collect()
+            } else {
+                Vec::new()
             };
-            (cluster, distinct)
-        })
-        .collect::<Vec<_>>();
+        let row = |d: u32| {
+            let i = distinct.binary_search(&d).ok()?;
+            rows.get(i)?.as_deref()
+        };
+        let kind = paragraph::classify(
+            &member_docs,
+            |x, y| {
+                // Discount the Jaccard that the shared paragraph alone
+                // gives two documents, estimated from its share of their bytes.
+                let u0 = &paras[units[0] as usize];
+                let para = f64::from(u0.end - u0.start);
+                let bx = docs[x as usize].bytes as f64;
+                let by = docs[y as usize].bytes as f64;
+                let own = para / (bx + by - para).max(1.0);
+                doc_group[x as usize] == doc_group[y as usize]
+                    || row(x).zip(row(y)).is_some_and(|(sx, sy)| {
+                        crate::minhash::estimate_jaccard(sx, sy) - own >= paragraph::RELATED_JACCARD
+                    })
+            },
+            boilerplate_min_docs,
+        );
+        let id = |u: u32| docs[paras[u as usize].doc as usize].id.as_str();
+        units.sort_by(|&x, &y| {
+            id(x)
+                .cmp(id(y))
+                .then(
+                    paras[x as usize]
+                        .start_line
+                        .cmp(&paras[y as usize].start_line),
+                )
+                .then(x.cmp(&y))
+        });
+        // Members that open alike share their excerpt.
+        let mut shared: HashMap<String, Arc<str>> = HashMap::new();
+        let mut first_excerpt = String::new();
+        let members = units
+            .iter()
+            .enumerate()
+            .map(|(i, &u)| {
+                let unit = &paras[u as usize];
+                let doc = &docs[unit.doc as usize];
+                let line = corpus.place(doc.origin).1;
+                let full = excerpt_of(u);
+                let excerpt = shared
+                    .entry(short(&full))
+                    .or_insert_with_key(|e| Arc::from(e.as_str()));
+                if i == 0 {
+                    first_excerpt = full;
+                }
+                let (id, path) = names[unit.doc as usize]
+                    .clone()
+                    .expect("every member's document is named above");
+                ParagraphMember {
+                    doc: id,
+                    path,
+                    line,
+                    start_line: unit.start_line,
+                    end_line: unit.end_line,
+                    excerpt: Arc::clone(excerpt),
+                    first_seen: corpus.first_seen(doc.origin).map(str::to_string),
+                }
+            })
+            .collect();
+        // Report order: kind, most documents, most occurrences, then
+        // the first member's document id and line.
+        let key = (
+            kind,
+            Reverse(distinct.len()),
+            Reverse(units.len()),
+            id_rank[paras[units[0] as usize].doc as usize],
+            paras[units[0] as usize].start_line,
+        );
+        let cluster = ParagraphCluster {
+            id: 0,
+            kind,
+            documents: distinct.len(),
+            occurrences: units.len(),
+            excerpt: first_excerpt,
+            members,
+        };
+        (key, cluster, distinct)
+    };
+    // Built a batch at a time and handed to the list (which keeps them in
+    // memory while the findings budget lasts, then in a temporary file).
+    let mut list = ListBuilder::new(findings_budget, true);
+    let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut components = components.into_iter();
+    loop {
+        let batch: Vec<Vec<u32>> = components.by_ref().take(CLUSTER_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let built: Vec<_> = batch.into_par_iter().map(build).collect();
+        for (key, cluster, docs) in built {
+            if cluster.kind == paragraph::Kind::Reprinted {
+                for (i, &a) in docs.iter().enumerate() {
+                    for &b in &docs[i + 1..] {
+                        *shared.entry((a, b)).or_default() += 1;
+                    }
+                }
+            }
+            list.push(key, cluster);
+        }
+    }
     if let Some(e) = unread.into_inner().unwrap_or_else(|e| e.into_inner()) {
         first
             .issues
             .push(spill_issue("paragraph excerpts", "paragraph excerpts", &e));
     }
-    let reprints = paragraph_reprints(first, doc_group, visible, &out);
-    let mut out: Vec<ParagraphCluster> = out.into_iter().map(|(c, _)| c).collect();
-    out.sort_by(|a, b| {
-        a.kind
-            .cmp(&b.kind)
-            .then(b.documents.cmp(&a.documents))
-            .then(b.occurrences.cmp(&a.occurrences))
-            .then_with(|| {
-                let key =
-                    |c: &ParagraphCluster| (c.members[0].doc.clone(), c.members[0].start_line);
-                key(a).cmp(&key(b))
-            })
-    });
-    for (i, c) in out.iter_mut().enumerate() {
-        c.id = i + 1;
+    if let Some(e) = unread_sigs.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        first.issues.push(spill_issue(
+            "document signatures",
+            "paragraph kinds (reprinted told from boilerplate)",
+            &e,
+        ));
     }
+    let reprints = paragraph_reprints(first, doc_group, visible, shared);
     Paragraphs {
-        clusters: out,
+        findings_left: list.left(),
+        clusters: list.finish(),
         reprints,
         compared: matched.compared,
     }
@@ -321,26 +372,16 @@ pub(crate) fn paragraph_stage(
 /// Document pairs in which most of one document's paragraphs reappear in the
 /// other, outside any document cluster: reprints that whole-document scores
 /// miss because one text is much longer. Boilerplate paragraphs do not count.
+/// `shared[(a, b)]` counts the reprinted clusters documents `a < b` share.
 fn paragraph_reprints(
     first: &FirstPass,
     doc_group: &[u32],
     visible: &(dyn Fn(u32) -> bool + Sync),
-    clusters: &[(ParagraphCluster, Vec<u32>)],
+    shared: HashMap<(u32, u32), u32>,
 ) -> Vec<ParagraphReprint> {
     let mut units_of = vec![0u32; first.docs.len()];
     for u in &first.paras {
         units_of[u.doc as usize] += 1;
-    }
-    let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
-    for (c, docs) in clusters {
-        if c.kind != paragraph::Kind::Reprinted {
-            continue;
-        }
-        for (i, &a) in docs.iter().enumerate() {
-            for &b in &docs[i + 1..] {
-                *shared.entry((a, b)).or_default() += 1;
-            }
-        }
     }
     let mut out: Vec<ParagraphReprint> = shared
         .into_iter()

@@ -14,7 +14,7 @@ use crate::cluster::UnionFind;
 use crate::config::Config;
 use crate::input::{Corpus, Issue};
 use crate::normalize::WordScratch;
-use crate::report::{round4, ReuseLink, ReusePassage};
+use crate::report::{round4, List, ListBuilder, ReuseLink, ReusePassage};
 use crate::reuse::{self, align_pair, decide, Grade, Tokens};
 use crate::spill::{spill_issue, Spill};
 
@@ -46,7 +46,7 @@ pub struct ReuseEdge {
 /// What the stage found.
 #[derive(Default)]
 pub(crate) struct Reuse {
-    pub links: Vec<ReuseLink>,
+    pub links: List<ReuseLink>,
     pub edges: Vec<ReuseEdge>,
     pub candidate_pairs: u64,
 }
@@ -58,8 +58,9 @@ pub(crate) fn reuse_stage(
     first: &mut FirstPass,
     corpus: &Corpus,
     cfg: &Config,
-    group: &[u32],
+    (group, id_rank): (&[u32], &[u32]),
     visible: &(dyn Fn(u32) -> bool + Sync),
+    findings_budget: usize,
     issues: &mut Vec<Issue>,
 ) -> Reuse {
     let rc = &cfg.reuse;
@@ -86,7 +87,17 @@ pub(crate) fn reuse_stage(
         (visible(a) || visible(b)) && filter(a, b)
     });
     let spec = rc.align_spec();
-    let mut found: Vec<(ReuseLink, ReuseEdge)> = Vec::new();
+    // Report order: by derived document id, then source id.
+    let key = |e: &ReuseEdge| {
+        (
+            id_rank[e.doc as usize],
+            id_rank[e.source as usize],
+            e.doc,
+            e.source,
+        )
+    };
+    let mut links = ListBuilder::new(findings_budget, true);
+    let mut edges = Vec::new();
     let (pairs, bounds) = waves(&pairs, docs.len(), WAVE_DOCS);
     for wave in bounds.windows(2) {
         let wave_pairs = &pairs[wave[0]..wave[1]];
@@ -127,20 +138,15 @@ pub(crate) fn reuse_stage(
                 Some(link((a, ta, wa), (b, tb, wb), &al, dec, corpus, docs))
             })
             .collect();
-        found.extend(linked);
+        for (link, edge) in linked {
+            links.push(key(&edge), link);
+            edges.push((key(&edge), edge));
+        }
     }
-    found.sort_by(|x, y| {
-        (&x.0.doc, &x.0.source, x.1.doc, x.1.source).cmp(&(
-            &y.0.doc,
-            &y.0.source,
-            y.1.doc,
-            y.1.source,
-        ))
-    });
-    let (links, edges) = found.into_iter().unzip();
+    edges.sort_by_key(|x| x.0);
     Reuse {
-        links,
-        edges,
+        links: links.finish(),
+        edges: edges.into_iter().map(|(_, e)| e).collect(),
         candidate_pairs: pairs.len() as u64,
     }
 }

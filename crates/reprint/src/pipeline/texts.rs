@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::config::InputConfig;
+use crate::error::Result;
 use crate::input::Origin;
 use crate::report::html::{DocText, MAX_MEMBERS, TEXT_BUDGET_BYTES};
 
@@ -14,7 +15,11 @@ use super::ScanOutcome;
 /// link), read again, each cut at `max_bytes`, in report order until the
 /// page's text budget is spent. A document that cannot be read again is
 /// left out.
-pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usize) -> Vec<DocText> {
+pub fn finding_texts(
+    outcome: &ScanOutcome,
+    input: &InputConfig,
+    max_bytes: usize,
+) -> Result<Vec<DocText>> {
     let corpus = &outcome.corpus;
     let index: HashMap<(&str, u64), u32> = outcome
         .docs
@@ -23,32 +28,21 @@ pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usiz
         .map(|(i, d)| (corpus.place(d.origin), i as u32))
         .collect();
     let r = &outcome.report;
-    let places = r
-        .paragraph_clusters
-        .iter()
-        .flat_map(|c| {
-            c.members
-                .iter()
-                .take(MAX_MEMBERS)
-                .map(|m| (&*m.path, m.line))
-        })
-        .chain(
-            r.doubled_documents
-                .iter()
-                .map(|d| (d.path.as_str(), d.line)),
-        )
-        .chain(r.reuse.iter().flat_map(|l| {
-            [
-                (l.path.as_str(), l.line),
-                (l.source_path.as_str(), l.source_line),
-            ]
-        }));
-    let ordered = outcome
-        .clusters
-        .iter()
-        .flatten()
-        .copied()
-        .chain(places.filter_map(|p| index.get(&p).copied()));
+    let mut ordered: Vec<u32> = outcome.clusters.iter().flatten().copied().collect();
+    let mut at = |path: &str, line: u64| ordered.extend(index.get(&(path, line)));
+    for c in r.paragraph_clusters.iter() {
+        for m in c?.members.iter().take(MAX_MEMBERS) {
+            at(&m.path, m.line);
+        }
+    }
+    for d in &r.doubled_documents {
+        at(&d.path, d.line);
+    }
+    for l in r.reuse.iter() {
+        let l = l?;
+        at(&l.path, l.line);
+        at(&l.source_path, l.source_line);
+    }
     let mut seen = vec![false; outcome.docs.len()];
     let mut budget = TEXT_BUDGET_BYTES;
     let mut wanted: Vec<u32> = Vec::new();
@@ -79,7 +73,7 @@ pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usiz
             text[..end].to_string()
         },
     );
-    wanted
+    Ok(wanted
         .iter()
         .zip(texts)
         .filter_map(|(&d, t)| {
@@ -90,5 +84,5 @@ pub fn finding_texts(outcome: &ScanOutcome, input: &InputConfig, max_bytes: usiz
                 text,
             })
         })
-        .collect()
+        .collect())
 }

@@ -50,21 +50,17 @@ impl<'a> HtmlEmitter<'a> {
 
 impl Emitter<Report> for HtmlEmitter<'_> {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
-        let trimmed;
-        let report = if report
-            .paragraph_clusters
-            .iter()
-            .any(|c| c.members.len() > MAX_MEMBERS)
-        {
-            let mut t = report.clone();
-            for c in &mut t.paragraph_clusters {
-                c.members.truncate(MAX_MEMBERS);
-            }
-            trimmed = t;
-            &trimmed
-        } else {
-            report
+        // The page holds every finding at once; members past MAX_MEMBERS
+        // are left out of it.
+        let mut clusters = report.paragraph_clusters.to_vec()?;
+        for c in &mut clusters {
+            c.members.truncate(MAX_MEMBERS);
+        }
+        let trimmed = Report {
+            paragraph_clusters: clusters.into(),
+            ..report.clone()
         };
+        let report = &trimmed;
         let data = script_json(&PageData {
             report,
             texts: self.texts,

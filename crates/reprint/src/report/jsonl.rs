@@ -14,7 +14,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::emitter::Emitter;
-use super::model::{Params, Report, Stats, Tool};
+use super::model::{List, Listed, Params, Report, Stats, Tool};
 use crate::error::Result;
 
 /// Writes a scan report as JSON Lines.
@@ -40,10 +40,17 @@ struct Head<'a> {
 }
 
 fn lines<T: Serialize>(out: &mut dyn Write, kind: &'static str, items: &[T]) -> Result<()> {
-    for item in items {
-        serde_json::to_writer(&mut *out, &Line { kind, item })?;
-        out.write_all(b"\n").map_err(serde_json::Error::io)?;
-    }
+    items.iter().try_for_each(|item| line(out, kind, item))
+}
+
+/// The lines of a list, read back one finding at a time.
+fn listed<T: Listed>(out: &mut dyn Write, kind: &'static str, items: &List<T>) -> Result<()> {
+    items.iter().try_for_each(|item| line(out, kind, &*item?))
+}
+
+fn line<T: Serialize>(out: &mut dyn Write, kind: &'static str, item: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, &Line { kind, item })?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
     Ok(())
 }
 
@@ -58,10 +65,10 @@ impl Emitter<Report> for JsonlEmitter {
         lines(out, "report", std::slice::from_ref(&head))?;
         lines(out, "issue", &r.issues)?;
         lines(out, "document_cluster", &r.document_clusters)?;
-        lines(out, "paragraph_cluster", &r.paragraph_clusters)?;
+        listed(out, "paragraph_cluster", &r.paragraph_clusters)?;
         lines(out, "paragraph_reprint", &r.paragraph_reprints)?;
         lines(out, "doubled_document", &r.doubled_documents)?;
-        lines(out, "reuse", &r.reuse)?;
+        listed(out, "reuse", &r.reuse)?;
         Ok(())
     }
 }

@@ -37,9 +37,11 @@ use crate::error::Result;
 pub use emitter::Emitter;
 pub use json::write_json;
 pub use model::check::CheckReport;
+pub(crate) use model::ListBuilder;
 pub use model::{
-    round4, DocumentCluster, DoubledDocument, Member, Pair, ParagraphCluster, ParagraphMember,
-    ParagraphReprint, Params, Report, ReuseLink, ReusePassage, Stats, Tool, SCHEMA_VERSION,
+    round4, DocumentCluster, DoubledDocument, List, Listed, Member, Pair, ParagraphCluster,
+    ParagraphMember, ParagraphReprint, Params, Report, ReuseLink, ReusePassage, Stats, Tool,
+    SCHEMA_VERSION,
 };
 pub use text::{write_text, write_text_colored};
 
@@ -128,10 +130,10 @@ impl Report {
             stats: Stats::default(),
             issues: Vec::new(),
             document_clusters: Vec::new(),
-            paragraph_clusters: Vec::new(),
+            paragraph_clusters: List::default(),
             paragraph_reprints: Vec::new(),
             doubled_documents: Vec::new(),
-            reuse: Vec::new(),
+            reuse: List::default(),
         }
     }
 }

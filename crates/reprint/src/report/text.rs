@@ -3,11 +3,12 @@
 //! cluster, reprints found through paragraphs, doubled documents, and input
 //! problems; optionally with ANSI colours for a terminal.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use super::emitter::Emitter;
-use super::model::{ParagraphCluster, Report};
+use super::model::{ParagraphCluster, Report, ReuseLink};
 use crate::error::Result;
 use crate::input::IssueKind;
 use crate::paragraph::Kind;
@@ -130,16 +131,45 @@ const QUOTED_PASSAGES: usize = 3;
 /// One section per derived document: its sources, grades, coverage, and
 /// its longest passages quoted.
 fn write_reuse(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut derived = r.reuse.chunk_by(|a, b| a.doc == b.doc).peekable();
-    if derived.peek().is_some() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "derived documents (passages aligned with a source): {}",
-            r.reuse.chunk_by(|a, b| a.doc == b.doc).count()
-        )?;
+    if r.reuse.is_empty() {
+        return Ok(());
     }
-    for links in derived {
+    // Links come by derived document: count the documents, then write
+    // each one's links, holding one document's at a time.
+    let mut derived = 0;
+    let mut last: Option<String> = None;
+    for l in r.reuse.iter() {
+        let l = read(l)?;
+        if last.as_deref() != Some(l.doc.as_str()) {
+            derived += 1;
+            last = Some(l.doc.clone());
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "derived documents (passages aligned with a source): {derived}"
+    )?;
+    let mut links: Vec<ReuseLink> = Vec::new();
+    for l in r.reuse.iter() {
+        let l = read(l)?.into_owned();
+        if links.first().is_some_and(|f| f.doc != l.doc) {
+            write_derived(&links, out)?;
+            links.clear();
+        }
+        links.push(l);
+    }
+    write_derived(&links, out)
+}
+
+/// A finding read back, or the error as an I/O error of the writer.
+fn read<T: Clone>(r: Result<Cow<'_, T>>) -> std::io::Result<Cow<'_, T>> {
+    r.map_err(std::io::Error::other)
+}
+
+/// One derived document's section: `links` are its links (one or more).
+fn write_derived(links: &[ReuseLink], out: &mut dyn Write) -> std::io::Result<()> {
+    {
         let first = &links[0];
         let place = if first.line > 1 || first.doc != first.path {
             format!("  ({}:{})", first.path, first.line)
@@ -277,8 +307,8 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .then_some(first)
     };
     let mut explained: BTreeMap<usize, usize> = BTreeMap::new();
-    for c in &r.paragraph_clusters {
-        if let Some(dc) = inside(c) {
+    for c in r.paragraph_clusters.iter() {
+        if let Some(dc) = inside(&*read(c)?) {
             *explained.entry(dc).or_default() += 1;
         }
     }
@@ -296,7 +326,11 @@ fn write_text_inner(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 .join(", ")
         )?;
     }
-    for c in r.paragraph_clusters.iter().filter(|c| inside(c).is_none()) {
+    for c in r.paragraph_clusters.iter() {
+        let c = read(c)?;
+        if inside(&c).is_some() {
+            continue;
+        }
         writeln!(out)?;
         let what = match c.kind {
             Kind::Boilerplate => format!("boilerplate in {} documents", c.documents),

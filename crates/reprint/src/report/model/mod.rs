@@ -12,16 +12,19 @@
 //! page carries besides the report.
 
 pub mod check;
+mod list;
 pub mod page;
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Granularity;
 use crate::input::{Issue, Meta};
 use crate::paragraph::Kind;
 pub use crate::reuse::{DirectionRule, Grade};
+pub(crate) use list::ListBuilder;
+pub use list::{List, Listed};
 
 /// The version of the JSON report schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,7 +46,7 @@ pub struct Report {
     pub document_clusters: Vec<DocumentCluster>,
     /// Clusters of repeated paragraphs: boilerplate first, then reprinted,
     /// then within-document; inside a kind, most documents first.
-    pub paragraph_clusters: Vec<ParagraphCluster>,
+    pub paragraph_clusters: List<ParagraphCluster>,
     /// Documents most of whose paragraphs reappear in another document that
     /// no document cluster joins them to, by id.
     pub paragraph_reprints: Vec<ParagraphReprint>,
@@ -51,11 +54,11 @@ pub struct Report {
     pub doubled_documents: Vec<DoubledDocument>,
     /// Documents derived from others through aligned passages, by derived
     /// document then source (granularity `all`; see "Reuse" in the README).
-    pub reuse: Vec<ReuseLink>,
+    pub reuse: List<ReuseLink>,
 }
 
 /// A document derived from another: the passages it took, graded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReuseLink {
     /// The derived document's id.
     pub doc: String,
@@ -89,7 +92,7 @@ pub struct ReuseLink {
 }
 
 /// A passage of a derived document aligned with its source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReusePassage {
     /// First and last line of the passage in the derived document's text.
     pub doc_lines: [u32; 2],
@@ -141,7 +144,7 @@ pub struct DoubledDocument {
 }
 
 /// A paragraph that occurs more than once in the corpus.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphCluster {
     /// 1-based position in the report.
     pub id: usize,
@@ -160,7 +163,7 @@ pub struct ParagraphCluster {
 /// One occurrence of a repeated paragraph. Its strings are shared (a
 /// scan makes one of each distinct id, path and excerpt): a large corpus
 /// has millions of members.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphMember {
     /// Document id.
     pub doc: Arc<str>,
@@ -363,4 +366,37 @@ pub struct Pair {
 /// Rounds a score to 4 decimals, so reports are readable and stable.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+impl Listed for ParagraphCluster {
+    fn weight(&self) -> usize {
+        // Members share their strings; count each excerpt once per member
+        // as an upper bound.
+        std::mem::size_of::<Self>()
+            + self.excerpt.len()
+            + self
+                .members
+                .iter()
+                .map(|m| std::mem::size_of::<ParagraphMember>() + m.excerpt.len())
+                .sum::<usize>()
+    }
+
+    fn place(&mut self, position: usize) {
+        self.id = position + 1;
+    }
+}
+
+impl Listed for ReuseLink {
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.doc.len()
+            + self.path.len()
+            + self.source.len()
+            + self.source_path.len()
+            + self
+                .passages
+                .iter()
+                .map(|p| std::mem::size_of::<ReusePassage>() + p.excerpt.len())
+                .sum::<usize>()
+    }
 }
