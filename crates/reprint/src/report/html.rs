@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use super::emitter::Emitter;
 use super::model::page::{PageData, PageParams};
-use super::model::Report;
+use super::model::{ParagraphCluster, Report};
 use crate::error::{Error, Result};
 
 pub use super::model::page::{DocText, MAX_MEMBERS, MAX_TEXT_BYTES, TEXT_BUDGET_BYTES};
@@ -51,16 +51,26 @@ impl<'a> HtmlEmitter<'a> {
 impl Emitter<Report> for HtmlEmitter<'_> {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> Result<()> {
         // The page holds every finding at once; members past MAX_MEMBERS
-        // are left out of it.
-        let mut clusters = report.paragraph_clusters.to_vec()?;
-        for c in &mut clusters {
-            c.members.truncate(MAX_MEMBERS);
-        }
-        let trimmed = Report {
-            paragraph_clusters: clusters.into(),
-            ..report.clone()
+        // are left out of it. A report held in memory with none to leave
+        // out is written as it is.
+        let long = |c: Result<std::borrow::Cow<'_, ParagraphCluster>>| {
+            c.map_or(true, |c| c.members.len() > MAX_MEMBERS)
         };
-        let report = &trimmed;
+        let trimmed;
+        let report =
+            if report.paragraph_clusters.spilled() || report.paragraph_clusters.iter().any(long) {
+                let mut clusters = report.paragraph_clusters.to_vec()?;
+                for c in &mut clusters {
+                    c.members.truncate(MAX_MEMBERS);
+                }
+                trimmed = Report {
+                    paragraph_clusters: clusters.into(),
+                    ..report.clone()
+                };
+                &trimmed
+            } else {
+                report
+            };
         let data = script_json(&PageData {
             report,
             texts: self.texts,
