@@ -251,11 +251,26 @@ pub fn candidate_pairs(
 /// their groups, sorted, repeats dropped, and only the runs of keys held by
 /// 2 to `max_df` groups kept (the others can make no pair).
 pub(crate) struct Pruned {
-    postings: Vec<(u32, u32)>,
+    /// The groups holding each kept key, a run per key in key order (the
+    /// keys themselves are not needed again).
+    groups: Vec<u32>,
+    /// The length of each run.
+    runs: Vec<u32>,
     /// Postings after collapsing groups, before runs were dropped.
     distinct: u64,
     /// Keys held by more than `max_df` groups.
     common: u64,
+}
+
+impl Pruned {
+    /// The groups holding each kept key, a slice per key.
+    fn key_runs(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.runs.iter().scan(0usize, |at, &n| {
+            let start = *at;
+            *at += n as usize;
+            self.groups.get(start..*at)
+        })
+    }
 }
 
 /// Prunes one bucket of raw (key, document) postings ([`Pruned`]).
@@ -267,23 +282,22 @@ pub(crate) fn prune(mut bucket: Vec<(u32, u32)>, group: &[u32], max_df: usize) -
     bucket.dedup();
     let distinct = bucket.len() as u64;
     let mut common = 0;
-    let mut kept = 0;
-    let mut at = 0;
-    while at < bucket.len() {
-        let key = bucket[at].0;
-        let run = bucket[at..].iter().take_while(|p| p.0 == key).count();
-        if run > max_df {
+    let mut groups = Vec::new();
+    let mut runs = Vec::new();
+    for run in bucket.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() > max_df {
             common += 1;
-        } else if run >= 2 {
-            bucket.copy_within(at..at + run, kept);
-            kept += run;
+        } else if run.len() >= 2 {
+            groups.extend(run.iter().map(|p| p.1));
+            runs.push(run.len() as u32);
         }
-        at += run;
     }
-    bucket.truncate(kept);
-    bucket.shrink_to_fit();
+    drop(bucket);
+    groups.shrink_to_fit();
+    runs.shrink_to_fit();
     Pruned {
-        postings: bucket,
+        groups,
+        runs,
         distinct,
         common,
     }
@@ -303,29 +317,23 @@ pub(crate) fn pairs_of_pruned(
         common_keys: pruned.iter().map(|b| b.common).sum(),
         ..Default::default()
     };
-    let buckets: Vec<Vec<(u32, u32)>> = pruned.into_iter().map(|b| b.postings).collect();
-    // Keys held by 2 to max_df groups (all that pruning left), and the
-    // pairs they make.
-    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
-    let mut total = 0u64;
-    for (bi, bucket) in buckets.iter().enumerate() {
-        let mut at = 0usize;
-        for run in bucket.chunk_by(|x, y| x.0 == y.0) {
-            let n = run.len();
-            total += (n * (n - 1) / 2) as u64;
-            runs.push((bi as u32, at as u32, n as u32));
-            at += n;
-        }
-    }
+    // Keys held by 2 to max_df groups (all that pruning left), as runs of
+    // groups, and the pairs they make.
+    let total: u64 = pruned
+        .iter()
+        .flat_map(|b| b.runs.iter())
+        .map(|&n| u64::from(n) * u64::from(n.saturating_sub(1)) / 2)
+        .sum();
     stats.pair_hits = total;
     let group_count = keys.len();
     // Counted in shards of consecutive first documents, each making about
     // HITS_PER_SHARD hits: the bounds come from each document's hit count.
     let mut first_hits = vec![0u64; group_count];
-    for &(bi, start, len) in &runs {
-        let run = &buckets[bi as usize][start as usize..(start + len) as usize];
-        for (i, &(_, a)) in run.iter().enumerate() {
-            first_hits[a as usize] += (run.len() - 1 - i) as u64;
+    for b in &pruned {
+        for run in b.key_runs() {
+            for (i, &a) in run.iter().enumerate() {
+                first_hits[a as usize] += (run.len() - 1 - i) as u64;
+            }
         }
     }
     let mut bounds = vec![0u32];
@@ -344,17 +352,18 @@ pub(crate) fn pairs_of_pruned(
     for w in bounds.windows(2) {
         let (lo, hi) = (w[0], w[1]);
         hits.clear();
-        hits.par_extend(runs.par_iter().flat_map_iter(|&(bi, start, len)| {
-            let run = &buckets[bi as usize][start as usize..(start + len) as usize];
-            run.iter().enumerate().flat_map(move |(i, &(_, a))| {
-                let from = if (lo..hi).contains(&a) {
-                    i + 1
-                } else {
-                    run.len()
-                };
-                run[from..]
-                    .iter()
-                    .map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
+        hits.par_extend(pruned.par_iter().flat_map_iter(|b| {
+            b.key_runs().flat_map(move |run| {
+                run.iter().enumerate().flat_map(move |(i, &a)| {
+                    let from = if (lo..hi).contains(&a) {
+                        i + 1
+                    } else {
+                        run.len()
+                    };
+                    run[from..]
+                        .iter()
+                        .map(move |&b| (u64::from(a) << 32) | u64::from(b))
+                })
             })
         }));
         // Grouped by first document with a counting pass (each one's hit
@@ -395,7 +404,7 @@ pub(crate) fn pairs_of_pruned(
         }
     }
     drop(first_hits);
-    drop(buckets);
+    drop(pruned);
     pairs.sort_unstable();
     (pairs, stats)
 }

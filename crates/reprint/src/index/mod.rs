@@ -187,9 +187,15 @@ impl Index {
             // the less that is per row (64 KiB: 4% of the documents
             // table, against 8% at 16 KiB). Only takes effect on a new,
             // empty file.
-            c.pragma_update(None, "page_size", 65_536).map_err(e)?;
+            when_free(lock_timeout, || c.pragma_update(None, "page_size", 65_536)).map_err(e)?;
         }
-        c.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
+        // Switching to WAL takes the file's exclusive lock without waiting
+        // on the busy timeout: a second process that opens a new index
+        // while the first one switches waits here instead of failing.
+        when_free(lock_timeout, || {
+            c.pragma_update(None, "journal_mode", "WAL")
+        })
+        .map_err(e)?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
         // 32 MiB of page cache for look-ups; writers raise it (`set_cache_mib`).
         c.pragma_update(None, "cache_size", -32_768).map_err(e)?;
@@ -913,6 +919,28 @@ pub enum Selection {
 /// The current time, RFC 3339 UTC, whole seconds.
 pub fn now() -> String {
     crate::input::format_date(&chrono::Utc::now())
+}
+
+/// Runs `f` again while it fails with "busy" or "locked", for up to
+/// `timeout`: for the statements SQLite does not wait on by itself.
+fn when_free<T>(
+    timeout: Duration,
+    mut f: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && start.elapsed() < timeout =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => return r,
+        }
+    }
 }
 
 /// An SQLite error as a message that names the file and the fix.

@@ -81,11 +81,15 @@ pub(crate) fn reuse_stage(
     if let Some(e) = unread {
         issues.push(spill_issue("reuse fingerprints", "reuse links", &e));
     }
+    // The buckets read back were freed among the pruned ones: hand the
+    // holes back before pairs are counted.
+    super::release_free_memory();
     let docs = &first.docs;
     let filter = pair_filter(docs, &cfg.matching);
     let (pairs, _) = reuse::pairs_of_pruned(pruned, &keys, rc.min_shared, |a, b| {
         (visible(a) || visible(b)) && filter(a, b)
     });
+    super::release_free_memory();
     let spec = rc.align_spec();
     // Report order: by derived document id, then source id.
     let key = |e: &ReuseEdge| {
