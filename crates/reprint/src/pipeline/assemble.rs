@@ -41,7 +41,12 @@ pub fn document_clusters<'a>(
     comps: Vec<Vec<u32>>,
 ) -> (Vec<DocumentCluster>, Vec<Vec<u32>>) {
     let pairs_of = edges_by_component(edges, &comps);
-    order_clusters(build_clusters(&view, sets, comps, pairs_of))
+    order_clusters(build_clusters(
+        &view,
+        &|d| &sets[d as usize],
+        comps,
+        pairs_of,
+    ))
 }
 
 /// The edges of each component (by its index), in edge order.
@@ -64,17 +69,17 @@ pub(crate) fn edges_by_component<'e>(edges: &'e [Edge], comps: &[Vec<u32>]) -> V
 }
 
 /// The clusters of `comps` (each with its edges), in the order given;
-/// `sets` holds every member's set.
-pub(crate) fn build_clusters<'a>(
+/// `set(d)` is each member's set.
+pub(crate) fn build_clusters<'a, 's>(
     view: &(impl Fn(u32) -> DocView<'a> + Sync),
-    sets: &[Vec<u64>],
+    set: &(impl Fn(u32) -> &'s [u64] + Sync),
     comps: Vec<Vec<u32>>,
     pairs_of: Vec<Vec<&Edge>>,
 ) -> Vec<(DocumentCluster, Vec<u32>)> {
     comps
         .into_par_iter()
         .zip(pairs_of)
-        .map(|(members, cluster_edges)| cluster(view, sets, &cluster_edges, members))
+        .map(|(members, cluster_edges)| cluster(view, set, &cluster_edges, members))
         .collect()
 }
 
@@ -117,9 +122,9 @@ pub(crate) fn view<'a>(
 }
 
 /// One document cluster, and its members in report order.
-fn cluster<'a>(
+fn cluster<'a, 's>(
     view: &(impl Fn(u32) -> DocView<'a> + Sync),
-    sets: &[Vec<u64>],
+    set: &(impl Fn(u32) -> &'s [u64] + Sync),
     cluster_edges: &[&Edge],
     mut members: Vec<u32>,
 ) -> (DocumentCluster, Vec<u32>) {
@@ -127,9 +132,9 @@ fn cluster<'a>(
     let rep = *members
         .iter()
         .max_by(|&&x, &&y| {
-            sets[x as usize]
+            set(x)
                 .len()
-                .cmp(&sets[y as usize].len())
+                .cmp(&set(y).len())
                 .then_with(|| id(y).cmp(id(x)))
                 .then_with(|| y.cmp(&x))
         })
@@ -151,17 +156,17 @@ fn cluster<'a>(
         });
     }
     let earliest = dated.then(|| id(members[0]).to_string());
-    let rep_set = &sets[rep as usize];
+    let rep_set = set(rep);
     let out_members = members
         .iter()
         .map(|&d| {
-            let s = verify::scores(rep_set, &sets[d as usize]);
+            let s = verify::scores(rep_set, set(d));
             let v = view(d);
             Member {
                 doc: v.id.to_string(),
                 path: v.path.to_string(),
                 line: v.line,
-                shingles: sets[d as usize].len(),
+                shingles: set(d).len(),
                 jaccard: round4(s.jaccard),
                 containment: round4(s.containment),
                 meta: meta(d).cloned().unwrap_or_default(),

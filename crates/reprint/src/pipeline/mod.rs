@@ -53,7 +53,7 @@ use crate::shingle::{shingle_set, ShingleScratch};
 use crate::verify::{self, Rule};
 
 use first_pass::{FirstPass, RecordSink};
-use matching::{match_units, pair_filter, Waves};
+use matching::{match_units, pair_filter, Sets, Waves};
 
 /// Below this Jaccard, LSH candidates are not worth finding even for the
 /// containment rule: a copy that keeps less than half of the longer text.
@@ -511,10 +511,10 @@ fn document_stage(
     let groups = lsh::candidate_groups(&first.sigs, &live, lsh_params(m));
     first.park_signatures(cfg.granularity.paragraphs(), set_budget / 8);
     timer.mark("document lsh");
-    let mut sets = std::mem::take(&mut first.sets);
+    let mut sets = Sets::from_vecs(std::mem::take(&mut first.sets));
     let mut issues = Vec::new();
     let docs = &first.docs;
-    let mut load = |missing: &[u32], sets: &mut [Vec<u64>]| {
+    let mut load = |missing: &[u32], sets: &mut Sets<u64>| {
         let origins: Vec<Origin> = missing.iter().map(|&d| docs[d as usize].origin).collect();
         let loaded = corpus.texts(
             &cfg.input,
@@ -524,7 +524,7 @@ fn document_stage(
         );
         for ((&d, &origin), r) in missing.iter().zip(&origins).zip(loaded) {
             match r {
-                Ok(set) => sets[d as usize] = set,
+                Ok(set) => sets.put(d, set),
                 Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
             }
         }
@@ -557,10 +557,10 @@ fn document_stage(
     let mut built = Vec::with_capacity(components.len());
     let mut batch: (Vec<Vec<u32>>, Vec<Vec<&verify::Edge>>) = (Vec::new(), Vec::new());
     let mut batch_cost = 0usize;
-    let lacking_cost = |members: &[u32], sets: &[Vec<u64>]| -> usize {
+    let lacking_cost = |members: &[u32], sets: &Sets<u64>| -> usize {
         members
             .iter()
-            .filter(|&&d| sets[d as usize].is_empty())
+            .filter(|&&d| sets.lacks(d))
             .map(|&d| cost(d))
             .sum()
     };
@@ -578,9 +578,14 @@ fn document_stage(
         let missing = matching::lacking(&batch.0, &sets);
         load(&missing, &mut sets);
         let (comps, edges) = std::mem::take(&mut batch);
-        built.extend(assemble::build_clusters(&view, &sets, comps, edges));
+        built.extend(assemble::build_clusters(
+            &view,
+            &|d| sets.get(d),
+            comps,
+            edges,
+        ));
         for &d in &missing {
-            sets[d as usize] = Vec::new();
+            sets.remove(d);
         }
         batch_cost = 0;
     }

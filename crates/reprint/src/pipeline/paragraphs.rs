@@ -28,7 +28,7 @@ use crate::spill::{spill_issue, Loc, Spill, Strings};
 use crate::verify::Rule;
 
 use super::first_pass::FirstPass;
-use super::matching::{match_units, Waves};
+use super::matching::{match_units, Sets, Waves};
 use super::{Budgets, Timer};
 
 /// Characters of a cluster's excerpt.
@@ -119,7 +119,7 @@ pub(crate) fn paragraph_stage(
     // built.
     let mut excerpts = Strings::new(true);
     let mut excerpt_at: Vec<Loc> = Vec::new();
-    let load = |missing: &[u32], sets: &mut [Vec<u32>]| {
+    let load = |missing: &[u32], sets: &mut Sets<u32>| {
         let by_doc = group_by_doc(paras, missing.iter().copied());
         excerpt_at.resize(paras.len(), Loc::default());
         // A batch of documents at a time, so that only one batch's
@@ -149,7 +149,7 @@ pub(crate) fn paragraph_stage(
             for (r, &origin) in loaded.into_iter().zip(&origins) {
                 match r {
                     Ok(units) => units.into_iter().for_each(|(u, set, excerpt)| {
-                        sets[u as usize] = set;
+                        sets.put(u, set);
                         // A unit loaded again in a later wave keeps its first excerpt.
                         if excerpt_at[u as usize] == Loc::default() {
                             excerpt_at[u as usize] = excerpts.push(&excerpt);
@@ -160,7 +160,7 @@ pub(crate) fn paragraph_stage(
             }
         }
     };
-    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut sets: Sets<u32> = Sets::new();
     // A paragraph's set: about one 4-byte fingerprint per 6 bytes of text.
     let cost = |u: u32| {
         let unit = &paras[u as usize];
