@@ -200,29 +200,44 @@ fn buckets(keyed: Vec<(u64, u32)>) -> BandGroups {
 }
 
 /// The groups of every band, each distinct group once, in ascending
-/// (lexicographic) order: groups are told apart by a 64-bit hash of their
-/// members first, and compared whole only where hashes agree.
+/// (lexicographic) order: groups are told apart by a 28-bit hash of their
+/// members first, and compared whole only where hashes agree. An entry is
+/// the hash and the group's number across bands (36 bits: 2^36 groups
+/// would take half a terabyte of entries) in one `u64`: 8 bytes, tens of
+/// millions of them on a large corpus.
 fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
     let hash = |g: &[u32]| {
         g.iter().fold(fmix64(g.len() as u64), |h, &x| {
             fmix64(h ^ u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        })
+        }) >> 36
     };
-    let mut entries: Vec<(u64, u32, u32)> = bands
+    // Where each band's groups start in the numbering across bands.
+    let mut starts = Vec::with_capacity(bands.len() + 1);
+    starts.push(0u64);
+    for b in bands {
+        starts.push(starts[starts.len() - 1] + b.len() as u64);
+    }
+    debug_assert!(starts[bands.len()] <= 1 << 36, "under 2^36 groups");
+    let mut entries: Vec<u64> = bands
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(b, groups)| {
-            (0..groups.len()).map(move |i| (hash(groups.get(i)), b as u32, i as u32))
+        .zip(&starts)
+        .flat_map_iter(|(groups, &start)| {
+            (0..groups.len()).map(move |i| hash(groups.get(i)) << 36 | (start + i as u64))
         })
         .collect();
     // In place: on a large corpus the entries are tens of millions, and a
     // sorted copy would double them.
     entries.par_sort_unstable();
+    let group = |e: u64| {
+        let n = e & ((1 << 36) - 1);
+        let b = starts.partition_point(|&s| s <= n) - 1;
+        bands[b].get((n - starts[b]) as usize)
+    };
     let mut distinct: Vec<&[u32]> = Vec::new();
-    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+    for run in entries.chunk_by(|x, y| x >> 36 == y >> 36) {
         let from = distinct.len();
-        for &(_, b, i) in run {
-            let g = bands[b as usize].get(i as usize);
+        for &e in run {
+            let g = group(e);
             if !distinct[from..].contains(&g) {
                 distinct.push(g);
             }
