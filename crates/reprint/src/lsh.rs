@@ -119,7 +119,7 @@ pub fn candidate_groups(sigs: &SignatureMatrix, docs: &[u32], p: LshParams) -> V
             buckets(keyed)
         })
         .collect();
-    distinct_sorted(&bands)
+    distinct_sorted(&bands).into_lists()
 }
 
 /// Appends the `p.bands` band keys of one signature to `out`.
@@ -137,15 +137,13 @@ pub fn groups_from_keys(keys: &[u64], bands: usize) -> Vec<Vec<u32>> {
     groups_from_band_keys(bands, |band| {
         (0..n).map(|i| keys[i * bands + band]).collect()
     })
+    .into_lists()
 }
 
 /// [`groups_from_keys`] for keys held band by band: `band_keys(b)` gives
 /// band `b`'s key of every item, in item order. Bands are asked for (and
 /// their keys held) a few at a time, in parallel.
-pub fn groups_from_band_keys(
-    bands: usize,
-    band_keys: impl Fn(usize) -> Vec<u64> + Sync,
-) -> Vec<Vec<u32>> {
+pub fn groups_from_band_keys(bands: usize, band_keys: impl Fn(usize) -> Vec<u64> + Sync) -> Groups {
     let bands: Vec<BandGroups> = (0..bands)
         .into_par_iter()
         .map(|band| {
@@ -205,7 +203,7 @@ fn buckets(keyed: Vec<(u64, u32)>) -> BandGroups {
 /// the hash and the group's number across bands (36 bits: 2^36 groups
 /// would take half a terabyte of entries) in one `u64`: 8 bytes, tens of
 /// millions of them on a large corpus.
-fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
+fn distinct_sorted(bands: &[BandGroups]) -> Groups {
     let hash = |g: &[u32]| {
         g.iter().fold(fmix64(g.len() as u64), |h, &x| {
             fmix64(h ^ u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15))
@@ -245,7 +243,45 @@ fn distinct_sorted(bands: &[BandGroups]) -> Vec<Vec<u32>> {
     }
     drop(entries);
     distinct.par_sort_unstable();
-    distinct.into_iter().map(<[u32]>::to_vec).collect()
+    let mut flat = BandGroups::default();
+    flat.ends.reserve_exact(distinct.len());
+    flat.members
+        .reserve_exact(distinct.iter().map(|g| g.len()).sum());
+    for g in distinct {
+        flat.members.extend_from_slice(g);
+        flat.ends.push(
+            u32::try_from(flat.members.len()).expect("distinct groups hold under 2^32 items"),
+        );
+    }
+    Groups(flat)
+}
+
+/// Candidate groups held flat (one member array), in ascending order:
+/// on a large corpus there are millions, most of two or three members,
+/// and a list each would take more than their members do.
+#[derive(Debug, Clone, Default)]
+pub struct Groups(BandGroups);
+
+impl Groups {
+    /// How many groups.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+
+    /// Each group's members, in order (a slice each: 16 bytes a group).
+    pub fn lists(&self) -> Vec<&[u32]> {
+        (0..self.len()).map(|i| self.0.get(i)).collect()
+    }
+
+    /// Each group as a list of its own.
+    pub fn into_lists(self) -> Vec<Vec<u32>> {
+        (0..self.len()).map(|i| self.0.get(i).to_vec()).collect()
+    }
 }
 
 /// Sorts `(key, item)` pairs (keys uniform hashes, items ascending) in
@@ -520,10 +556,13 @@ mod tests {
         // A band repeated is all duplicates.
         let again: Vec<BandGroups> = per_band.iter().chain(&per_band[..3]).cloned().collect();
         assert!(expected.len() < total);
-        assert_eq!(distinct_sorted(&per_band), expected);
-        assert_eq!(distinct_sorted(&again), expected);
+        assert_eq!(distinct_sorted(&per_band).into_lists(), expected);
+        assert_eq!(distinct_sorted(&again).into_lists(), expected);
         let by_keys = groups_from_band_keys(bands, |b| keys[b].clone());
-        assert_eq!(by_keys, expected);
+        let slices: Vec<&[u32]> = expected.iter().map(Vec::as_slice).collect();
+        assert_eq!(by_keys.lists(), slices);
+        assert_eq!(by_keys.len(), expected.len());
+        assert_eq!(by_keys.into_lists(), expected);
     }
 
     #[test]

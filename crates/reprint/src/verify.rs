@@ -111,20 +111,21 @@ pub struct VerifyStats {
 /// document `d`'s sorted shingle set; a pair for which `allowed` is false is
 /// never compared nor matched (`--same-source skip`, `--window`). Returns
 /// the accepted edges, sorted and unique by `(a, b)`.
-pub fn verify_groups<'s, T, F, P>(
-    groups: &[Vec<u32>],
+pub fn verify_groups<'s, G, T, F, P>(
+    groups: &[G],
     set: F,
     allowed: P,
     rule: Rule,
 ) -> (Vec<Edge>, VerifyStats)
 where
+    G: AsRef<[u32]> + Sync,
     T: Ord + Copy + Sync + 's,
     F: Fn(u32) -> &'s [T] + Sync,
     P: Fn(u32, u32) -> bool + Sync,
 {
     let (mut edges, stats) = groups
         .par_iter()
-        .map(|g| verify_group(g, &set, &allowed, rule))
+        .map(|g| verify_group(g.as_ref(), &set, &allowed, rule))
         .reduce(
             || (Vec::new(), VerifyStats::default()),
             |(mut e1, s1), (e2, s2)| {

@@ -133,9 +133,9 @@ const GROUPS_PER_CHUNK: usize = 1 << 15;
 /// `sets` comes back with `units` entries. The loading ends the stage
 /// `reread_stage` of `timer` (with several waves, verification is in it).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn match_units<T>(
+pub(crate) fn match_units<G, T>(
     units: usize,
-    groups: &[Vec<u32>],
+    groups: &[G],
     sets: &mut Sets<T>,
     mut load: impl FnMut(&[u32], &mut Sets<T>),
     waves: Option<Waves>,
@@ -145,11 +145,12 @@ pub(crate) fn match_units<T>(
     (timer, reread_stage): (&mut Timer, &'static str),
 ) -> Matched
 where
+    G: AsRef<[u32]> + Sync,
     T: Ord + Copy + Send + Sync,
 {
     let mut is_candidate = vec![false; units];
     for g in groups {
-        for &u in g {
+        for &u in g.as_ref() {
             is_candidate[u as usize] = true;
         }
     }
@@ -203,10 +204,10 @@ where
 }
 
 /// The members of `lists` whose set is empty in `sets`, ascending, once each.
-pub(crate) fn lacking<T>(lists: &[Vec<u32>], sets: &Sets<T>) -> Vec<u32> {
+pub(crate) fn lacking<G: AsRef<[u32]>, T>(lists: &[G], sets: &Sets<T>) -> Vec<u32> {
     let mut missing: Vec<u32> = lists
         .iter()
-        .flatten()
+        .flat_map(|g| g.as_ref())
         .copied()
         .filter(|&u| sets.lacks(u))
         .collect();
@@ -218,12 +219,13 @@ pub(crate) fn lacking<T>(lists: &[Vec<u32>], sets: &Sets<T>) -> Vec<u32> {
 /// Where the waves begin: groups in order, a new wave when the sets still
 /// to load for the current one would pass the budget (a group too large
 /// for any wave is a wave of its own). Ends with `groups.len()`.
-fn wave_bounds<T>(groups: &[Vec<u32>], sets: &Sets<T>, w: &Waves) -> Vec<usize> {
+fn wave_bounds<G: AsRef<[u32]>, T>(groups: &[G], sets: &Sets<T>, w: &Waves) -> Vec<usize> {
     let mut bounds = vec![0];
     let mut in_wave = vec![false; sets.slot.len()];
     let mut members: Vec<u32> = Vec::new();
     let mut cost = 0usize;
     for (i, g) in groups.iter().enumerate() {
+        let g = g.as_ref();
         let new = |in_wave: &[bool]| -> usize {
             g.iter()
                 .filter(|&&u| sets.lacks(u) && !in_wave[u as usize])

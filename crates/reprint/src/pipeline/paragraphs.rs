@@ -170,9 +170,10 @@ pub(crate) fn paragraph_stage(
         budget: set_budget / 2,
         cost: &cost,
     };
+    let lists = groups.lists();
     let matched = match_units(
         paras.len(),
-        &groups,
+        &lists,
         &mut sets,
         load,
         Some(waves),
@@ -182,6 +183,7 @@ pub(crate) fn paragraph_stage(
         (timer, "paragraph re-read"),
     );
     drop(sets);
+    drop(lists);
     drop(groups);
     excerpts.flush();
     first.issues.extend(issues);
