@@ -134,7 +134,7 @@ pub fn band_keys(sig: &[u32], p: LshParams, out: &mut Vec<u64>) {
 /// `bands`) belongs to item `i`. Same output contract as [`candidate_groups`].
 pub fn groups_from_keys(keys: &[u64], bands: usize) -> Vec<Vec<u32>> {
     let n = keys.len().checked_div(bands).unwrap_or(0);
-    groups_from_band_keys(bands, |band| {
+    groups_from_band_keys(bands, bands, |band| {
         (0..n).map(|i| keys[i * bands + band]).collect()
     })
     .into_lists()
@@ -142,21 +142,31 @@ pub fn groups_from_keys(keys: &[u64], bands: usize) -> Vec<Vec<u32>> {
 
 /// [`groups_from_keys`] for keys held band by band: `band_keys(b)` gives
 /// band `b`'s key of every item, in item order. Bands are asked for (and
-/// their keys held) a few at a time, in parallel.
-pub fn groups_from_band_keys(bands: usize, band_keys: impl Fn(usize) -> Vec<u64> + Sync) -> Groups {
-    let bands: Vec<BandGroups> = (0..bands)
-        .into_par_iter()
-        .map(|band| {
+/// their keys held) in parallel, at most `at_once` at a time: sorting a
+/// band takes about [`BAND_BYTES_PER_ITEM`] bytes an item while it lasts.
+pub fn groups_from_band_keys(
+    bands: usize,
+    at_once: usize,
+    band_keys: impl Fn(usize) -> Vec<u64> + Sync,
+) -> Groups {
+    let all: Vec<usize> = (0..bands).collect();
+    let mut done: Vec<BandGroups> = Vec::with_capacity(bands);
+    for some in all.chunks(at_once.max(1)) {
+        done.par_extend(some.par_iter().map(|&band| {
             let keyed: Vec<(u64, u32)> = band_keys(band)
                 .into_iter()
                 .enumerate()
                 .map(|(i, k)| (k, i as u32))
                 .collect();
             buckets(keyed)
-        })
-        .collect();
-    distinct_sorted(&bands)
+        }));
+    }
+    distinct_sorted(&done)
 }
+
+/// Bytes an item takes while its band is grouped: its key read back (8),
+/// paired with the item (16), and the sorted copy (16).
+pub const BAND_BYTES_PER_ITEM: usize = 40;
 
 /// One band's buckets of two or more items, flat: a band yields millions
 /// of small groups on a large corpus, most of them again in other bands,
@@ -558,7 +568,7 @@ mod tests {
         assert!(expected.len() < total);
         assert_eq!(distinct_sorted(&per_band).into_lists(), expected);
         assert_eq!(distinct_sorted(&again).into_lists(), expected);
-        let by_keys = groups_from_band_keys(bands, |b| keys[b].clone());
+        let by_keys = groups_from_band_keys(bands, 1, |b| keys[b].clone());
         let slices: Vec<&[u32]> = expected.iter().map(Vec::as_slice).collect();
         assert_eq!(by_keys.lists(), slices);
         assert_eq!(by_keys.len(), expected.len());

@@ -93,7 +93,11 @@ pub(crate) fn paragraph_stage(
         findings: findings_budget,
     } = budgets;
     let unread = std::sync::Mutex::new(None);
-    let groups = lsh::groups_from_band_keys(p.bands, |band| {
+    // Bands grouped at once: as many as half the set budget holds (all of
+    // them on a small corpus, one at a time on a very large one).
+    let band_bytes = first.paras.len().max(1) * lsh::BAND_BYTES_PER_ITEM;
+    let at_once = (set_budget / 2 / band_bytes).clamp(1, p.bands.max(1));
+    let groups = lsh::groups_from_band_keys(p.bands, at_once, |band| {
         first.para_keys.part(band).unwrap_or_else(|e| {
             *unread.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
             Vec::new()
