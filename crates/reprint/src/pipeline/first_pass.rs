@@ -108,9 +108,6 @@ impl FirstPass {
         self.sets.push(o.set);
     }
 
-    /// Gives back the spare capacity of what the later stages hold (the
-    /// tables grew by doubling while the inputs were read: a quarter of
-    /// the signatures' bytes on average).
     /// After document LSH, which is all that reads every signature: they
     /// are dropped when no paragraph stage follows (`needed` false), or
     /// go to a temporary file when they take more than `max_bytes`, for
@@ -134,6 +131,9 @@ impl FirstPass {
         }
     }
 
+    /// Gives back the spare capacity of what the later stages hold (the
+    /// tables grew by doubling while the inputs were read: a quarter of
+    /// the signatures' bytes on average).
     pub fn shrink(&mut self) {
         self.docs.shrink_to_fit();
         self.sigs.shrink_to_fit();
