@@ -36,6 +36,16 @@ pub(crate) trait Fixed: Copy + Send + Sync {
     fn get(b: &[u8]) -> Self;
 }
 
+impl Fixed for u32 {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn get(b: &[u8]) -> Self {
+        u32::from_le_bytes(b.try_into().expect("4 bytes"))
+    }
+}
+
 impl Fixed for u64 {
     const SIZE: usize = 8;
     fn put(&self, out: &mut Vec<u8>) {
@@ -49,15 +59,12 @@ impl Fixed for u64 {
 impl Fixed for (u32, u32) {
     const SIZE: usize = 8;
     fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.0.to_le_bytes());
-        out.extend_from_slice(&self.1.to_le_bytes());
+        self.0.put(out);
+        self.1.put(out);
     }
     fn get(b: &[u8]) -> Self {
         let (x, y) = b.split_at(4);
-        (
-            u32::from_le_bytes(x.try_into().expect("4 bytes")),
-            u32::from_le_bytes(y.try_into().expect("4 bytes")),
-        )
+        (u32::get(x), u32::get(y))
     }
 }
 
@@ -328,11 +335,10 @@ impl Rows {
     /// to a temporary file (or kept in memory where none can be written).
     pub fn of(values: &[u32], width: usize) -> Self {
         let mut blobs = Blobs::new(true);
-        let mut bytes = Vec::with_capacity(width * 4);
+        let mut bytes = Vec::with_capacity(width * u32::SIZE);
         for row in values.chunks_exact(width.max(1)) {
             bytes.clear();
-            row.iter()
-                .for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+            row.iter().for_each(|v| v.put(&mut bytes));
             blobs.push(&bytes);
         }
         blobs.flush();
@@ -348,13 +354,9 @@ impl Rows {
         if i >= self.rows {
             return Err(io::ErrorKind::NotFound.into());
         }
-        let bytes = self
-            .blobs
-            .get((i * self.width * 4) as u64, self.width * 4)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect())
+        let row_bytes = self.width * u32::SIZE;
+        let bytes = self.blobs.get((i * row_bytes) as u64, row_bytes)?;
+        Ok(bytes.chunks_exact(u32::SIZE).map(u32::get).collect())
     }
 }
 

@@ -135,22 +135,22 @@ pub const DEFAULT_FINDINGS_BUDGET: usize = 256 << 20;
 /// `--set-budget MIB` as the bytes of [`ScanOptions::set_budget`]: at
 /// least 1 MiB.
 pub fn set_budget_bytes(mib: u64) -> Result<usize> {
-    budget_bytes("--set-budget", mib)
+    if mib == 0 {
+        return Err(Error::InvalidParam(
+            "--set-budget must be at least 1 (MiB)".into(),
+        ));
+    }
+    Ok(mib_bytes(mib))
 }
 
 /// `--findings-budget MIB` as the bytes of
 /// [`ScanOptions::findings_budget`]: 0 keeps every finding in a file.
 pub fn findings_budget_bytes(mib: u64) -> usize {
-    usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+    mib_bytes(mib)
 }
 
-fn budget_bytes(flag: &str, mib: u64) -> Result<usize> {
-    if mib == 0 {
-        return Err(Error::InvalidParam(format!(
-            "{flag} must be at least 1 (MiB)"
-        )));
-    }
-    Ok(usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX))
+fn mib_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
 }
 
 /// What a stage may hold in memory.

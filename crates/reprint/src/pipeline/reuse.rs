@@ -143,8 +143,9 @@ pub(crate) fn reuse_stage(
             })
             .collect();
         for (link, edge) in linked {
-            links.push(key(&edge), link);
-            edges.push((key(&edge), edge));
+            let k = key(&edge);
+            links.push(k, link);
+            edges.push((k, edge));
         }
     }
     edges.sort_by_key(|x| x.0);
