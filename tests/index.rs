@@ -312,6 +312,57 @@ fn remove_by_id_and_by_date() {
     assert_eq!(stats["paragraph_keys"], 0);
 }
 
+#[test]
+fn a_reprint_stored_against_its_source_outlives_the_source() {
+    let env = two_days();
+    let packed = |index: &str| {
+        let stats = env
+            .run(&["index", "stats", "--index", index, "--json"])
+            .json();
+        assert_eq!(stats["format_version"], 4);
+        stats["packed_against_base"].as_u64().unwrap()
+    };
+    // One `index add` of both days: herald-1, a trimmed reprint of
+    // wire-0, is stored against it (herald-2, an exact copy, is not
+    // stored again).
+    env.run(&[
+        "index",
+        "add",
+        "day1",
+        "day2",
+        "--index",
+        "ix2/index.sqlite",
+    ])
+    .expect_code(0);
+    assert_eq!(packed("ix2/index.sqlite"), 1);
+    // `check --update` adds day 2 to day 1's index: the check found
+    // herald-1 copying wire-0, so it is stored against it too.
+    env.run(&["check", "day2", "--update", "--index", INDEX])
+        .expect_code(1);
+    assert_eq!(packed(INDEX), 1);
+    // Removing the source packs the reprint on its own, whole: a copy of
+    // it is verified against its text.
+    env.run(&["index", "remove", "--id", "wire-0", "--index", INDEX])
+        .expect_code(0);
+    env.run(&["index", "verify", "--index", INDEX])
+        .expect_code(0);
+    assert_eq!(packed(INDEX), 0);
+    env.write(
+        "day3/copy.jsonl",
+        dated(
+            "copy-1",
+            &trimmed_reprint(&article(10), 3).text(),
+            "2026-11-22T09:00:00Z",
+            "Gazette",
+        ),
+    );
+    let (run, report) = env.check_json(&["day3"]);
+    let f = findings_of(&report, "duplicate_document");
+    assert_eq!(f.len(), 1, "{run}");
+    assert_eq!(f[0]["matches"][0]["doc"], "herald-1", "{run}");
+    assert_eq!(f[0]["matches"][0]["jaccard"], 1.0, "{run}");
+}
+
 /// Many small files, so `index add` commits many batches.
 fn many_files(env: &TestEnv, dir: &str, n: u64, seed: u64) {
     for i in 0..n {

@@ -64,7 +64,10 @@ fn run_stats(args: &IndexStatsArgs) -> Result<ExitStatus, Error> {
             "index: {} (format {})",
             s.path, s.format_version
         ))?;
-        out.line(format_args!("documents: {}", s.documents))?;
+        out.line(format_args!(
+            "documents: {} ({} packed against a base)",
+            s.documents, s.packed_against_base
+        ))?;
         out.line(format_args!(
             "lookup keys: {} document, {} paragraph, {} reuse",
             s.document_keys, s.paragraph_keys, s.reuse_keys

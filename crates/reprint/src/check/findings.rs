@@ -500,6 +500,7 @@ mod tests {
             paragraphs: vec![(3, 3, 77)],
             text: String::new(),
             packed_text: Vec::new(),
+            base_hint: None,
         }
     }
 

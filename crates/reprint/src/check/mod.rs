@@ -31,7 +31,9 @@ use crate::error::{Error, Result};
 use crate::index::{self, Added, Index, Mode, Record, Selection, Stored};
 use crate::input::{Held, Issue, IssueKind, SourceKind};
 use crate::pipeline::{self, HeldDocument, Scan, ScanOptions};
-use crate::report::check::{CheckReport, CheckSummary, IndexSummary, Status, CHECK_SCHEMA_VERSION};
+use crate::report::check::{
+    CheckReport, CheckSummary, Finding, FindingKind, IndexSummary, Status, CHECK_SCHEMA_VERSION,
+};
 use crate::report::Tool;
 
 /// SQLite page cache while adding documents (rows are appended; only
@@ -139,21 +141,26 @@ pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOut
     // can store one while this run packs texts with its own.
     index.begin()?;
     let mut packer = index.packer();
-    // A writer thread stores one batch while the next is read and signed.
+    // A writer thread stores one batch while the next is read and signed
+    // (packing texts against their bases in a pool of its own).
     let (send, batches) = std::sync::mpsc::sync_channel::<ToWriter>(1);
+    let pool = pipeline::thread_pool(cfg)?;
     let writer = std::thread::spawn(move || -> Result<(Index, Added)> {
         let mut added = Added::default();
-        for msg in batches {
-            match msg {
-                ToWriter::Dictionary(id, dict) => index.add_dictionary(id, dict)?,
-                ToWriter::Batch(batch) => {
-                    let a = index.insert(&batch, &first_seen)?;
-                    added.added += a.added;
-                    added.known += a.known;
-                    index.flush_if_full()?;
+        pool.install(|| -> Result<()> {
+            for msg in batches {
+                match msg {
+                    ToWriter::Dictionary(id, dict) => index.add_dictionary(id, dict)?,
+                    ToWriter::Batch(batch) => {
+                        let a = index.insert(&batch, &first_seen)?;
+                        added.added += a.added;
+                        added.known += a.known;
+                        index.flush_if_full()?;
+                    }
                 }
             }
-        }
+            Ok(())
+        })?;
         index.commit()?;
         Ok((index, added))
     });
@@ -181,7 +188,7 @@ pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOut
         if packer.dictionary().is_some() && trained_ratio.is_none() {
             trained_ratio = Some(ratio);
         }
-        batch.iter_mut().for_each(Record::drop_text);
+        // The texts stay: the writer packs them against their bases.
         send.send(ToWriter::Batch(batch)).map_err(stopped)
     });
     drop(send);
@@ -198,6 +205,32 @@ pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOut
         total: index.len()?,
         issues: out.issues,
     })
+}
+
+/// Gives each checked document found to copy or derive from an indexed
+/// one the row of the first such (the one its finding names first) as the
+/// base to pack its text against when it is added.
+fn hint_bases(findings: &[Finding], records: &mut [Record], history: &[Stored]) {
+    let rows: HashMap<(&str, &str, u64), i64> = history
+        .iter()
+        .map(|s| ((s.id.as_str(), s.path.as_str(), s.line), s.rowid))
+        .collect();
+    let mut hints: HashMap<(&str, &str), i64> = HashMap::new();
+    for f in findings {
+        if !matches!(
+            f.kind,
+            FindingKind::DuplicateDocument | FindingKind::DerivedDocument
+        ) {
+            continue;
+        }
+        let indexed = f.matches.iter().find(|m| m.indexed);
+        if let Some(&row) = indexed.and_then(|m| rows.get(&(&*m.doc, &*m.path, m.line))) {
+            hints.entry((&f.doc, &f.path)).or_insert(row);
+        }
+    }
+    for r in records.iter_mut() {
+        r.base_hint = hints.get(&(r.id.as_str(), r.path.as_str())).copied();
+    }
 }
 
 /// Removes the selected documents and their keys, a transaction per
@@ -364,9 +397,9 @@ fn check_in_pool(
         if let Some(i) = &mut index {
             i.set_cache_mib(WRITE_CACHE_MIB)?;
             let mut records = records;
+            hint_bases(&findings, &mut records, &history);
             i.train_dictionary(&records)?;
             index::pack_all(&i.packer(), &mut records);
-            records.iter_mut().for_each(Record::drop_text);
             let a = i.add(&records, &index::now())?;
             summary.added = Some(a.added);
             summary.not_added_known = Some(a.known);

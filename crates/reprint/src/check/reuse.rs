@@ -144,6 +144,7 @@ mod tests {
             paragraphs: Vec::new(),
             text: "text".into(),
             packed_text: Vec::new(),
+            base_hint: None,
         }
     }
 

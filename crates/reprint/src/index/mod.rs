@@ -22,6 +22,7 @@
 //! transaction, and a second writer waits (busy timeout) or gets a clear
 //! "locked" error.
 
+mod bases;
 mod keys;
 mod pack;
 mod record;
@@ -34,8 +35,9 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
 use crate::input::Meta;
+use bases::{Base, Bases};
 use keys::{Keys, Kind};
-pub use pack::{pack_all, PackScratch, Packer, DICT_MIN_SAMPLES, DRIFT};
+pub use pack::{pack_against, pack_all, PackScratch, Packer, DICT_MIN_SAMPLES, DRIFT};
 use record::i64_of;
 pub use record::{content_hash, fingerprint, short_key, Added, Record, Stats, Stored};
 
@@ -43,12 +45,20 @@ pub use record::{content_hash, fingerprint, short_key, Added, Record, Stats, Sto
 ///
 /// Format 2 added the reuse fingerprints; format 3 stores texts with zstd
 /// and a trained dictionary, and the keys as compact runs ([`keys`]), and
-/// no signatures. An older file is refused with the fix.
-pub const FORMAT_VERSION: i64 = 3;
+/// no signatures; format 4 packs a text against another's (its base,
+/// column `docs.base`: [`bases`]). A format 3 file is upgraded in place
+/// when opened (one new column); an older one is refused with the fix.
+pub const FORMAT_VERSION: i64 = 4;
+/// The oldest format upgraded in place.
+const UPGRADED_FROM: i64 = 3;
 /// Pending key pairs (8 bytes each) above which [`Index::flush_if_full`]
 /// writes them as a run and commits: `index add` commits about every
 /// 120,000 documents of 600 words.
 pub const FLUSH_PAIRS: usize = 1 << 24;
+/// The index of the texts packed against a base (to repack them when
+/// their base is removed).
+const BASE_INDEX: &str =
+    "CREATE INDEX IF NOT EXISTS docs_base ON docs(base) WHERE base IS NOT NULL;";
 /// `PRAGMA application_id` of a reprint index ("RPRT").
 const APPLICATION_ID: i64 = 0x5250_5254;
 /// Paragraph bands kept for lookup: a paragraph is found again if one of
@@ -81,6 +91,8 @@ pub struct Index {
     writing: bool,
     /// Row ids of table `origins` by (path, first seen), as written.
     origins: HashMap<(String, String), i64>,
+    /// The texts written so far that new ones may be packed against.
+    bases: Bases,
 }
 
 /// How an index is opened.
@@ -134,6 +146,7 @@ impl Index {
             pending: Vec::new(),
             writing: false,
             origins: HashMap::new(),
+            bases: Bases::default(),
         };
         index.setup(params, lock_timeout)?;
         index.packer = Packer::new(index.stored_dictionaries()?);
@@ -166,7 +179,7 @@ impl Index {
                 ),
             });
         }
-        if tables > 0 && version < FORMAT_VERSION {
+        if tables > 0 && version < UPGRADED_FROM {
             return Err(Error::Index {
                 path: self.path.clone(),
                 message: format!(
@@ -197,6 +210,9 @@ impl Index {
         })
         .map_err(e)?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
+        if tables > 0 && version < FORMAT_VERSION {
+            self.upgrade()?;
+        }
         // 32 MiB of page cache for look-ups; writers raise it (`set_cache_mib`).
         c.pragma_update(None, "cache_size", -32_768).map_err(e)?;
         match params {
@@ -288,12 +304,14 @@ impl Index {
                  url TEXT, title TEXT, date TEXT, source TEXT,
                  content_hash INTEGER NOT NULL,
                  reuse_key_count INTEGER NOT NULL,
-                 text BLOB NOT NULL);
+                 text BLOB NOT NULL,
+                 base INTEGER);
              CREATE TABLE IF NOT EXISTS origins (id INTEGER PRIMARY KEY, path TEXT NOT NULL,
                  first_seen TEXT NOT NULL, UNIQUE (path, first_seen));
              CREATE UNIQUE INDEX IF NOT EXISTS docs_content ON docs(content_hash);
              CREATE INDEX IF NOT EXISTS docs_id ON docs(id);
              CREATE INDEX IF NOT EXISTS docs_origin ON docs(origin);
+             {BASE_INDEX}
              CREATE TABLE IF NOT EXISTS dictionary (id INTEGER PRIMARY KEY, dict BLOB NOT NULL);
              {}",
             Keys::SCHEMA
@@ -311,6 +329,33 @@ impl Index {
                 .map_err(|e| self.err(e))?;
         }
         tx.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    /// Upgrades a format 3 file to format 4 in one write: the column of
+    /// bases (empty: every text there is packed on its own) and its index.
+    fn upgrade(&self) -> Result<()> {
+        let c = &self.conn;
+        let e = |e| self.err(e);
+        c.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+        let done = (|| {
+            // Another process may have upgraded it meanwhile.
+            let version: i64 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(e)?;
+            if version == UPGRADED_FROM {
+                c.execute_batch(&format!(
+                    "ALTER TABLE docs ADD COLUMN base INTEGER;
+                     {BASE_INDEX}
+                     PRAGMA user_version = {FORMAT_VERSION};"
+                ))
+                .map_err(e)?;
+            }
+            c.execute_batch("COMMIT").map_err(e)
+        })();
+        if done.is_err() {
+            let _ = c.execute_batch("ROLLBACK");
+        }
+        done
     }
 
     /// The parameters the index was built with.
@@ -524,6 +569,7 @@ impl Index {
         }
         self.pending.clear();
         self.origins.clear();
+        self.bases.forget();
     }
 
     /// Commits and opens a new write when the pending keys are over
@@ -559,7 +605,8 @@ impl Index {
 
     /// Inserts records into the open write ([`Index::begin`]); a record
     /// whose content is already indexed is skipped. Texts not packed yet
-    /// are packed here.
+    /// are packed here; a text still held is also packed against the base
+    /// [`Bases`] proposes, and stored so when that is smaller.
     pub fn insert(&mut self, records: &[Record], first_seen: &str) -> Result<Added> {
         let path = self.path.clone();
         let e = |e| sql_error(&path, e);
@@ -568,23 +615,32 @@ impl Index {
             .iter()
             .map(|r| self.origin(&r.path, first_seen))
             .collect::<Result<_>>()?;
+        let against = self.pack_against_bases(records)?;
         let mut scratch = self.packer.scratch();
         let mut doc = self
             .conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO docs (id, origin, line, url, title, date, source, \
-                 content_hash, text, reuse_key_count) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 content_hash, text, reuse_key_count, base) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .map_err(e)?;
         let mut packed: Vec<u8>;
-        for (r, origin) in records.iter().zip(origins) {
+        let mut rows = vec![0i64; records.len()];
+        for (i, (r, origin)) in records.iter().zip(origins).enumerate() {
             let m = &r.meta;
-            let text = if r.packed_text.is_empty() {
-                packed = self.packer.pack(&r.text, &mut scratch);
-                &packed
-            } else {
-                &r.packed_text
+            let base_row = match against[i].as_ref().map(|(b, _)| *b) {
+                Some(Base::Row(row)) => Some(row),
+                Some(Base::InBatch(j)) => Some(rows[j]).filter(|&row| row > 0),
+                None => None,
+            };
+            let text = match (base_row, &against[i]) {
+                (Some(_), Some((_, t))) => t,
+                _ if r.packed_text.is_empty() => {
+                    packed = self.packer.pack(&r.text, &mut scratch);
+                    &packed
+                }
+                _ => &r.packed_text,
             };
             let n = doc
                 .execute(params![
@@ -598,6 +654,7 @@ impl Index {
                     i64_of(r.content_hash),
                     text,
                     r.reuse_keys.len() as i64,
+                    base_row,
                 ])
                 .map_err(e)?;
             if n == 0 {
@@ -606,6 +663,7 @@ impl Index {
             }
             added.added += 1;
             let rowid = self.conn.last_insert_rowid();
+            rows[i] = rowid;
             if rowid > keys::MAX_DOC {
                 return Err(Error::Index {
                     path: self.path.clone(),
@@ -624,7 +682,68 @@ impl Index {
                     .extend(ks.iter().map(|&k| keys::pair(kind, k, rowid)));
             }
         }
+        self.bases.written(&rows);
         Ok(added)
+    }
+
+    /// For each record whose text is still held and has a base proposed
+    /// ([`Bases::propose`]): the base and the text packed against it, when
+    /// that is smaller than the text packed on its own. The bases' texts
+    /// are read first, one at a time; the packing is done in parallel.
+    fn pack_against_bases(&mut self, records: &[Record]) -> Result<Vec<Option<Against>>> {
+        use rayon::prelude::*;
+        let proposed = self.bases.propose(records);
+        let mut q = self
+            .conn
+            .prepare_cached("SELECT text FROM docs WHERE rowid = ?1 AND base IS NULL")
+            .map_err(|e| sql_error(&self.path, e))?;
+        // Each proposed base's text: as stored (packed), or as held.
+        enum Text<'a> {
+            Packed(Vec<u8>),
+            Held(&'a str),
+        }
+        let mut stored: Vec<Option<(Base, Text)>> = Vec::with_capacity(records.len());
+        for (r, p) in records.iter().zip(&proposed) {
+            let base = match *p {
+                _ if r.text.is_empty() => None,
+                Some(b @ Base::Row(row)) => q
+                    .query_row([row], |r| r.get::<_, Vec<u8>>(0))
+                    .optional()
+                    .map_err(|e| sql_error(&self.path, e))?
+                    .map(|t| (b, Text::Packed(t))),
+                Some(b @ Base::InBatch(j)) if !records[j].text.is_empty() => {
+                    Some((b, Text::Held(&records[j].text)))
+                }
+                Some(b @ Base::InBatch(j)) => Some(&records[j].packed_text)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| (b, Text::Packed(t.clone()))),
+                None => None,
+            };
+            stored.push(base);
+        }
+        let packer = &self.packer;
+        Ok(records
+            .par_iter()
+            .zip(stored)
+            .map(|(r, base)| {
+                let (b, base) = base?;
+                let unpacked;
+                let base_text = match base {
+                    Text::Held(t) => t,
+                    Text::Packed(p) => {
+                        unpacked = packer.unpack(&p, None).ok()?;
+                        &unpacked
+                    }
+                };
+                let t = pack_against(&r.text, base_text);
+                let alone = if r.packed_text.is_empty() {
+                    packer.pack(&r.text, &mut packer.scratch()).len()
+                } else {
+                    r.packed_text.len()
+                };
+                (t.len() < alone).then_some((b, t))
+            })
+            .collect())
     }
 
     /// Indexed documents sharing a key with the records: at most
@@ -711,8 +830,8 @@ impl Index {
             .conn
             .prepare_cached(
                 "SELECT d.id, o.path, d.line, d.url, d.title, d.date, d.source, d.content_hash, \
-                 o.first_seen, d.text FROM docs d JOIN origins o ON o.id = d.origin \
-                 WHERE d.rowid = ?1",
+                 o.first_seen, d.text, b.text FROM docs d JOIN origins o ON o.id = d.origin \
+                 LEFT JOIN docs b ON b.rowid = d.base WHERE d.rowid = ?1",
             )
             .map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(rowids.len());
@@ -736,19 +855,21 @@ impl Index {
                             text: String::new(),
                         },
                         r.get::<_, Vec<u8>>(9)?,
+                        r.get::<_, Option<Vec<u8>>>(10)?,
                     ))
                 })
                 .optional()
                 .map_err(|e| self.err(e))?;
-            if let Some((mut doc, packed)) = row {
-                doc.text = self.packer.unpack(&packed).map_err(|e| Error::Index {
-                    path: self.path.clone(),
-                    message: format!(
-                        "document {} (row {rowid}) has a damaged text ({e}); remove it with \
+            if let Some((mut doc, packed, base)) = row {
+                doc.text =
+                    (self.packer.unpack(&packed, base.as_deref())).map_err(|e| Error::Index {
+                        path: self.path.clone(),
+                        message: format!(
+                            "document {} (row {rowid}) has a damaged text ({e}); remove it with \
                          `reprint index remove --id {}`",
-                        doc.id, doc.id
-                    ),
-                })?;
+                            doc.id, doc.id
+                        ),
+                    })?;
                 out.push(doc);
             }
         }
@@ -782,22 +903,26 @@ impl Index {
 
     /// The texts of these rows (empty for a damaged or missing one).
     pub fn texts(&self, rowids: &[i64]) -> Result<Vec<String>> {
-        let mut q = self
-            .conn
-            .prepare_cached("SELECT text FROM docs WHERE rowid = ?1")
-            .map_err(|e| self.err(e))?;
         rowids
             .iter()
-            .map(|&rowid| {
-                let packed: Option<Vec<u8>> = q
-                    .query_row([rowid], |r| r.get(0))
-                    .optional()
-                    .map_err(|e| self.err(e))?;
-                Ok(packed
-                    .and_then(|p| self.packer.unpack(&p).ok())
-                    .unwrap_or_default())
-            })
+            .map(|&rowid| Ok(self.text(rowid)?.and_then(|t| t.ok()).unwrap_or_default()))
             .collect()
+    }
+
+    /// The text of a row (`None`: no such row; an error inside: damaged).
+    fn text(&self, rowid: i64) -> Result<Option<std::io::Result<String>>> {
+        let mut q = self
+            .conn
+            .prepare_cached(
+                "SELECT d.text, b.text FROM docs d LEFT JOIN docs b ON b.rowid = d.base \
+                 WHERE d.rowid = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let packed: Option<(Vec<u8>, Option<Vec<u8>>)> = q
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(packed.map(|(p, base)| self.packer.unpack(&p, base.as_deref())))
     }
 
     /// Removes documents and their keys in one transaction (one pass over
@@ -817,6 +942,7 @@ impl Index {
     fn remove_in(&mut self, rowids: &[i64]) -> Result<u64> {
         let mut n = 0;
         let mut gone: HashSet<u32> = HashSet::new();
+        self.repack_dependents(rowids)?;
         {
             let mut del = self
                 .conn
@@ -833,6 +959,47 @@ impl Index {
             .remove_docs(&gone)
             .map_err(|e| self.key_error(e))?;
         Ok(n)
+    }
+
+    /// Packs on their own the texts packed against one of `rowids` (about
+    /// to be removed) that are not removed with them.
+    fn repack_dependents(&mut self, rowids: &[i64]) -> Result<()> {
+        let removed: HashSet<i64> = rowids.iter().copied().collect();
+        let mut dependents: Vec<i64> = Vec::new();
+        {
+            let mut q = self
+                .conn
+                .prepare_cached("SELECT rowid FROM docs WHERE base = ?1")
+                .map_err(|e| self.err(e))?;
+            for &rowid in rowids {
+                let rows = q
+                    .query_map([rowid], |r| r.get::<_, i64>(0))
+                    .map_err(|e| self.err(e))?;
+                for d in rows {
+                    let d = d.map_err(|e| self.err(e))?;
+                    if !removed.contains(&d) {
+                        dependents.push(d);
+                    }
+                }
+            }
+        }
+        let mut scratch = self.packer.scratch();
+        let mut put = self
+            .conn
+            .prepare_cached("UPDATE docs SET text = ?1, base = NULL WHERE rowid = ?2")
+            .map_err(|e| self.err(e))?;
+        for d in dependents {
+            let text = self.text(d)?.transpose().map_err(|e| Error::Index {
+                path: self.path.clone(),
+                message: format!(
+                    "row {d} has a damaged text ({e}) and its base is being removed; remove \
+                     it too"
+                ),
+            })?;
+            let packed = self.packer.pack(&text.unwrap_or_default(), &mut scratch);
+            put.execute(params![packed, d]).map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     /// Counts and parameters.
@@ -852,6 +1019,7 @@ impl Index {
                 path: self.path.display().to_string(),
                 format_version: FORMAT_VERSION,
                 documents: 0,
+                packed_against_base: 0,
                 document_keys: 0,
                 paragraph_keys: 0,
                 reuse_keys: 0,
@@ -876,6 +1044,7 @@ impl Index {
             path: self.path.display().to_string(),
             format_version: FORMAT_VERSION,
             documents: count("SELECT count(*) FROM docs")?,
+            packed_against_base: count("SELECT count(*) FROM docs WHERE base IS NOT NULL")?,
             document_keys,
             paragraph_keys,
             reuse_keys,
@@ -904,6 +1073,9 @@ impl Index {
         }
     }
 }
+
+/// A text packed against its base, and where the base is.
+type Against = (Base, Vec<u8>);
 
 /// Which documents `index remove` takes out.
 #[derive(Debug, Clone)]
@@ -994,6 +1166,7 @@ mod tests {
             paragraphs: Vec::new(),
             text: "the text of the story".into(),
             packed_text: Vec::new(),
+            base_hint: None,
         }
     }
 
@@ -1060,6 +1233,136 @@ mod tests {
             (0, 0, 0, 0)
         );
         ix.integrity_check().unwrap();
+    }
+
+    /// A story of `n` sentences, sentence `i` varied by `seed`.
+    fn story(n: usize, seed: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "The council met on day {} and voted {} to {} on the harbour plan, item {i}.",
+                    (i * 7 + seed) % 31,
+                    (i * 3 + seed) % 11,
+                    i % 5
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn bases(ix: &Index) -> Vec<(String, Option<i64>)> {
+        let mut q = ix
+            .conn
+            .prepare("SELECT id, base FROM docs ORDER BY rowid")
+            .unwrap();
+        q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn reprints_are_packed_against_their_source_and_survive_its_removal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.sqlite");
+        let mut ix =
+            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let with_text = |id: &str, hash: u64, text: String| Record {
+            text,
+            ..record(id, hash, &[4, 8, 12, 16])
+        };
+        let source = story(60, 0);
+        let trimmed = format!("{} A line of its own.", &source[..source.len() * 3 / 4]);
+        let unrelated = (0..60)
+            .map(|i| format!("Word{i} zz{} qq{}", i * 13 % 17, i * 5))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first = [
+            with_text("source", 1, source.clone()),
+            with_text("trimmed", 2, trimmed.clone()),
+            with_text("unrelated", 3, unrelated.clone()),
+        ];
+        ix.add(&first, "2026-11-21T00:00:00Z").unwrap();
+        // A later write: the source is found in the index.
+        let reworded = source.replace("harbour", "harbor");
+        ix.add(
+            &[with_text("reworded", 4, reworded.clone())],
+            "2026-11-22T00:00:00Z",
+        )
+        .unwrap();
+        let src = ix.select(&Selection::Id("source".into())).unwrap()[0];
+        assert_eq!(
+            bases(&ix),
+            [
+                ("source".to_string(), None),
+                ("trimmed".to_string(), Some(src)),
+                ("unrelated".to_string(), None),
+                ("reworded".to_string(), Some(src)),
+            ]
+        );
+        let texts = [source, trimmed, unrelated, reworded];
+        let all: Vec<i64> = (1..=4).collect();
+        let fetched: Vec<String> = ix
+            .fetch(&all)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.text)
+            .collect();
+        assert_eq!(fetched, texts);
+        assert_eq!(ix.texts(&all).unwrap(), texts);
+        // Removing the source packs its reprints on their own.
+        ix.remove(&[src]).unwrap();
+        assert!(bases(&ix).iter().all(|(_, b)| b.is_none()));
+        assert_eq!(ix.texts(&all[1..]).unwrap(), texts[1..]);
+        ix.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn an_index_of_format_3_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("three.sqlite");
+        let mut ix =
+            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        ix.add(&[record("a", 1, &[4])], "2026-11-21T00:00:00Z")
+            .unwrap();
+        drop(ix);
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP INDEX docs_base; ALTER TABLE docs DROP COLUMN base; PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        drop(c);
+        let mut ix = Index::open(
+            &path,
+            Some(&params()),
+            Mode::Existing,
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        assert_eq!(ix.stats().unwrap().format_version, FORMAT_VERSION);
+        let long = |id: &str, hash| Record {
+            text: story(40, 1),
+            ..record(id, hash, &[4])
+        };
+        ix.add(&[long("b", 2), long("c", 3)], "2026-11-22T00:00:00Z")
+            .unwrap();
+        assert_eq!(
+            ix.texts(&[1, 2, 3]).unwrap(),
+            [
+                "the text of the story".to_string(),
+                story(40, 1),
+                story(40, 1)
+            ]
+        );
+        // Against b: a was written by another process (bases are found
+        // among the documents one writer wrote).
+        assert_eq!(bases(&ix)[2].1, Some(2));
+        ix.integrity_check().unwrap();
+        let version: i64 = ix
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, FORMAT_VERSION);
     }
 
     #[test]

@@ -10,8 +10,16 @@
 //! a tag byte saying how it was packed (and then its dictionary's number),
 //! so that texts packed before the index had a dictionary stay readable.
 //!
+//! A text can also be packed against another stored text, its *base*
+//! ([`pack_against`], tag [`TAG_BASE`]): zstd with the base's text as a
+//! prefix. A reprint packed against its source takes a fraction of what
+//! the dictionary alone leaves (the index's writer chooses bases:
+//! [`super::bases`]). A base is always a text packed on its own, so
+//! reading any text unpacks at most two.
+//!
 //! Invariant: `unpack(pack(t)) == t` for every text, with or without a
-//! dictionary (tested); a damaged text is an error, never a panic.
+//! dictionary, and `unpack(pack_against(t, b), Some(pack(b))) == t`
+//! (tested); a damaged text is an error, never a panic.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -35,6 +43,9 @@ pub const DRIFT: f64 = 1.2;
 const TAG_PLAIN: u8 = 1;
 /// Tag of a text packed with zstd and a dictionary (its number follows).
 const TAG_DICT: u8 = 2;
+/// Tag of a text packed with zstd against its base's text (the row of
+/// its base is kept beside it, in column `docs.base`).
+const TAG_BASE: u8 = 3;
 
 /// Packs and unpacks texts with an index's dictionary (if it has one).
 /// Cheap to clone; shared by the threads that pack a batch.
@@ -158,13 +169,21 @@ impl Packer {
         out
     }
 
-    /// Unpacks a stored text.
-    pub fn unpack(&self, packed: &[u8]) -> std::io::Result<String> {
-        let bad =
-            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    /// Unpacks a stored text; `base` is the stored (packed) text of its
+    /// base, for a text packed against one ([`pack_against`]).
+    pub fn unpack(&self, packed: &[u8], base: Option<&[u8]>) -> std::io::Result<String> {
         let (&tag, body) = packed.split_first().ok_or_else(|| bad("empty"))?;
         let mut out = String::new();
         match tag {
+            TAG_BASE => {
+                let base = base.ok_or_else(|| bad("packed against a base that is not there"))?;
+                if base.first() == Some(&TAG_BASE) {
+                    return Err(bad("packed against a base that has a base of its own"));
+                }
+                let base = self.unpack(base, None)?;
+                zstd::stream::read::Decoder::with_ref_prefix(body, base.as_bytes())?
+                    .read_to_string(&mut out)?;
+            }
             TAG_PLAIN => {
                 zstd::stream::read::Decoder::with_buffer(body)?.read_to_string(&mut out)?;
             }
@@ -182,6 +201,27 @@ impl Packer {
         }
         Ok(out)
     }
+}
+
+fn bad(what: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string())
+}
+
+/// Packs `text` against `base` (the unpacked text of another stored
+/// document, which must be packed on its own): zstd with `base` as a
+/// prefix, so that what the two share costs a few bytes a match.
+pub fn pack_against(text: &str, base: &str) -> Vec<u8> {
+    use zstd::zstd_safe::{compress_bound, CCtx, CParameter};
+    let mut c = CCtx::create();
+    let mut out = vec![0; 1 + compress_bound(text.len())];
+    out[0] = TAG_BASE;
+    let n = c
+        .set_parameter(CParameter::CompressionLevel(LEVEL))
+        .and_then(|_| c.ref_prefix(base.as_bytes()))
+        .and_then(|_| c.compress2(&mut out[1..], text.as_bytes()))
+        .expect("the buffer holds zstd's bound");
+    out.truncate(1 + n);
+    out
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -244,15 +284,15 @@ mod tests {
         {
             let a = with.pack(t, &mut s1);
             let b = plain.pack(t, &mut s2);
-            assert_eq!(with.unpack(&a).unwrap(), *t);
-            assert_eq!(plain.unpack(&b).unwrap(), *t);
+            assert_eq!(with.unpack(&a, None).unwrap(), *t);
+            assert_eq!(plain.unpack(&b, None).unwrap(), *t);
             // A text packed before the index had a dictionary stays readable.
-            assert_eq!(with.unpack(&b).unwrap(), *t);
+            assert_eq!(with.unpack(&b, None).unwrap(), *t);
         }
         let a = with.pack(&texts[7], &mut s1);
         let b = plain.pack(&texts[7], &mut s2);
         assert!(a.len() * 2 < b.len(), "{} vs {}", a.len(), b.len());
-        assert!(plain.unpack(&a).is_err(), "no dictionary: an error");
+        assert!(plain.unpack(&a, None).is_err(), "no dictionary: an error");
         // A second dictionary: new texts use it, the first's still unpack.
         let other: Vec<String> = (0..400).map(|i| story(i).to_uppercase()).collect();
         let dict2 = Packer::train(other.iter().map(String::as_str)).unwrap();
@@ -260,17 +300,45 @@ mod tests {
         assert_eq!((both.dictionaries(), both.next_id()), (2, 3));
         let c = both.pack(&other[3], &mut both.scratch());
         assert_eq!(c[..2], [TAG_DICT, 2]);
-        assert_eq!(both.unpack(&c).unwrap(), other[3]);
-        assert_eq!(both.unpack(&a).unwrap(), texts[7]);
-        assert!(with.unpack(&c).is_err());
+        assert_eq!(both.unpack(&c, None).unwrap(), other[3]);
+        assert_eq!(both.unpack(&a, None).unwrap(), texts[7]);
+        assert!(with.unpack(&c, None).is_err());
+    }
+
+    #[test]
+    fn a_text_packed_against_its_base_round_trips_and_is_smaller() {
+        let texts: Vec<String> = (0..400).map(story).collect();
+        let p = Packer::new(vec![(
+            1,
+            Packer::train(texts.iter().map(String::as_str)).unwrap(),
+        )]);
+        let mut s = p.scratch();
+        let source = texts[3].repeat(4);
+        let reprint = format!("{}\n\nA line of its own.", texts[3].repeat(3));
+        let base = p.pack(&source, &mut s);
+        let against = pack_against(&reprint, &source);
+        assert_eq!(p.unpack(&against, Some(&base)).unwrap(), reprint);
+        assert!(against.len() < p.pack(&reprint, &mut s).len());
+        // Without its base, or against a base packed against another: errors.
+        assert!(p.unpack(&against, None).is_err());
+        assert!(p.unpack(&against, Some(&against)).is_err());
+        // Against the wrong base: an error or another text, never a panic.
+        let wrong = p.pack(&texts[9], &mut s);
+        assert_ne!(
+            p.unpack(&against, Some(&wrong)).ok().as_ref(),
+            Some(&reprint)
+        );
+        // Empty texts and bases.
+        let e = pack_against("", "");
+        assert_eq!(p.unpack(&e, Some(&p.pack("", &mut s))).unwrap(), "");
     }
 
     #[test]
     fn damaged_texts_are_errors() {
         let p = Packer::new(Vec::new());
-        assert!(p.unpack(b"").is_err());
-        assert!(p.unpack(b"\x01not zstd at all \xff\xff").is_err());
-        assert!(p.unpack(b"\x09whatever").is_err());
+        assert!(p.unpack(b"", None).is_err());
+        assert!(p.unpack(b"\x01not zstd at all \xff\xff", None).is_err());
+        assert!(p.unpack(b"\x09whatever", None).is_err());
         assert!(Packer::train(["too", "few"].into_iter()).is_none());
     }
 }

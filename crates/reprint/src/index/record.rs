@@ -34,6 +34,9 @@ pub struct Record {
     /// Its packed text (empty until packed: [`super::Index::add`] packs
     /// what its caller has not).
     pub packed_text: Vec<u8>,
+    /// The row of an indexed document it was found to copy or derive
+    /// from (by `check`), to pack its text against.
+    pub base_hint: Option<i64>,
 }
 
 impl Record {
@@ -80,6 +83,9 @@ pub struct Stats {
     pub format_version: i64,
     /// Documents held.
     pub documents: u64,
+    /// Of them, those whose text is packed against another's (its base:
+    /// a reprint against its source).
+    pub packed_against_base: u64,
     /// Document band-key rows.
     pub document_keys: u64,
     /// Paragraph band-key rows.

@@ -430,6 +430,7 @@ impl<'c> Signer<'c> {
                 .collect(),
             text: doc.text.clone(),
             packed_text: Vec::new(),
+            base_hint: None,
         }
     }
 }
