@@ -69,6 +69,7 @@ fn scan<'py>(
     let (o, cfg, inputs) = prepare(Call::Scan, items, options)?;
     let opts = ScanOptions {
         set_budget: o.set_budget,
+        findings_budget: o.findings_budget,
         ..inputs.scan_options()
     };
     let json = detached(py, || {

@@ -18,7 +18,7 @@ use pyo3::types::{PyBool, PyDict, PyString};
 use reprint::check::IndexOptions;
 use reprint::config::{max_record_bytes, parse_containment, Config, Granularity, Sketch};
 use reprint::input::SourceKind;
-use reprint::pipeline::set_budget_bytes;
+use reprint::pipeline::{findings_budget_bytes, set_budget_bytes};
 
 /// Options of which files are read, and as what (with [`RECORD`], how
 /// inputs are read).
@@ -106,7 +106,7 @@ impl Call {
                 SIGNING,
                 MATCHING,
                 PARAGRAPHS,
-                &["set_budget"],
+                &["set_budget", "findings_budget"],
             ],
             Call::Index => &[
                 FILES,
@@ -137,6 +137,8 @@ pub struct Options {
     pub corpus: Option<PathBuf>,
     /// `set_budget` (`scan`), in bytes.
     pub set_budget: Option<usize>,
+    /// `findings_budget` (`scan`), in bytes.
+    pub findings_budget: Option<usize>,
 }
 
 impl Options {
@@ -153,6 +155,7 @@ pub fn parse(call: Call, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options
         lock_timeout: 60.0,
         corpus: None,
         set_budget: None,
+        findings_budget: None,
     };
     let accepts = call.accepts();
     let Some(kwargs) = kwargs else {
@@ -249,6 +252,9 @@ fn set(o: &mut Options, name: &str, v: &Bound<'_, PyAny>) -> PyResult<()> {
             o.set_budget = optional(v, |v| {
                 set_budget_bytes(whole(name, v)?).map_err(crate::error::to_py)
             })?
+        }
+        "findings_budget" => {
+            o.findings_budget = optional(v, |v| Ok(findings_budget_bytes(whole(name, v)?)))?
         }
         _ => unreachable!("every accepted option is set above: {name}"),
     }

@@ -71,6 +71,13 @@ def test_a_set_budget_changes_no_finding(cli, in_repo):
     assert untimed(got) == untimed(want) == untimed(reprint.scan("corpus/"))
 
 
+def test_findings_kept_in_a_temporary_file_change_no_finding(cli, in_repo):
+    want = json.loads(run_cli(cli, "scan", "corpus/", "--format", "json", "--findings-budget", "0"))
+    got = reprint.scan("corpus/", findings_budget=0)
+    assert got["paragraph_clusters"] and got["reuse"]
+    assert untimed(got) == untimed(want) == untimed(reprint.scan("corpus/"))
+
+
 def test_results_do_not_depend_on_threads(in_repo):
     one = untimed(reprint.scan("corpus/", threads=1))
     two = untimed(reprint.scan("corpus/", threads=2))
@@ -122,6 +129,7 @@ def test_a_bad_record_is_an_issue_not_an_exception():
         ({"lock_timeout": 5}, "lock_timeout"),
         ({"set_budget": 0}, "set_budget"),
         ({"set_budget": -4}, "set_budget"),
+        ({"findings_budget": -1}, "findings_budget"),
     ],
 )
 def test_invalid_options_raise_value_error_naming_them(options, names):

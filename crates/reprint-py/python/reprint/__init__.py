@@ -69,6 +69,10 @@ def scan(records_or_paths: Union[PathLike, Iterable[Union[Record, PathLike]]], *
     ``stats.threads`` say how it ran. ``set_budget=MIB`` caps the memory
     for the documents' exact verification sets (``--set-budget``, default
     512): past it they are read again in waves, never a different result.
+    ``findings_budget=MIB`` caps the memory for paragraph clusters and reuse
+    links (``--findings-budget``, default 256; 0 keeps them all in a
+    temporary file): past it they wait in a temporary file until the report
+    is written, never a different report.
 
     >>> r = reprint.scan("corpus/", threshold=0.8, granularity="documents")
     >>> sizes = [c["size"] for c in r["document_clusters"]]
