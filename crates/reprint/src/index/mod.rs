@@ -4,7 +4,8 @@
 //! Per document the index keeps its id, origin (file and first-seen time,
 //! numbered in table `origins`, and line), metadata, a hash of its
 //! normalized words, and its text, packed with zstd and a dictionary
-//! trained on the texts themselves ([`pack`]), so that a match can be
+//! trained on the texts themselves ([`pack`]), or against the text of
+//! another indexed document it reprints ([`bases`]), so that a match can be
 //! verified exactly and shown. Its lookup keys ([`keys`]) are its LSH band
 //! keys (the document's own bands, and the first [`PARAGRAPH_BANDS`] bands
 //! of every paragraph) and one in [`REUSE_KEY_SUBSAMPLE`] of its reuse
@@ -862,14 +863,16 @@ impl Index {
                 .map_err(|e| self.err(e))?;
             if let Some((mut doc, packed, base)) = row {
                 doc.text =
-                    (self.packer.unpack(&packed, base.as_deref())).map_err(|e| Error::Index {
-                        path: self.path.clone(),
-                        message: format!(
+                    self.packer
+                        .unpack(&packed, base.as_deref())
+                        .map_err(|e| Error::Index {
+                            path: self.path.clone(),
+                            message: format!(
                             "document {} (row {rowid}) has a damaged text ({e}); remove it with \
                          `reprint index remove --id {}`",
                             doc.id, doc.id
                         ),
-                    })?;
+                        })?;
                 out.push(doc);
             }
         }
@@ -963,7 +966,7 @@ impl Index {
 
     /// Packs on their own the texts packed against one of `rowids` (about
     /// to be removed) that are not removed with them.
-    fn repack_dependents(&mut self, rowids: &[i64]) -> Result<()> {
+    fn repack_dependents(&self, rowids: &[i64]) -> Result<()> {
         let removed: HashSet<i64> = rowids.iter().copied().collect();
         let mut dependents: Vec<i64> = Vec::new();
         {
