@@ -38,7 +38,7 @@ use crate::error::{Error, Result};
 use crate::input::Meta;
 use bases::{Base, Bases};
 use keys::{Keys, Kind};
-pub use pack::{pack_against, pack_all, PackScratch, Packer, DICT_MIN_SAMPLES, DRIFT};
+pub use pack::{pack_against, pack_all, BaseScratch, PackScratch, Packer, DICT_MIN_SAMPLES, DRIFT};
 use record::i64_of;
 pub use record::{content_hash, fingerprint, short_key, Added, Record, Stats, Stored};
 
@@ -726,17 +726,17 @@ impl Index {
         Ok(records
             .par_iter()
             .zip(stored)
-            .map(|(r, base)| {
+            .map_init(BaseScratch::default, |scratch, (r, base)| {
                 let (b, base) = base?;
                 let unpacked;
                 let base_text = match base {
                     Text::Held(t) => t,
                     Text::Packed(p) => {
-                        unpacked = packer.unpack(&p, None).ok()?;
+                        unpacked = packer.unpack_alone(&p, scratch).ok()?;
                         &unpacked
                     }
                 };
-                let t = pack_against(&r.text, base_text);
+                let t = pack_against(&r.text, base_text, scratch);
                 let alone = if r.packed_text.is_empty() {
                     packer.pack(&r.text, &mut packer.scratch()).len()
                 } else {

@@ -39,6 +39,9 @@ const DICT_MAX_SAMPLE_BYTES: usize = 8 << 20;
 /// the current dictionary was trained on gets a dictionary of its own.
 pub const DRIFT: f64 = 1.2;
 
+/// Largest text unpacked in one shot (into a buffer of the size its
+/// frame states); a larger one is streamed.
+const ONE_SHOT_MAX: u64 = 64 << 20;
 /// Tag of a text packed with zstd and no dictionary.
 const TAG_PLAIN: u8 = 1;
 /// Tag of a text packed with zstd and a dictionary (its number follows).
@@ -169,6 +172,34 @@ impl Packer {
         out
     }
 
+    /// Unpacks a text packed on its own with `scratch`'s context, in one
+    /// shot when the frame says its size (those [`Packer::pack`] writes
+    /// do), else as [`Packer::unpack`] does.
+    pub fn unpack_alone(
+        &self,
+        packed: &[u8],
+        scratch: &mut BaseScratch,
+    ) -> std::io::Result<String> {
+        let Some((&TAG_DICT, body)) = packed.split_first() else {
+            return self.unpack(packed, None);
+        };
+        let (id, body) = get_varint(body).ok_or_else(|| bad("no dictionary number"))?;
+        let size = zstd::zstd_safe::get_frame_content_size(body).ok().flatten();
+        let dict = self
+            .all
+            .binary_search_by_key(&id, |d| d.id)
+            .map(|i| &self.all[i]);
+        let (Some(size), Ok(dict)) = (size.filter(|&n| n <= ONE_SHOT_MAX), dict) else {
+            return self.unpack(packed, None);
+        };
+        let mut out = Vec::with_capacity(size as usize);
+        scratch
+            .d
+            .decompress_using_ddict(&mut out, body, dict.decoder.as_ddict())
+            .map_err(|_| bad("damaged"))?;
+        String::from_utf8(out).map_err(|_| bad("not UTF-8"))
+    }
+
     /// Unpacks a stored text; `base` is the stored (packed) text of its
     /// base, for a text packed against one ([`pack_against`]).
     pub fn unpack(&self, packed: &[u8], base: Option<&[u8]>) -> std::io::Result<String> {
@@ -207,18 +238,33 @@ fn bad(what: &str) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string())
 }
 
+/// Reusable zstd contexts for packing texts against their bases (one per
+/// thread: making them is a good part of the cost of a short text).
+pub struct BaseScratch {
+    c: zstd::zstd_safe::CCtx<'static>,
+    d: zstd::zstd_safe::DCtx<'static>,
+}
+
+impl Default for BaseScratch {
+    fn default() -> BaseScratch {
+        BaseScratch {
+            c: zstd::zstd_safe::CCtx::create(),
+            d: zstd::zstd_safe::DCtx::create(),
+        }
+    }
+}
+
 /// Packs `text` against `base` (the unpacked text of another stored
-/// document, which must be packed on its own): zstd with `base` as a
-/// prefix, so that what the two share costs a few bytes a match.
-pub fn pack_against(text: &str, base: &str) -> Vec<u8> {
-    use zstd::zstd_safe::{compress_bound, CCtx, CParameter};
-    let mut c = CCtx::create();
-    let mut out = vec![0; 1 + compress_bound(text.len())];
+/// document, which must be packed on its own): zstd with `base` as its
+/// dictionary's raw content (a prefix), so that what the two share costs
+/// a few bytes a match. (A text is UTF-8, so it never starts with zstd's
+/// dictionary magic number, which would make zstd parse it as one.)
+pub fn pack_against(text: &str, base: &str, scratch: &mut BaseScratch) -> Vec<u8> {
+    let mut out = vec![0; 1 + zstd::zstd_safe::compress_bound(text.len())];
     out[0] = TAG_BASE;
-    let n = c
-        .set_parameter(CParameter::CompressionLevel(LEVEL))
-        .and_then(|_| c.ref_prefix(base.as_bytes()))
-        .and_then(|_| c.compress2(&mut out[1..], text.as_bytes()))
+    let n = scratch
+        .c
+        .compress_using_dict(&mut out[1..], text.as_bytes(), base.as_bytes(), LEVEL)
         .expect("the buffer holds zstd's bound");
     out.truncate(1 + n);
     out
@@ -316,8 +362,16 @@ mod tests {
         let source = texts[3].repeat(4);
         let reprint = format!("{}\n\nA line of its own.", texts[3].repeat(3));
         let base = p.pack(&source, &mut s);
-        let against = pack_against(&reprint, &source);
+        let mut bs = BaseScratch::default();
+        let against = pack_against(&reprint, &source, &mut bs);
         assert_eq!(p.unpack(&against, Some(&base)).unwrap(), reprint);
+        assert_eq!(p.unpack_alone(&base, &mut bs).unwrap(), source);
+        // The same context packs and unpacks again.
+        let again = pack_against(&reprint, &source, &mut bs);
+        assert_eq!(
+            (&again, p.unpack_alone(&base, &mut bs).unwrap()),
+            (&against, source.clone())
+        );
         assert!(against.len() < p.pack(&reprint, &mut s).len());
         // Without its base, or against a base packed against another: errors.
         assert!(p.unpack(&against, None).is_err());
@@ -329,7 +383,7 @@ mod tests {
             Some(&reprint)
         );
         // Empty texts and bases.
-        let e = pack_against("", "");
+        let e = pack_against("", "", &mut bs);
         assert_eq!(p.unpack(&e, Some(&p.pack("", &mut s))).unwrap(), "");
     }
 
