@@ -130,9 +130,11 @@ enum ToWriter {
 }
 
 /// Adds every document under the configured paths to the index: texts
-/// packed in parallel as batches are read, written by one thread, one
-/// transaction per [`index::FLUSH_PAIRS`] key pairs (so a killed run keeps
-/// what it committed, and memory stays bounded).
+/// packed in parallel as batches are read, written by one thread (which
+/// also packs a text against the base [`Index::insert`] finds for it, in
+/// a pool of its own), one transaction per [`index::FLUSH_PAIRS`] key
+/// pairs (so a killed run keeps what it committed, and memory stays
+/// bounded).
 pub fn add(cfg: &Config, opts: &ScanOptions, ix: &IndexOptions) -> Result<AddOutcome> {
     let mut index = open(cfg, ix, Mode::Create)?;
     index.set_cache_mib(WRITE_CACHE_MIB)?;

@@ -1153,6 +1153,11 @@ mod tests {
         vec![("bands".into(), "26".into()), ("rows".into(), "3".into())]
     }
 
+    /// Opens (or creates) an index at `path` with [`params`].
+    fn create(path: &Path) -> Result<Index> {
+        Index::open(path, Some(&params()), Mode::Create, Duration::from_secs(1))
+    }
+
     fn record(id: &str, hash: u64, keys: &[u32]) -> Record {
         Record {
             id: id.into(),
@@ -1177,8 +1182,7 @@ mod tests {
     fn add_lookup_fetch_remove() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/index.sqlite");
-        let mut ix =
-            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let mut ix = create(&path).unwrap();
         let a = ix
             .add(
                 &[record("a", 1, &[10, 20]), record("b", 2, &[20, 30])],
@@ -1268,8 +1272,7 @@ mod tests {
     fn reprints_are_packed_against_their_source_and_survive_its_removal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.sqlite");
-        let mut ix =
-            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let mut ix = create(&path).unwrap();
         let with_text = |id: &str, hash: u64, text: String| Record {
             text,
             ..record(id, hash, &[4, 8, 12, 16])
@@ -1324,8 +1327,7 @@ mod tests {
     fn an_index_of_format_3_is_upgraded_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("three.sqlite");
-        let mut ix =
-            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let mut ix = create(&path).unwrap();
         ix.add(&[record("a", 1, &[4])], "2026-11-21T00:00:00Z")
             .unwrap();
         drop(ix);
@@ -1372,14 +1374,11 @@ mod tests {
     fn an_index_of_the_previous_format_is_refused_with_the_fix() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite");
-        drop(Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap());
+        drop(create(&path).unwrap());
         let c = Connection::open(&path).unwrap();
         c.execute_batch("PRAGMA user_version = 2;").unwrap();
         drop(c);
-        let e = Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1))
-            .err()
-            .unwrap()
-            .to_string();
+        let e = create(&path).err().unwrap().to_string();
         assert!(
             e.contains("has index format 2") && e.contains("rebuild it with `reprint index add`"),
             "{e}"
@@ -1390,7 +1389,7 @@ mod tests {
     fn other_parameters_are_refused_with_both_values() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.sqlite");
-        drop(Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap());
+        drop(create(&path).unwrap());
         let other = vec![("bands".into(), "20".into()), ("rows".into(), "3".into())];
         let e = Index::open(&path, Some(&other), Mode::Create, Duration::from_secs(1))
             .err()
@@ -1463,8 +1462,7 @@ mod tests {
     fn texts_round_trip_through_the_index_dictionary() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.sqlite");
-        let mut ix =
-            Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let mut ix = create(&path).unwrap();
         let story = |i: u64| {
             format!("Story {i}: the harbor bridge will close for repairs, the council said. ")
                 .repeat(4)
@@ -1491,7 +1489,7 @@ mod tests {
         ix.add(&packed, "2026-11-21T00:00:00Z").unwrap();
         drop(ix);
         // Reopened: the dictionary is the stored one; every text comes back.
-        let ix = Index::open(&path, Some(&params()), Mode::Create, Duration::from_secs(1)).unwrap();
+        let ix = create(&path).unwrap();
         assert_eq!(ix.packer().dictionary(), Some(dict.as_slice()));
         let rows: Vec<i64> = (1..=300).collect();
         let docs = ix.fetch(&rows).unwrap();
