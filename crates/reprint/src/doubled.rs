@@ -117,25 +117,30 @@ fn grams(words: &[u64]) -> Vec<u64> {
     g
 }
 
-/// Marks a word that is not a content word.
+/// Marks an empty slot of the id table.
 const NO_ID: u32 = u32::MAX;
 
 /// Reusable buffers of [`detect`]; keep one per thread.
 #[derive(Debug, Default)]
 pub struct DoubledScratch {
     words: WordScratch,
-    /// Per word: its content word's dense id, or [`NO_ID`].
+    /// Per word: its distinct word's dense id.
     ids: Vec<u32>,
+    /// Per id: 1 for a content word, 0 for a stopword.
+    content: Vec<u32>,
     /// Hash → id table (open addressing; `NO_ID` marks an empty slot).
     keys: Vec<u64>,
     slots: Vec<u32>,
-    left: Vec<u32>,
-    right: Vec<u32>,
+    /// Per id: its occurrences left of the boundary (low half) and right
+    /// of it (high half).
+    sides: Vec<u64>,
 }
 
 impl DoubledScratch {
-    /// Gives every distinct content word of `hashes` a dense id (in order of
-    /// first appearance) into `self.ids`; returns how many there are.
+    /// Gives every distinct word of `hashes` a dense id (in order of first
+    /// appearance) into `self.ids`, and marks in `self.content` which ids
+    /// are content words: the stopword test runs once per distinct word,
+    /// not per occurrence. Returns how many distinct words there are.
     fn assign_ids(&mut self, hashes: &[u64]) -> usize {
         let stops = stopword_table();
         let size = (2 * hashes.len()).next_power_of_two().max(16);
@@ -145,19 +150,16 @@ impl DoubledScratch {
         self.slots.clear();
         self.slots.resize(size, NO_ID);
         self.ids.clear();
-        let mut next = 0u32;
+        self.content.clear();
         for &h in hashes {
-            if is_stopword(stops, h) {
-                self.ids.push(NO_ID);
-                continue;
-            }
             let mut i = (h ^ h >> 29) as usize & mask;
             let id = loop {
                 if self.slots[i] == NO_ID {
+                    let id = self.content.len() as u32;
                     self.keys[i] = h;
-                    self.slots[i] = next;
-                    next += 1;
-                    break next - 1;
+                    self.slots[i] = id;
+                    self.content.push(u32::from(!is_stopword(stops, h)));
+                    break id;
                 }
                 if self.keys[i] == h {
                     break self.slots[i];
@@ -166,7 +168,7 @@ impl DoubledScratch {
             };
             self.ids.push(id);
         }
-        next as usize
+        self.content.len()
     }
 }
 
@@ -183,21 +185,25 @@ pub fn detect(
     }
     let (hashes, starts) = (&words.hashes[..], &words.starts[..paras.len()]);
     let total = hashes.len();
-    // Dense ids of the distinct content words, then per-id counts on each
-    // side of the boundary, updated as the boundary moves forward: every
-    // boundary is scored in time linear in the document overall.
+    // Dense ids of the distinct words, then per-id counts on each side of
+    // the boundary, updated as the boundary moves forward: every boundary
+    // is scored in time linear in the document overall. Stopwords move
+    // with weight 0, so the loop has no branch on the word.
     let distinct = scratch.assign_ids(hashes);
     let DoubledScratch {
-        ids, left, right, ..
+        ids,
+        content,
+        sides,
+        ..
     } = scratch;
-    left.clear();
-    left.resize(distinct, 0);
-    right.clear();
-    right.resize(distinct, 0);
-    for &id in ids.iter().filter(|&&id| id != NO_ID) {
-        right[id as usize] += 1;
+    sides.clear();
+    sides.resize(distinct, 0);
+    for &id in ids.iter() {
+        sides[id as usize] += 1 << 32;
     }
-    let (mut left_distinct, mut right_distinct, mut inter) = (0usize, distinct, 0usize);
+    let mut left_distinct = 0u32;
+    let mut right_distinct: u32 = content.iter().sum();
+    let mut inter = 0u32;
     let mut moved = 0;
     let mut best: Option<(f64, usize)> = None;
     for (s, &cut) in starts.iter().enumerate().skip(2) {
@@ -205,25 +211,17 @@ pub fn detect(
             continue;
         }
         for &id in &ids[moved..cut] {
-            if id == NO_ID {
-                continue;
-            }
-            let (l, r) = (&mut left[id as usize], &mut right[id as usize]);
-            let was_shared = *l > 0 && *r > 0;
-            if *l == 0 {
-                left_distinct += 1;
-            }
-            if *r == 1 {
-                right_distinct -= 1;
-            }
-            *l += 1;
-            *r -= 1;
-            let shared = *r > 0;
-            match (was_shared, shared) {
-                (false, true) => inter += 1,
-                (true, false) => inter -= 1,
-                _ => {}
-            }
+            let side = &mut sides[id as usize];
+            let (l, r) = (*side as u32, (*side >> 32) as u32);
+            let w = content[id as usize];
+            // Left gains its first, right loses its last occurrence; the
+            // word becomes shared when it was on the right alone and stays
+            // there, and stops being shared when its last right one moves.
+            left_distinct += w & u32::from(l == 0);
+            right_distinct -= w & u32::from(r == 1);
+            inter += w & u32::from((l == 0) & (r >= 2));
+            inter -= w & u32::from((l > 0) & (r == 1));
+            *side = *side + 1 - (1 << 32);
         }
         moved = cut;
         if cut * 10 < total * 3 {
@@ -233,7 +231,7 @@ pub fn detect(
         let j = if union == 0 {
             0.0
         } else {
-            inter as f64 / union as f64
+            f64::from(inter) / f64::from(union)
         };
         if best.is_none_or(|(bj, _)| j > bj) {
             best = Some((j, s));
@@ -336,14 +334,15 @@ mod tests {
     }
 
     #[test]
-    fn content_words_get_dense_ids_in_order() {
+    fn words_get_dense_ids_in_order_and_stopwords_are_marked() {
         let h = |w: &str| word_hash(w.as_bytes());
         let hashes: Vec<u64> = ["harbor", "the", "talks", "harbor", "of", "talks", "vote"]
             .map(h)
             .to_vec();
         let mut s = DoubledScratch::default();
-        assert_eq!(s.assign_ids(&hashes), 3);
-        assert_eq!(s.ids, [0, NO_ID, 1, 0, NO_ID, 1, 2]);
+        assert_eq!(s.assign_ids(&hashes), 5);
+        assert_eq!(s.ids, [0, 1, 2, 0, 3, 2, 4]);
+        assert_eq!(s.content, [1, 0, 1, 0, 1]);
     }
 
     #[test]
@@ -371,6 +370,82 @@ mod tests {
             Councilor Ana Reyes voted against, arguing that property taxes would climb for the third year running.\n\n\
             The mayor is expected to sign the budget into law later this week, aides said.\n";
         assert_eq!(detect_text(doc), None);
+    }
+
+    /// The best split's score computed the slow way: content-word sets of
+    /// both sides at every allowed boundary.
+    fn naive_score(t: &str) -> Option<f64> {
+        let paras = segment::paragraphs(t);
+        let mut words = ParagraphWords::default();
+        words.fill(t, &paras, &mut WordScratch::default());
+        let stops = stopword_table();
+        let total = words.hashes.len();
+        let content = |ws: &[u64]| -> HashSet<u64> {
+            ws.iter()
+                .copied()
+                .filter(|&h| !is_stopword(stops, h))
+                .collect()
+        };
+        let mut best: Option<f64> = None;
+        for s in 2..paras.len().saturating_sub(1) {
+            let cut = words.starts[s];
+            if cut * 10 < total * 3 || cut * 10 > total * 7 {
+                continue;
+            }
+            let (l, r) = (content(&words.hashes[..cut]), content(&words.hashes[cut..]));
+            let union = l.union(&r).count();
+            let j = if union == 0 {
+                0.0
+            } else {
+                l.intersection(&r).count() as f64 / union as f64
+            };
+            if best.is_none_or(|b| j > b) {
+                best = Some(j);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_best_split_scores_as_content_word_sets_do() {
+        let vocab: Vec<&str> =
+            "port union vote pay shift dock talks harbor council budget mayor road \
+            library tax rise night offer demand terminal members strike ferry"
+                .split_whitespace()
+                .chain(STOPWORDS.iter().take(30).copied())
+                .collect();
+        let mut next = crate::test_rng::xorshift(0x5EED_D0B1);
+        let mut flagged = 0;
+        let para = |next: &mut dyn FnMut() -> u64| -> String {
+            let n = 3 + next() as usize % 25;
+            (0..n)
+                .map(|_| vocab[next() as usize % vocab.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "."
+        };
+        for _ in 0..200 {
+            let count = 4 + next() as usize % 6;
+            let paras: Vec<String> = (0..count).map(|_| para(&mut next)).collect();
+            // Half the documents repeat their paragraphs, some reworded.
+            let mut all = paras.clone();
+            if next() % 2 == 0 {
+                for p in &paras {
+                    let again = if next() % 3 == 0 {
+                        para(&mut next)
+                    } else {
+                        p.clone()
+                    };
+                    all.push(again);
+                }
+            }
+            let doc = all.join("\n\n");
+            if let Some(d) = detect_text(&doc) {
+                flagged += 1;
+                assert_eq!(Some(d.score), naive_score(&doc), "{doc}");
+            }
+        }
+        assert!(flagged > 20, "{flagged} flagged");
     }
 
     #[test]

@@ -250,7 +250,7 @@ where
     }
 
     /// Reads every source in order and feeds `sink`.
-    pub fn read_all(&self, sink: &mut impl Absorb<T>) {
+    pub fn read_all(&self, sink: &mut (impl Absorb<T> + Send)) {
         if let Some(p) = self.progress {
             p.files_total.store(self.sources.len() as u64, Relaxed);
         }
@@ -423,7 +423,7 @@ where
 
     /// Handles the records of one JSON Lines file, reading the next chunk
     /// while the current one is handled.
-    fn read_jsonl(&self, source: u32, sink: &mut impl Absorb<T>) {
+    fn read_jsonl(&self, source: u32, sink: &mut (impl Absorb<T> + Send)) {
         let src = &self.sources[source as usize];
         let max = self.input.max_record_bytes;
         let mut reader = match compress::open(&src.path, src.compression) {
@@ -447,30 +447,40 @@ where
             Err(e) => return stopped(&mut |i| sink.issue(i), reader.lines_read(), e),
         };
         let mut items = Vec::new();
+        // A batch is absorbed while the next one is handled: the sink's
+        // serial work overlaps the parallel signing (one more batch's
+        // results are held meanwhile).
+        let mut pending: Vec<Item<T>> = Vec::new();
         while more && !sink.stopped() {
             items.clear();
             items.extend(cur.lines.iter().map(|&span| Work::Line { source, span }));
-            for &(line, bytes) in &cur.oversized {
-                sink.issue(Issue::skipped_record(
-                    &src.name,
-                    line,
-                    oversized_message(Some(bytes), max),
-                ));
-            }
             let lines_before = reader.lines_read();
+            let done = std::mem::take(&mut pending);
             let (read, handled) = rayon::join(
-                || reader.next_chunk(&mut next, BATCH_BYTES),
+                || {
+                    sink.absorb(done);
+                    for &(line, bytes) in &cur.oversized {
+                        sink.issue(Issue::skipped_record(
+                            &src.name,
+                            line,
+                            oversized_message(Some(bytes), max),
+                        ));
+                    }
+                    reader.next_chunk(&mut next, BATCH_BYTES)
+                },
                 || self.batch(&items, &cur.bytes),
             );
-            sink.absorb(handled);
+            pending = handled;
             more = match read {
                 Ok(more) => more,
                 Err(e) => {
+                    sink.absorb(std::mem::take(&mut pending));
                     stopped(&mut |i| sink.issue(i), lines_before, e);
                     false
                 }
             };
             std::mem::swap(&mut cur, &mut next);
         }
+        sink.absorb(pending);
     }
 }

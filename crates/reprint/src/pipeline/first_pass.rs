@@ -162,7 +162,7 @@ pub(crate) fn read_inputs(
     input: &crate::config::InputConfig,
     signer: &Signer,
     progress: Option<&Progress>,
-    sink: &mut impl Absorb<Signed>,
+    sink: &mut (impl Absorb<Signed> + Send),
 ) {
     let sources = &corpus.sources;
     Reader::new(

@@ -111,7 +111,7 @@ pub(crate) fn paragraph_stage(
     // The keys are not needed again: free them (and their file), and hand
     // back what grouping them took before the sets are loaded.
     first.para_keys = Spill::new(0, false);
-    super::release_free_memory();
+    timer.mark("paragraph lsh");
     let k = cfg.paragraphs.shingle_size;
     let paras = &first.paras;
     let docs = &first.docs;
