@@ -66,7 +66,7 @@ impl Format {
     pub fn emitter(self) -> Box<dyn Emitter<Report>> {
         match self {
             Format::Text => Box::new(text::TextEmitter::default()),
-            Format::Json => Box::new(json::JsonEmitter),
+            Format::Json => Box::new(json::ReportJsonEmitter),
             Format::Jsonl => Box::new(jsonl::JsonlEmitter),
             Format::Html => Box::new(html::HtmlEmitter::new(&[])),
         }

@@ -86,16 +86,19 @@ impl<T: Listed> List<T> {
     /// The findings in order, each read back from the file if it is there
     /// (an error if the temporary file cannot be read).
     pub fn iter(&self) -> impl Iterator<Item = Result<Cow<'_, T>>> + '_ {
-        self.slots
-            .iter()
-            .enumerate()
-            .map(move |(i, slot)| match slot {
-                Slot::Held(t) => Ok(Cow::Borrowed(&**t)),
-                &Slot::At { at, len } => self
-                    .read(i, at, len)
-                    .map(Cow::Owned)
-                    .map_err(Error::Findings),
-            })
+        (0..self.slots.len()).map(move |i| self.get(i))
+    }
+
+    /// The finding at `position` (from any thread), read back from the
+    /// file if it is there. Panics past the end.
+    pub fn get(&self, position: usize) -> Result<Cow<'_, T>> {
+        match &self.slots[position] {
+            Slot::Held(t) => Ok(Cow::Borrowed(&**t)),
+            &Slot::At { at, len } => self
+                .read(position, at, len)
+                .map(Cow::Owned)
+                .map_err(Error::Findings),
+        }
     }
 
     /// Every finding, in memory.
