@@ -241,16 +241,33 @@ fn distinct_sorted(bands: &[BandGroups]) -> Groups {
         let b = starts.partition_point(|&s| s <= n) - 1;
         bands[b].get((n - starts[b]) as usize)
     };
-    let mut distinct: Vec<&[u32]> = Vec::new();
-    for run in entries.chunk_by(|x, y| x >> 36 == y >> 36) {
-        let from = distinct.len();
-        for &e in run {
-            let g = group(e);
-            if !distinct[from..].contains(&g) {
-                distinct.push(g);
-            }
-        }
+    // Pieces that start at a new hash, deduplicated in parallel.
+    let pieces = rayon::current_num_threads() * 4;
+    let mut cuts = vec![0];
+    for i in 1..pieces {
+        let at = (entries.len() * i / pieces).max(cuts[cuts.len() - 1]);
+        let hash_at = entries.get(at).map(|e| e >> 36);
+        let start = at + entries[at..].partition_point(|e| Some(e >> 36) == hash_at);
+        cuts.push(start.min(entries.len()));
     }
+    cuts.push(entries.len());
+    cuts.dedup();
+    let mut distinct: Vec<&[u32]> = cuts
+        .par_windows(2)
+        .flat_map_iter(|w| {
+            let mut out: Vec<&[u32]> = Vec::new();
+            for run in entries[w[0]..w[1]].chunk_by(|x, y| x >> 36 == y >> 36) {
+                let from = out.len();
+                for &e in run {
+                    let g = group(e);
+                    if !out[from..].contains(&g) {
+                        out.push(g);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
     drop(entries);
     distinct.par_sort_unstable();
     let mut flat = BandGroups::default();
