@@ -13,9 +13,10 @@
 //!    sorted; a key held by 2 to [`ReuseConfig::max_df`] document groups
 //!    pairs them up, a key held by more (boilerplate, stock phrases) pairs
 //!    none. Pairs that share at least [`ReuseConfig::min_shared`] keys are
-//!    candidates. Bound: the pairs emitted before counting are at most
-//!    `postings × (max_df − 1) / 2`, linear in the corpus; a paragraph in
-//!    100,000 documents adds no pair at all.
+//!    candidates, counted per first document in parallel from an index of
+//!    its keys' runs (built a shard of documents at a time). Bound: the
+//!    counting steps are at most `postings × (max_df − 1) / 2`, linear in
+//!    the corpus; a paragraph in 100,000 documents adds no pair at all.
 //! 3. **Alignment** ([`crate::align`]) of each candidate pair's word
 //!    sequences, re-read from the inputs a wave at a time: passages with
 //!    their word and line ranges on both sides.
@@ -161,11 +162,11 @@ pub fn shares_enough(shared: usize, a_keys: usize, b_keys: usize, min_shared: us
     shared >= min_shared && shared as f64 >= MIN_SHARED_SHARE * a_keys.min(b_keys) as f64
 }
 
-/// Pair hits counted at once (8 bytes each): more are counted in shards of
-/// consecutive first documents, so memory stays bounded however many pairs
-/// the postings make (a shard exceeds it only by one document's hits, at
-/// most `max_df - 1` per fingerprint).
-pub const HITS_PER_SHARD: u64 = 1 << 20;
+/// Entries of the per-document index of shared keys built at once (8
+/// bytes each): past it, candidates are counted in shards of consecutive
+/// first documents, so memory stays bounded however many postings there
+/// are (a shard exceeds it only by one document's entries).
+pub const ENTRIES_PER_SHARD: usize = 1 << 21;
 
 /// What candidate generation did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -230,7 +231,7 @@ pub fn candidate_pairs(
     group: &[u32],
     max_df: usize,
     min_shared: usize,
-    allowed: impl Fn(u32, u32) -> bool,
+    allowed: impl Fn(u32, u32) -> bool + Sync,
 ) -> (Vec<(u32, u32)>, CandidateStats) {
     use rayon::prelude::*;
     let mut keys = vec![0u32; group.len()];
@@ -309,7 +310,32 @@ pub(crate) fn pairs_of_pruned(
     pruned: Vec<Pruned>,
     keys: &[u32],
     min_shared: usize,
-    allowed: impl Fn(u32, u32) -> bool,
+    allowed: impl Fn(u32, u32) -> bool + Sync,
+) -> (Vec<(u32, u32)>, CandidateStats) {
+    pairs_in_shards(pruned, keys, min_shared, allowed, ENTRIES_PER_SHARD)
+}
+
+/// An entry of the index of shared keys: in bucket `bucket`, the partners
+/// of a document after it in a key's run, `groups[from..from + len]`.
+fn entry(bucket: usize, from: usize, len: usize) -> u64 {
+    debug_assert!(bucket < POSTING_BUCKETS && len < 1 << 24);
+    let from = u32::try_from(from).expect("a bucket holds under 2^32 postings");
+    (bucket as u64) << 56 | (len as u64) << 32 | u64::from(from)
+}
+
+/// [`pairs_of_pruned`] with shards of at most about `per_shard` entries.
+///
+/// Each first document `a` gets the list of its keys' runs in which it
+/// has partners after it (an entry per run); the documents of a shard are
+/// then counted in parallel, each with a dense counter per thread: the
+/// partners that share at least `min_shared` keys (and the share) are its
+/// pairs, in order. No pair hit is ever written out.
+fn pairs_in_shards(
+    pruned: Vec<Pruned>,
+    keys: &[u32],
+    min_shared: usize,
+    allowed: impl Fn(u32, u32) -> bool + Sync,
+    per_shard: usize,
 ) -> (Vec<(u32, u32)>, CandidateStats) {
     use rayon::prelude::*;
     let mut stats = CandidateStats {
@@ -319,93 +345,104 @@ pub(crate) fn pairs_of_pruned(
     };
     // Keys held by 2 to max_df groups (all that pruning left), as runs of
     // groups, and the pairs they make.
-    let total: u64 = pruned
+    stats.pair_hits = pruned
         .iter()
         .flat_map(|b| b.runs.iter())
         .map(|&n| u64::from(n) * u64::from(n.saturating_sub(1)) / 2)
         .sum();
-    stats.pair_hits = total;
     let group_count = keys.len();
-    // Counted in shards of consecutive first documents, each making about
-    // HITS_PER_SHARD hits: the bounds come from each document's hit count.
-    let mut first_hits = vec![0u64; group_count];
+    let mut entries_of = vec![0u32; group_count];
     for b in &pruned {
         for run in b.key_runs() {
-            for (i, &a) in run.iter().enumerate() {
-                first_hits[a as usize] += (run.len() - 1 - i) as u64;
+            for &a in &run[..run.len() - 1] {
+                entries_of[a as usize] += 1;
             }
         }
     }
     let mut bounds = vec![0u32];
-    let mut acc = 0u64;
-    for (d, &h) in first_hits.iter().enumerate() {
-        if acc > 0 && acc + h > HITS_PER_SHARD {
+    let mut acc = 0usize;
+    for (d, &n) in entries_of.iter().enumerate() {
+        if acc > 0 && acc + n as usize > per_shard {
             bounds.push(d as u32);
             acc = 0;
         }
-        acc += h;
+        acc += n as usize;
     }
     bounds.push(group_count as u32);
-    let mut hits: Vec<u64> = Vec::new();
-    let mut seconds: Vec<u32> = Vec::new();
     let mut pairs = Vec::new();
+    let mut entries: Vec<u64> = Vec::new();
     for w in bounds.windows(2) {
         let (lo, hi) = (w[0], w[1]);
-        hits.clear();
-        hits.par_extend(pruned.par_iter().flat_map_iter(|b| {
-            b.key_runs().flat_map(move |run| {
-                run.iter().enumerate().flat_map(move |(i, &a)| {
-                    let from = if (lo..hi).contains(&a) {
-                        i + 1
-                    } else {
-                        run.len()
-                    };
-                    run[from..]
-                        .iter()
-                        .map(move |&b| (u64::from(a) << 32) | u64::from(b))
-                })
-            })
-        }));
-        // Grouped by first document with a counting pass (each one's hit
-        // count is known), then each first document's partners sorted: the
-        // hits in pair order, without one sort of them all.
-        let firsts = &first_hits[lo as usize..hi as usize];
-        let mut starts: Vec<usize> = Vec::with_capacity(firsts.len() + 1);
+        let counts = &entries_of[lo as usize..hi as usize];
+        let mut starts: Vec<usize> = Vec::with_capacity(counts.len() + 1);
         starts.push(0);
-        for &h in firsts {
-            starts.push(starts[starts.len() - 1] + h as usize);
+        for &n in counts {
+            starts.push(starts[starts.len() - 1] + n as usize);
         }
-        debug_assert_eq!(starts[firsts.len()], hits.len());
         let mut next = starts.clone();
-        seconds.clear();
-        seconds.resize(hits.len(), 0);
-        for &h in &hits {
-            let at = &mut next[((h >> 32) as u32 - lo) as usize];
-            seconds[*at] = h as u32;
-            *at += 1;
-        }
-        let mut segments: Vec<&mut [u32]> = Vec::with_capacity(firsts.len());
-        let mut rest = &mut seconds[..];
-        for k in 0..firsts.len() {
-            let (seg, tail) = rest.split_at_mut(starts[k + 1] - starts[k]);
-            segments.push(seg);
-            rest = tail;
-        }
-        segments.par_iter_mut().for_each(|seg| seg.sort_unstable());
-        for (k, seg) in segments.iter().enumerate() {
-            let a = lo + k as u32;
-            for run in seg.chunk_by(|x, y| x == y) {
-                let b = run[0];
-                let (ka, kb) = (keys[a as usize] as usize, keys[b as usize] as usize);
-                if shares_enough(run.len(), ka, kb, min_shared) && allowed(a, b) {
-                    pairs.push((a, b));
+        entries.clear();
+        entries.resize(starts[counts.len()], 0);
+        for (bi, b) in pruned.iter().enumerate() {
+            let mut at = 0;
+            for &len in &b.runs {
+                let len = len as usize;
+                for (i, &a) in b.groups[at..at + len - 1].iter().enumerate() {
+                    if (lo..hi).contains(&a) {
+                        let slot = &mut next[(a - lo) as usize];
+                        entries[*slot] = entry(bi, at + i + 1, len - i - 1);
+                        *slot += 1;
+                    }
                 }
+                at += len;
             }
         }
+        let (entries, starts, pruned) = (&entries, &starts, &pruned);
+        let shard: Vec<(u32, u32)> = (lo..hi)
+            .into_par_iter()
+            .map_init(
+                || (vec![0u32; group_count], Vec::<u32>::new()),
+                |(shared, touched), a| {
+                    let k = (a - lo) as usize;
+                    for &e in &entries[starts[k]..starts[k + 1]] {
+                        let (bucket, len, from) = (
+                            (e >> 56) as usize,
+                            (e >> 32 & 0xFF_FFFF) as usize,
+                            e as u32 as usize,
+                        );
+                        for &b in &pruned[bucket].groups[from..from + len] {
+                            let n = &mut shared[b as usize];
+                            if *n == 0 {
+                                touched.push(b);
+                            }
+                            *n += 1;
+                        }
+                    }
+                    touched.sort_unstable();
+                    let ka = keys[a as usize] as usize;
+                    let out: Vec<(u32, u32)> = touched
+                        .iter()
+                        .filter(|&&b| {
+                            let n = shared[b as usize] as usize;
+                            shares_enough(n, ka, keys[b as usize] as usize, min_shared)
+                                && allowed(a, b)
+                        })
+                        .map(|&b| (a, b))
+                        .collect();
+                    for &b in touched.iter() {
+                        shared[b as usize] = 0;
+                    }
+                    touched.clear();
+                    out
+                },
+            )
+            .flatten_iter()
+            .collect();
+        pairs.extend(shard);
     }
-    drop(first_hits);
-    drop(pruned);
-    pairs.sort_unstable();
+    debug_assert!(
+        pairs.windows(2).all(|w| w[0] < w[1]),
+        "pairs come out sorted"
+    );
     (pairs, stats)
 }
 
@@ -763,18 +800,25 @@ mod tests {
         }
         let postings: Postings = raw.iter().copied().collect();
         let allowed = |a: u32, b: u32| (a + b) % 11 != 0;
-        let (pairs, stats) = candidate_pairs(postings, &group, 30, 3, allowed);
-        assert!(
-            stats.pair_hits > 2 * HITS_PER_SHARD,
-            "{} hits",
-            stats.pair_hits
-        );
+        let mut keys = vec![0u32; docs as usize];
+        for b in &postings.buckets {
+            b.iter().for_each(|&(_, d)| keys[d as usize] += 1);
+        }
+        let pruned = |p: &Postings| -> Vec<Pruned> {
+            p.buckets
+                .iter()
+                .map(|b| prune(b.clone(), &group, 30))
+                .collect()
+        };
+        // One shard, and shards of a few thousand entries.
+        let (pairs, stats) = pairs_in_shards(pruned(&postings), &keys, 3, allowed, usize::MAX);
+        let (sharded, _) = pairs_in_shards(pruned(&postings), &keys, 3, allowed, 4096);
+        assert_eq!(sharded, pairs);
+        assert!(stats.postings > 50 * 4096, "{} postings", stats.postings);
         // Every pair counted directly.
         let mut held: Vec<(u32, u32)> = raw.iter().map(|&(k, d)| (k, group[d as usize])).collect();
         held.sort_unstable();
         held.dedup();
-        let mut keys = vec![0u32; docs as usize];
-        raw.iter().for_each(|&(_, d)| keys[d as usize] += 1);
         let mut counts: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
         for run in held.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() <= 30) {
             for (i, &(_, a)) in run.iter().enumerate() {
