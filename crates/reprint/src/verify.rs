@@ -53,9 +53,42 @@ pub fn intersection_size<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
 
 /// Exact scores of two sorted, de-duplicated shingle sets.
 pub fn scores<T: Ord + Copy>(a: &[T], b: &[T]) -> Scores {
-    let shared = intersection_size(a, b);
-    let union = a.len() + b.len() - shared;
-    let smaller = a.len().min(b.len());
+    scores_of(intersection_size(a, b), a.len(), b.len())
+}
+
+/// Merge steps between two checks of whether a pair can still be accepted.
+const CHECK_EVERY: usize = 32;
+
+/// The scores of two sorted, de-duplicated sets if `rule` accepts them,
+/// else `None`. The merge stops once the rule would reject the pair even if
+/// every element left on the shorter side were shared: the scores grow with
+/// the shared count, so the decision is the one full scores give.
+pub fn accepted_scores<T: Ord + Copy>(a: &[T], b: &[T], rule: Rule) -> Option<Scores> {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    loop {
+        let bound = n + (a.len() - i).min(b.len() - j);
+        if !rule.accepts(&scores_of(bound, a.len(), b.len())) {
+            return None;
+        }
+        let mut steps = 0;
+        while steps < CHECK_EVERY && i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+            n += usize::from(x == y);
+            steps += 1;
+        }
+        if i == a.len() || j == b.len() {
+            let s = scores_of(n, a.len(), b.len());
+            return rule.accepts(&s).then_some(s);
+        }
+    }
+}
+
+/// The scores of sets of `la` and `lb` elements that share `shared`.
+fn scores_of(shared: usize, la: usize, lb: usize) -> Scores {
+    let union = la + lb - shared;
+    let smaller = la.min(lb);
     Scores {
         jaccard: if union == 0 {
             0.0
@@ -161,18 +194,17 @@ where
         if !allowed(x, y) {
             return false;
         }
-        let s = scores(set(x), set(y));
         stats.compared += 1;
-        let ok = rule.accepts(&s);
-        if ok {
-            stats.accepted += 1;
-            edges.push(Edge {
-                a: x.min(y),
-                b: x.max(y),
-                scores: s,
-            });
-        }
-        ok
+        let Some(s) = accepted_scores(set(x), set(y), rule) else {
+            return false;
+        };
+        stats.accepted += 1;
+        edges.push(Edge {
+            a: x.min(y),
+            b: x.max(y),
+            scores: s,
+        });
+        true
     };
     if group.len() <= EXHAUSTIVE_GROUP_SIZE {
         // Local union-find over positions in the group.
@@ -243,6 +275,56 @@ mod tests {
         assert!((c.containment - 1.0).abs() < 1e-12);
         assert!((c.jaccard - 0.5).abs() < 1e-12);
         assert_eq!(scores::<u64>(&[], &[]).jaccard, 0.0);
+    }
+
+    #[test]
+    fn a_pair_cut_short_is_one_full_scores_reject() {
+        let mut next = crate::test_rng::xorshift(0xC0FF_EE00_1234_5678);
+        let rules = [
+            Rule {
+                threshold: 0.6,
+                containment: Some(0.8),
+            },
+            Rule {
+                threshold: 0.8,
+                containment: None,
+            },
+            Rule {
+                threshold: 0.3,
+                containment: None,
+            },
+        ];
+        let (mut accepted, mut rejected) = (0, 0);
+        for round in 0..3000 {
+            // Sets of up to 300 values that overlap by varying amounts.
+            let range = 50 + round % 40 * 25;
+            let mut a: Vec<u32> = (0..next() % 300).map(|_| (next() % range) as u32).collect();
+            let mut b: Vec<u32> = Vec::new();
+            for &x in &a {
+                if next() % 10 < round % 11 {
+                    b.push(x);
+                }
+            }
+            for _ in 0..next() % 200 {
+                b.push((next() % range) as u32);
+            }
+            for v in [&mut a, &mut b] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            for rule in rules {
+                let full = scores(&a, &b);
+                let want = rule.accepts(&full).then_some(full);
+                assert_eq!(accepted_scores(&a, &b, rule), want, "{a:?} {b:?} {rule:?}");
+                assert_eq!(accepted_scores(&b, &a, rule), want);
+                if want.is_some() {
+                    accepted += 1;
+                } else {
+                    rejected += 1;
+                }
+            }
+        }
+        assert!(accepted > 500 && rejected > 500, "{accepted} {rejected}");
     }
 
     #[test]

@@ -123,34 +123,13 @@ pub(crate) fn paragraph_stage(
     // built.
     let mut excerpts = Strings::new(true);
     let mut excerpt_at: Vec<Loc> = Vec::new();
+    type Loaded = Vec<std::result::Result<Vec<(u32, Vec<u32>, String)>, String>>;
     let load = |missing: &[u32], sets: &mut Sets<u32>| {
         let by_doc = group_by_doc(paras, missing.iter().copied());
         excerpt_at.resize(paras.len(), Loc::default());
-        // A batch of documents at a time, so that only one batch's
-        // excerpts are in memory before they go to the file.
-        for batch in by_doc.chunks(READ_BATCH_DOCS) {
-            let origins: Vec<Origin> = batch
-                .iter()
-                .map(|(d, _)| docs[*d as usize].origin)
-                .collect();
-            let loaded = corpus.texts(
-                &cfg.input,
-                &origins,
-                ShingleScratch::default,
-                |scratch, i, text| -> Vec<(u32, Vec<u32>, String)> {
-                    batch[i]
-                        .1
-                        .iter()
-                        .map(|&u| {
-                            let para = paras[u as usize].text(text);
-                            let set = shingle_set(para, k, scratch);
-                            let excerpt = paragraph::excerpt(para, EXCERPT_CHARS);
-                            (u, narrow(set), excerpt)
-                        })
-                        .collect()
-                },
-            );
-            for (r, &origin) in loaded.into_iter().zip(&origins) {
+        // What one batch brought: sets kept, excerpts to the file.
+        let mut keep = |(loaded, origins): (Loaded, Vec<Origin>)| {
+            for (r, origin) in loaded.into_iter().zip(origins) {
                 match r {
                     Ok(units) => units.into_iter().for_each(|(u, set, excerpt)| {
                         sets.put(u, set);
@@ -162,6 +141,47 @@ pub(crate) fn paragraph_stage(
                     Err(msg) => issues.push(corpus.reread_issue(origin, msg)),
                 }
             }
+        };
+        // A batch of documents at a time, so that only one batch's
+        // excerpts are in memory before they go to the file; one batch is
+        // kept while the next is read.
+        let mut pending: Option<(Loaded, Vec<Origin>)> = None;
+        for batch in by_doc.chunks(READ_BATCH_DOCS) {
+            let origins: Vec<Origin> = batch
+                .iter()
+                .map(|(d, _)| docs[*d as usize].origin)
+                .collect();
+            let done = pending.take();
+            let (loaded, ()) = rayon::join(
+                || {
+                    corpus.texts(
+                        &cfg.input,
+                        &origins,
+                        ShingleScratch::default,
+                        |scratch, i, text| -> Vec<(u32, Vec<u32>, String)> {
+                            batch[i]
+                                .1
+                                .iter()
+                                .map(|&u| {
+                                    let para = paras[u as usize].text(text);
+                                    let set = shingle_set(para, k, scratch);
+                                    let excerpt = paragraph::excerpt(para, EXCERPT_CHARS);
+                                    (u, narrow(set), excerpt)
+                                })
+                                .collect()
+                        },
+                    )
+                },
+                || {
+                    if let Some(d) = done {
+                        keep(d);
+                    }
+                },
+            );
+            pending = Some((loaded, origins));
+        }
+        if let Some(d) = pending {
+            keep(d);
         }
     };
     let mut sets: Sets<u32> = Sets::new();
