@@ -115,6 +115,7 @@ impl ReuseConfig {
 }
 
 /// The hash of the word n-gram starting at each position.
+#[inline(always)]
 fn ngram_hash(words: &[u64]) -> u64 {
     words.iter().fold(0x2545_F491_4F6C_DD1Du64, |h, &w| {
         fmix64(h ^ w).rotate_left(17)
@@ -125,19 +126,65 @@ fn ngram_hash(words: &[u64]) -> u64 {
 /// [`REUSE_NGRAM`]-grams, sorted and distinct, appended to `out` (cleared
 /// first).
 pub fn fingerprints(words: &[u64], sample: u32, out: &mut Vec<u32>) {
-    out.clear();
-    let sample = u64::from(sample.max(1));
-    let grams = words.windows(REUSE_NGRAM).map(ngram_hash);
-    let key = |h: u64| (h >> 32) as u32;
-    if sample.is_power_of_two() {
-        // The same test as `h % sample == 0`, without a division per n-gram.
-        let mask = sample - 1;
-        out.extend(grams.filter(|h| h & mask == 0).map(key));
-    } else {
-        out.extend(grams.filter(|h| h % sample == 0).map(key));
-    }
+    GRAMS.with_borrow_mut(|grams| {
+        ngram_hashes(words, grams);
+        out.clear();
+        let sample = u64::from(sample.max(1));
+        let key = |h: &u64| (h >> 32) as u32;
+        if sample.is_power_of_two() {
+            // The same test as `h % sample == 0`, without a division per n-gram.
+            let mask = sample - 1;
+            out.extend(grams.iter().filter(|&h| h & mask == 0).map(key));
+        } else {
+            out.extend(grams.iter().filter(|&h| h % sample == 0).map(key));
+        }
+    });
     out.sort_unstable();
     out.dedup();
+}
+
+thread_local! {
+    /// The n-gram hashes of the document being fingerprinted.
+    static GRAMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`ngram_hash`] of every window of [`REUSE_NGRAM`] words, into `out`.
+/// On x86-64 processors with AVX-512DQ the same arithmetic runs eight
+/// windows at a time (chosen at run time); the hashes are the scalar ones.
+fn ngram_hashes(words: &[u64], out: &mut Vec<u64>) {
+    out.clear();
+    let n = (words.len() + 1).saturating_sub(REUSE_NGRAM);
+    out.resize(n, 0);
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports the features the function is compiled for.
+            unsafe { ngram_hashes_avx512(words, out) };
+            return;
+        }
+    }
+    ngram_hashes_kernel(words, out);
+}
+
+/// The loop of [`ngram_hashes`], written so the compiler vectorizes it:
+/// `out[i]` is the hash of `words[i..i + 3]`.
+#[inline(always)]
+fn ngram_hashes_kernel(words: &[u64], out: &mut [u64]) {
+    const _: () = assert!(REUSE_NGRAM == 3, "the kernel hashes three words");
+    let n = out.len();
+    if n == 0 {
+        return;
+    }
+    let (a, b, c) = (&words[..n], &words[1..n + 1], &words[2..n + 2]);
+    for i in 0..n {
+        out[i] = ngram_hash(&[a[i], b[i], c[i]]);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn ngram_hashes_avx512(words: &[u64], out: &mut [u64]) {
+    ngram_hashes_kernel(words, out)
 }
 
 /// Fewest words of the derived document inside passages for a link: two
@@ -837,6 +884,21 @@ mod tests {
             .collect();
         assert!(!expected.is_empty());
         assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    fn ngram_hashes_are_each_windows_hash() {
+        let mut next = crate::test_rng::xorshift(0x0DDB_A11C_0FFE_E123);
+        for len in 0..70 {
+            let words: Vec<u64> = (0..len).map(|_| next()).collect();
+            let mut got = vec![7; 3];
+            ngram_hashes(&words, &mut got);
+            let want: Vec<u64> = words.windows(REUSE_NGRAM).map(ngram_hash).collect();
+            assert_eq!(got, want, "{len} words");
+            let mut scalar = vec![0; want.len()];
+            ngram_hashes_kernel(&words, &mut scalar);
+            assert_eq!(scalar, want);
+        }
     }
 
     #[test]

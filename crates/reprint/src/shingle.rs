@@ -21,6 +21,45 @@ const BASE: u64 = 0xD6E8_FEB8_6659_FD93;
 /// Tags the window size into the hash, so k-grams of different k differ.
 const K_TAG: u64 = 0xA076_1D64_78BD_642F;
 
+/// Window sizes up to this are hashed window by window rather than rolled:
+/// every window's polynomial is then independent of the last, so the loop
+/// runs several windows at a time in vector registers. The values are the
+/// rolling ones (the same sums modulo 2^64).
+const MAX_DIRECT_K: usize = 8;
+
+/// `out[i]` = the finished hash of `words[i..i + weights.len()]`.
+fn shingles_direct(words: &[u64], weights: &[u64], tag: u64, out: &mut [u64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports the features the function is compiled for.
+            unsafe { shingles_direct_avx512(words, weights, tag, out) };
+            return;
+        }
+    }
+    shingles_direct_kernel(words, weights, tag, out)
+}
+
+#[inline(always)]
+fn shingles_direct_kernel(words: &[u64], weights: &[u64], tag: u64, out: &mut [u64]) {
+    out.fill(0);
+    for (j, &w) in weights.iter().enumerate() {
+        let ws = &words[j..j + out.len()];
+        for (o, &x) in out.iter_mut().zip(ws) {
+            *o = o.wrapping_add(x.wrapping_mul(w));
+        }
+    }
+    for o in out.iter_mut() {
+        *o = fmix64(*o ^ tag);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn shingles_direct_avx512(words: &[u64], weights: &[u64], tag: u64, out: &mut [u64]) {
+    shingles_direct_kernel(words, weights, tag, out)
+}
+
 /// Reusable buffers for shingling; keep one per thread.
 #[derive(Default, Debug)]
 pub struct ShingleScratch {
@@ -59,8 +98,20 @@ pub fn shingles_of_words<'s>(word_hashes: &[u64], k: usize, out: &'s mut Vec<u64
         return shingles;
     }
     let k_eff = k.min(n);
-    shingles.reserve(n + 1 - k_eff);
     let tag = (k_eff as u64).wrapping_mul(K_TAG);
+    // BASE^(k-1-j): the weight of the window's word j.
+    let mut weights = [0u64; MAX_DIRECT_K];
+    if k_eff <= MAX_DIRECT_K {
+        let mut w = 1u64;
+        for j in (0..k_eff).rev() {
+            weights[j] = w;
+            w = w.wrapping_mul(BASE);
+        }
+        shingles.resize(n + 1 - k_eff, 0);
+        shingles_direct(word_hashes, &weights[..k_eff], tag, shingles);
+        return shingles;
+    }
+    shingles.reserve(n + 1 - k_eff);
     // BASE^(k-1): the weight of the word that leaves the window.
     let mut top = 1u64;
     for _ in 1..k_eff {
@@ -219,6 +270,30 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, want, "k = {k}");
+        }
+        // Windows hashed directly (k up to 8) and rolled (longer), against
+        // the polynomial of each window; fewer words than k make one.
+        let mut next = crate::test_rng::xorshift(0x5417_6E55_0000_0001);
+        let mut out = Vec::new();
+        for n in 0..40 {
+            let words: Vec<u64> = (0..n).map(|_| next()).collect();
+            for k in 1..=12 {
+                let k_eff = k.min(n.max(1));
+                let want: Vec<u64> = words
+                    .windows(k_eff)
+                    .map(|win| {
+                        let acc = win
+                            .iter()
+                            .fold(0u64, |a, &h| a.wrapping_mul(BASE).wrapping_add(h));
+                        fmix64(acc ^ (k_eff as u64).wrapping_mul(K_TAG))
+                    })
+                    .collect();
+                assert_eq!(
+                    shingles_of_words(&words, k, &mut out),
+                    &want[..],
+                    "{n} words, k = {k}"
+                );
+            }
         }
     }
 
