@@ -101,32 +101,102 @@ struct Chain {
     counted_to: u32,
 }
 
-/// Hashes of the `n`-grams of `words`, one per start position.
-fn ngram_hashes(words: &[u64], n: usize) -> impl Iterator<Item = u64> + '_ {
-    words.windows(n).map(|w| {
-        w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &x| {
-            crate::normalize::fmix64(h.rotate_left(23) ^ x)
-        })
-    })
+/// The seed hash of one n-gram.
+#[cfg(test)]
+fn ngram_hash(w: &[u64]) -> u64 {
+    w.iter().fold(SEED, |h, &x| step(h, x))
+}
+
+/// The hash an n-gram's hashing starts from.
+const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+fn step(h: u64, x: u64) -> u64 {
+    crate::normalize::fmix64(h.rotate_left(23) ^ x)
+}
+
+/// Hashes of the `n`-grams of `words`, one per start position (`n` ≤
+/// `words.len()`). On x86-64 processors with AVX-512DQ the windows are
+/// hashed eight at a time (chosen at run time); the values are the scalar
+/// ones.
+fn ngram_hashes(words: &[u64], n: usize) -> Vec<u64> {
+    let mut out = vec![SEED; words.len() + 1 - n];
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports the features the function is compiled for.
+            unsafe { ngram_hashes_avx512(words, n, &mut out) };
+            return out;
+        }
+    }
+    ngram_hashes_kernel(words, n, &mut out);
+    out
+}
+
+/// Word `j` of every window at once: `out[i]` (the seed on entry) ends as
+/// the hash of `words[i..i + n]`.
+#[inline(always)]
+fn ngram_hashes_kernel(words: &[u64], n: usize, out: &mut [u64]) {
+    for j in 0..n {
+        let ws = &words[j..j + out.len()];
+        for (h, &x) in out.iter_mut().zip(ws) {
+            *h = step(*h, x);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn ngram_hashes_avx512(words: &[u64], n: usize, out: &mut [u64]) {
+    ngram_hashes_kernel(words, n, out)
+}
+
+/// Bits of the filter of source n-grams (a power of two): with a few
+/// hundred source n-grams, most text n-grams that occur nowhere in the
+/// source are turned away by one bit test instead of a binary search.
+const FILTER_BITS: usize = 1 << 14;
+
+fn filter_bit(h: u64) -> usize {
+    (h >> 50) as usize & (FILTER_BITS - 1)
 }
 
 /// The passages of `text` aligned with `source`, in text order.
 pub fn align(source: &[u64], text: &[u64], spec: AlignSpec) -> Vec<Passage> {
+    align_filtered(source, text, spec, true)
+}
+
+/// [`align`], with positions the filter turns away skipped (`skip`) or
+/// looked up like any other (tests: the two agree).
+fn align_filtered(source: &[u64], text: &[u64], spec: AlignSpec, skip: bool) -> Vec<Passage> {
     let n = spec.n.max(1);
     if source.len() < n || text.len() < n {
         return Vec::new();
     }
     let mut places: Vec<(u64, u32)> = ngram_hashes(source, n)
+        .into_iter()
         .enumerate()
         .map(|(j, h)| (h, j as u32))
         .collect();
     places.sort_unstable();
+    let mut filter = vec![0u64; FILTER_BITS / 64];
+    for &(h, _) in &places {
+        let b = filter_bit(h);
+        filter[b / 64] |= 1 << (b % 64);
+    }
 
     let mut open: Vec<Chain> = Vec::new();
     let mut done: Vec<Passage> = Vec::new();
     let gap = spec.max_gap as u32;
     let drift = spec.max_drift as i64;
-    for (i, h) in ngram_hashes(text, n).enumerate() {
+    for (i, h) in ngram_hashes(text, n).into_iter().enumerate() {
+        let b = filter_bit(h);
+        if skip && filter[b / 64] & 1 << (b % 64) == 0 {
+            // No seed here. The chains this position would finish are
+            // finished at the next one with seeds, before any seed looks
+            // at them, or at the end; the passages are sorted on all
+            // their fields below, so finishing later changes nothing.
+            continue;
+        }
         let i = i as u32;
         // Chains that can no longer grow are finished.
         open.retain(|c| {
@@ -371,6 +441,49 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].matched >= 20, "{p:?}");
         assert!(p[0].similarity() > 0.7);
+    }
+
+    #[test]
+    fn ngram_hashes_are_each_windows_hash() {
+        let mut next = crate::test_rng::xorshift(0xA119_0000_0000_0001);
+        for len in 1..60 {
+            let words: Vec<u64> = (0..len).map(|_| next()).collect();
+            for n in 1..=len.min(6) {
+                let want: Vec<u64> = words.windows(n).map(ngram_hash).collect();
+                assert_eq!(ngram_hashes(&words, n), want, "{len} words, n = {n}");
+                let mut scalar = vec![SEED; want.len()];
+                ngram_hashes_kernel(&words, n, &mut scalar);
+                assert_eq!(scalar, want);
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_positions_without_seeds_aligns_the_same() {
+        // Texts made of shuffled, repeated and edited pieces of a source
+        // over a small vocabulary: many seeds, gaps and repeats.
+        let mut next = crate::test_rng::xorshift(0x5EED_0A11_6E00_0001);
+        let spec = AlignSpec::default();
+        let mut passages = 0;
+        for _ in 0..300 {
+            let source: Vec<u64> = (0..50 + next() % 400).map(|_| next() % 300).collect();
+            let mut text = Vec::new();
+            while text.len() < 300 {
+                match next() % 3 {
+                    0 => {
+                        let at = (next() as usize) % source.len();
+                        let len = (next() as usize % 40).min(source.len() - at);
+                        text.extend_from_slice(&source[at..at + len]);
+                    }
+                    1 => text.extend((0..next() % 20).map(|_| next() % 300)),
+                    _ => text.extend((0..next() % 10).map(|_| 1000 + next())),
+                }
+            }
+            let got = align_filtered(&source, &text, spec, true);
+            assert_eq!(got, align_filtered(&source, &text, spec, false));
+            passages += got.len();
+        }
+        assert!(passages > 300, "{passages} passages");
     }
 
     #[test]
