@@ -445,3 +445,38 @@ fn same_source_skip_and_window_keep_pairs_apart() {
     );
     assert_eq!(r["document_clusters"][0]["earliest"], "w-may-1");
 }
+
+#[test]
+fn a_directory_of_several_read_batches_loses_and_reorders_nothing() {
+    // 1,300 files (the reader takes 512 at a time, absorbing one batch while
+    // the next is read): files 700 and on are copies of files 0 to 599.
+    let env = TestEnv::new();
+    for i in 0..1300u64 {
+        let src = if i < 700 { i } else { i - 700 };
+        env.write(&format!("site/doc{i:04}.txt"), unrelated(src).text());
+    }
+    let (run, report) = env.scan_json(&["site"]);
+    run.expect_code(0);
+    assert_eq!(stat(&report, "documents"), 1300, "{run}");
+    let want: Vec<_> = (0..600u64)
+        .map(|i| {
+            set_of(&[
+                &format!("site/doc{i:04}.txt"),
+                &format!("site/doc{:04}.txt", i + 700),
+            ])
+        })
+        .collect();
+    let mut got = cluster_sets(&report);
+    got.sort();
+    let mut want = want;
+    want.sort();
+    assert_eq!(got, want);
+    // One thread reads the same report.
+    let (_, one) = env.scan_json(&["site", "--threads", "1"]);
+    let steady = |mut r: serde_json::Value| {
+        r["stats"]["elapsed_ms"] = 0.into();
+        r["stats"]["threads"] = 0.into();
+        r
+    };
+    assert_eq!(steady(one), steady(report));
+}

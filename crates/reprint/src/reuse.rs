@@ -272,7 +272,7 @@ impl FromIterator<(u32, u32)> for Postings {
 /// [`MIN_SHARED_SHARE`] of the keys of the one with fewer. `postings` holds
 /// (key, document) and is consumed; `group[d]` is the group document `d`
 /// takes part as (itself, or its cluster's first document); `allowed`
-/// filters pairs of groups.
+/// filters pairs of groups. Panics if `max_df` is 2^24 or more.
 pub fn candidate_pairs(
     postings: Postings,
     group: &[u32],
@@ -323,6 +323,9 @@ impl Pruned {
 
 /// Prunes one bucket of raw (key, document) postings ([`Pruned`]).
 pub(crate) fn prune(mut bucket: Vec<(u32, u32)>, group: &[u32], max_df: usize) -> Pruned {
+    // Counting packs a run's length in 24 bits ([`entry`]); the reuse
+    // configuration refuses more than 100,000 with a message.
+    assert!(max_df < 1 << 24, "max_df {max_df} is over 2^24");
     for p in bucket.iter_mut() {
         p.1 = group[p.1 as usize];
     }

@@ -255,6 +255,9 @@ where
             p.files_total.store(self.sources.len() as u64, Relaxed);
         }
         let mut items = Vec::new();
+        // Files too: a batch's results are absorbed while the next batch
+        // is handled.
+        let mut pending: Vec<Item<T>> = Vec::new();
         for (si, src) in self.sources.iter().enumerate() {
             if sink.stopped() {
                 return;
@@ -267,17 +270,22 @@ where
                 SourceKind::Text | SourceKind::Html | SourceKind::Feed => {
                     items.push(Work::File { source });
                     if items.len() >= BATCH_FILES {
-                        sink.absorb(self.batch(&items, &[]));
+                        let done = std::mem::take(&mut pending);
+                        let ((), handled) =
+                            rayon::join(|| sink.absorb(done), || self.batch(&items, &[]));
+                        pending = handled;
                         items.clear();
                     }
                 }
                 SourceKind::JsonLines => {
+                    sink.absorb(std::mem::take(&mut pending));
                     sink.absorb(self.batch(&items, &[]));
                     items.clear();
                     self.read_jsonl(source, sink);
                 }
             }
         }
+        sink.absorb(pending);
         sink.absorb(self.batch(&items, &[]));
     }
 
@@ -422,7 +430,8 @@ where
     }
 
     /// Handles the records of one JSON Lines file, reading the next chunk
-    /// while the current one is handled.
+    /// and absorbing the last one's results while the current one is
+    /// handled.
     fn read_jsonl(&self, source: u32, sink: &mut (impl Absorb<T> + Send)) {
         let src = &self.sources[source as usize];
         let max = self.input.max_record_bytes;
