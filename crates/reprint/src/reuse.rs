@@ -124,28 +124,22 @@ fn ngram_hash(words: &[u64]) -> u64 {
 
 /// A document's reuse fingerprints: the keys of its sampled word
 /// [`REUSE_NGRAM`]-grams, sorted and distinct, appended to `out` (cleared
-/// first).
-pub fn fingerprints(words: &[u64], sample: u32, out: &mut Vec<u32>) {
-    GRAMS.with_borrow_mut(|grams| {
-        ngram_hashes(words, grams);
-        out.clear();
-        let sample = u64::from(sample.max(1));
-        let key = |h: &u64| (h >> 32) as u32;
-        if sample.is_power_of_two() {
-            // The same test as `h % sample == 0`, without a division per n-gram.
-            let mask = sample - 1;
-            out.extend(grams.iter().filter(|&h| h & mask == 0).map(key));
-        } else {
-            out.extend(grams.iter().filter(|&h| h % sample == 0).map(key));
-        }
-    });
+/// first). `hashes` is a buffer for the n-gram hashes, kept by the caller
+/// between documents.
+pub fn fingerprints(words: &[u64], sample: u32, hashes: &mut Vec<u64>, out: &mut Vec<u32>) {
+    ngram_hashes(words, hashes);
+    out.clear();
+    let sample = u64::from(sample.max(1));
+    let key = |h: &u64| (h >> 32) as u32;
+    if sample.is_power_of_two() {
+        // The same test as `h % sample == 0`, without a division per n-gram.
+        let mask = sample - 1;
+        out.extend(hashes.iter().filter(|&h| h & mask == 0).map(key));
+    } else {
+        out.extend(hashes.iter().filter(|&h| h % sample == 0).map(key));
+    }
     out.sort_unstable();
     out.dedup();
-}
-
-thread_local! {
-    /// The n-gram hashes of the document being fingerprinted.
-    static GRAMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// [`ngram_hash`] of every window of [`REUSE_NGRAM`] words, into `out`.
@@ -762,6 +756,8 @@ mod tests {
     #[test]
     fn fingerprints_are_sampled_sorted_and_shared_by_shared_text() {
         let a = toks("one two three four five six seven eight nine ten eleven twelve");
+        let fingerprints =
+            |w: &[u64], sample, out: &mut Vec<u32>| fingerprints(w, sample, &mut Vec::new(), out);
         let mut fa = Vec::new();
         fingerprints(&a.words, 1, &mut fa);
         assert_eq!(fa.len(), 10);

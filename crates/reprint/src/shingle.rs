@@ -252,6 +252,19 @@ mod tests {
         assert!(two.iter().all(|h| !one.contains(h)));
     }
 
+    /// Each window's polynomial, finished: the definition of a shingle.
+    fn by_definition(words: &[u64], k: usize) -> Vec<u64> {
+        words
+            .windows(k)
+            .map(|win| {
+                let acc = win
+                    .iter()
+                    .fold(0u64, |a, &h| a.wrapping_mul(BASE).wrapping_add(h));
+                fmix64(acc ^ (k as u64).wrapping_mul(K_TAG))
+            })
+            .collect()
+    }
+
     #[test]
     fn rolling_hash_equals_direct_polynomial() {
         let mut s = ShingleScratch::default();
@@ -260,16 +273,7 @@ mod tests {
         for_each_word(text, &mut WordScratch::default(), |h| w.push(h));
         for k in 1..=6 {
             let got = shingles(text, k, &mut s).to_vec();
-            let want: Vec<u64> = w
-                .windows(k)
-                .map(|win| {
-                    let acc = win
-                        .iter()
-                        .fold(0u64, |a, &h| a.wrapping_mul(BASE).wrapping_add(h));
-                    fmix64(acc ^ (k as u64).wrapping_mul(K_TAG))
-                })
-                .collect();
-            assert_eq!(got, want, "k = {k}");
+            assert_eq!(got, by_definition(&w, k), "k = {k}");
         }
         // Windows hashed directly (k up to 8) and rolled (longer), against
         // the polynomial of each window; fewer words than k make one.
@@ -278,16 +282,7 @@ mod tests {
         for n in 0..40 {
             let words: Vec<u64> = (0..n).map(|_| next()).collect();
             for k in 1..=12 {
-                let k_eff = k.min(n.max(1));
-                let want: Vec<u64> = words
-                    .windows(k_eff)
-                    .map(|win| {
-                        let acc = win
-                            .iter()
-                            .fold(0u64, |a, &h| a.wrapping_mul(BASE).wrapping_add(h));
-                        fmix64(acc ^ (k_eff as u64).wrapping_mul(K_TAG))
-                    })
-                    .collect();
+                let want = by_definition(&words, k.min(n.max(1)));
                 assert_eq!(
                     shingles_of_words(&words, k, &mut out),
                     &want[..],

@@ -115,6 +115,8 @@ pub struct Scratch {
     band_keys: Vec<u64>,
     counts: Vec<u32>,
     words: WordScratch,
+    /// The reuse n-gram hashes of the document being signed.
+    gram_hashes: Vec<u64>,
 }
 
 /// What signing one text gives.
@@ -289,7 +291,12 @@ impl<'c> Signer<'c> {
                 }
             }
             if (make.units && self.reuse_scan) || make.reuse_keys {
-                crate::reuse::fingerprints(&words.hashes, self.reuse_sample, &mut grams);
+                crate::reuse::fingerprints(
+                    &words.hashes,
+                    self.reuse_sample,
+                    &mut scratch.gram_hashes,
+                    &mut grams,
+                );
             }
             if make.content {
                 // Per paragraph unit only when there are units to go with.

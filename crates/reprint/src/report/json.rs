@@ -69,17 +69,11 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> Result<()> {
     w.value("tool", tool)?;
     w.value("params", params)?;
     w.value("stats", stats)?;
-    w.array("issues", issues.len(), |i| Ok(Cow::Borrowed(&issues[i])))?;
-    w.array("document_clusters", document_clusters.len(), |i| {
-        Ok(Cow::Borrowed(&document_clusters[i]))
-    })?;
+    w.slice("issues", issues)?;
+    w.slice("document_clusters", document_clusters)?;
     w.list("paragraph_clusters", paragraph_clusters)?;
-    w.array("paragraph_reprints", paragraph_reprints.len(), |i| {
-        Ok(Cow::Borrowed(&paragraph_reprints[i]))
-    })?;
-    w.array("doubled_documents", doubled_documents.len(), |i| {
-        Ok(Cow::Borrowed(&doubled_documents[i]))
-    })?;
+    w.slice("paragraph_reprints", paragraph_reprints)?;
+    w.slice("doubled_documents", doubled_documents)?;
     w.list("reuse", reuse)?;
     io(w.out.write_all(b"\n}\n"))
 }
@@ -108,6 +102,10 @@ impl Object<'_> {
     fn value<T: Serialize>(&mut self, name: &str, value: &T) -> Result<()> {
         self.key(name)?;
         io(self.out.write_all(&render(value, 1)?))
+    }
+
+    fn slice<T: Serialize + Clone + Sync>(&mut self, name: &str, items: &[T]) -> Result<()> {
+        self.array(name, items.len(), |i| Ok(Cow::Borrowed(&items[i])))
     }
 
     fn list<T: Listed + Sync>(&mut self, name: &str, list: &List<T>) -> Result<()> {
